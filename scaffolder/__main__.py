@@ -1,0 +1,5 @@
+import sys
+
+from scaffolder.cli import main
+
+sys.exit(main())

@@ -1,0 +1,109 @@
+"""Generate a bundled template and hold the result to the standard of a real project.
+
+Used by the app's own suite (tests/templates/test_*_template.py): each template is generated
+with its defaults and with every non-default choice, then `ruff check` and the generated
+project's own `pytest` run in a virtual environment with the network cut off.
+
+One virtual environment per template is built once per test session (dependencies are the
+slow part) and each generated variant is installed into it editable, so every variant's own
+`pyproject.toml` is what gets installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = REPO_ROOT / "templates"
+
+
+def template_dir(kind: str) -> Path:
+    return TEMPLATES / kind
+
+
+def choice_variants(kind: str) -> list[dict[str, str]]:
+    """One answers dict per non-default option of every choice question (defaults are {})."""
+    context = json.loads((template_dir(kind) / "cookiecutter.json").read_text(encoding="utf-8"))
+    variants: list[dict[str, str]] = []
+    for key, raw in context.items():
+        if key.startswith("_") or not isinstance(raw, list):
+            continue
+        for option in raw[1:]:
+            variants.append({key: option})
+    return variants
+
+
+def variant_id(answers: dict[str, str]) -> str:
+    return "defaults" if not answers else ",".join(f"{k}={v}" for k, v in answers.items())
+
+
+def render(kind: str, output_dir: Path, **answers: object) -> Path:
+    """Render the template with cookiecutter's own API (hooks included) and return the project."""
+    from cookiecutter.main import cookiecutter
+
+    return Path(
+        cookiecutter(
+            str(template_dir(kind)),
+            no_input=True,
+            extra_context=dict(answers),
+            output_dir=str(output_dir),
+        )
+    )
+
+
+def venv_python(env_dir: Path) -> Path:
+    sub = "Scripts/python.exe" if os.name == "nt" else "bin/python"
+    return env_dir / sub
+
+
+def make_venv(env_dir: Path) -> Path:
+    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+    return venv_python(env_dir)
+
+
+def pip_install(python: Path, project: Path, extras: str = "test") -> None:
+    """`pip install -e .[extras]` of the generated project (dependencies come from PyPI)."""
+    spec = f"{project}[{extras}]" if extras else str(project)
+    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", spec],
+        cwd=project, network=True)
+
+
+def offline_command(args: list[str]) -> list[str]:
+    """Wrap a command so it runs in a network namespace of its own: loopback only."""
+    if sys.platform.startswith("linux") and shutil.which("unshare"):
+        probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+        if probe.returncode == 0:
+            return ["unshare", "-rn", "sh", "-c", 'ip link set lo up 2>/dev/null; exec "$@"',
+                    "sh", *args]
+    return args
+
+
+def run(args: list[str], cwd: Path, network: bool = False, timeout: float = 900,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LLM_PROVIDER", "DATABASE_URL",
+                "VIRTUAL_ENV", "PYTHONPATH"):
+        full_env.pop(key, None)
+    command = args if network else offline_command(args)
+    result = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True,
+                            timeout=timeout)
+    if result.returncode != 0:
+        raise AssertionError(
+            f"`{' '.join(args)}` failed in {cwd} (exit {result.returncode})\n"
+            f"--- stdout ---\n{result.stdout[-8000:]}\n--- stderr ---\n{result.stderr[-8000:]}"
+        )
+    return result
+
+
+def check_project(python: Path, project: Path, pytest_args: tuple[str, ...] = ()) -> str:
+    """ruff check + the project's own pytest, offline. Returns pytest's output."""
+    run([str(python), "-m", "ruff", "check", "."], cwd=project)
+    result = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
+                 cwd=project)
+    return result.stdout
