@@ -28,15 +28,19 @@ def template_dir(kind: str) -> Path:
 
 
 def choice_variants(kind: str) -> list[dict[str, str]]:
-    """One answers dict per non-default option of every choice question (defaults are {})."""
+    """Answer sets that together use every non-default option of every choice question.
+
+    Variant i takes option i (i >= 1) of each choice question that has one, so a template whose
+    longest choice list has n options needs n - 1 variants, not one per option: each generated
+    project is a full install-and-test run, and CI has a time budget.
+    """
     context = json.loads((template_dir(kind) / "cookiecutter.json").read_text(encoding="utf-8"))
-    variants: list[dict[str, str]] = []
-    for key, raw in context.items():
-        if key.startswith("_") or not isinstance(raw, list):
-            continue
-        for option in raw[1:]:
-            variants.append({key: option})
-    return variants
+    choices = {k: v for k, v in context.items() if not k.startswith("_") and isinstance(v, list)}
+    longest = max((len(v) for v in choices.values()), default=1)
+    return [
+        {key: options[i] for key, options in choices.items() if i < len(options)}
+        for i in range(1, longest)
+    ]
 
 
 def variant_id(answers: dict[str, str]) -> str:
