@@ -1,0 +1,232 @@
+"""templates, new, list, import, forget."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("templates", help="list the templates and their questions")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_templates)
+
+    p = subparsers.add_parser(
+        "new",
+        help="generate a project, commit it to a new git repository and add it to the portfolio",
+        description="Generate a project from a bundled template (rag, agent, fullstack) or a local cookiecutter template folder.",
+    )
+    p.add_argument("template", help="rag, agent, fullstack, or the path of a folder holding a cookiecutter.json")
+    p.add_argument("-o", "--output-dir", type=Path, help="parent folder (default: the projects folder from settings)")
+    p.add_argument(
+        "--set", dest="answers", action="append", default=[], metavar="KEY=VALUE", help="answer a question (repeatable)"
+    )
+    p.add_argument("--no-input", action="store_true", help="do not ask; use defaults for unanswered questions")
+    p.add_argument("--accept-hooks", action="store_true", help="run a third-party template's hooks without asking")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_new)
+
+    p = subparsers.add_parser("list", help="list the portfolio's projects")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_list)
+
+    p = subparsers.add_parser("import", help="add an existing git repository to the portfolio")
+    p.add_argument("path", type=Path, help="the repository's folder")
+    p.add_argument("--name", help="display name (default: its recorded project name or folder name)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_import)
+
+    p = subparsers.add_parser("forget", help="remove a project from the portfolio (its files are not touched)")
+    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_forget)
+
+
+def _question_dict(q: Any, default: Any) -> dict[str, Any]:
+    return {
+        "name": q.name,
+        "kind": q.kind.value,
+        "default": default,
+        "raw_default": q.raw_default,
+        "help": q.help,
+        "choices": list(q.choices),
+    }
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from scaffolder.cli._output import emit
+    from scaffolder.core.catalogue import bundled_templates, render_context
+
+    templates = bundled_templates()
+    defaults = {t.name: render_context(t, {}) for t in templates}
+    data = [
+        {
+            "name": t.name,
+            "kind": t.kind,
+            "title": t.title,
+            "description": t.description,
+            "version": t.version,
+            "path": str(t.path),
+            "questions": [_question_dict(q, defaults[t.name][q.name]) for q in t.asked_questions],
+        }
+        for t in templates
+    ]
+    lines = []
+    for t in templates:
+        lines.append(f"{t.name}  —  {t.title} (v{t.version})\n  {t.description}")
+        for q in t.asked_questions:
+            extra = f" [{' | '.join(map(str, q.choices))}]" if q.choices else f" (default: {defaults[t.name][q.name]})"
+            lines.append(f"    {q.name}: {q.kind.value}{extra}")
+    emit(args, data, "\n".join(lines))
+    return 0
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    from scaffolder.core.errors import UserError
+
+    answers = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--set {pair!r} is not KEY=VALUE.", "For example: --set project_name='Docs Q&A'")
+        answers[key.strip()] = value
+    return answers
+
+
+def _ask(template: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    """Ask each unanswered question on the terminal, with cookiecutter-rendered defaults."""
+    from scaffolder.core.catalogue import QuestionKind, render_context
+    from scaffolder.core.errors import InvalidAnswer
+
+    answers = dict(answers)
+    for q in template.asked_questions:
+        if q.name in answers:
+            continue
+        while True:
+            default = render_context(template, answers)[q.name]
+            if q.kind is QuestionKind.CHOICE:
+                options = [str(c) for c in q.choices]
+                reply = input(f"{q.label} [{' / '.join(options)}] ({default}): ").strip()
+            else:
+                reply = input(f"{q.label} ({default}): ").strip()
+            value = reply or default
+            try:
+                q.coerce(value)
+            except InvalidAnswer as err:
+                print(err, file=sys.stderr)
+                continue
+            answers[q.name] = value
+            break
+    return answers
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from scaffolder.cli._output import emit
+    from scaffolder.core.catalogue import resolve_template
+    from scaffolder.core.errors import HooksNotApproved
+    from scaffolder.core.generate import execute_plan, plan_generation
+    from scaffolder.core.settings import load_settings
+    from scaffolder.core.store import Store
+
+    store = Store()
+    settings = load_settings(store)
+    template = resolve_template(args.template)
+    interactive = not args.no_input and sys.stdin.isatty()
+    answers = {**settings.template_answers(), **_parse_sets(args.answers)}
+    if interactive:
+        answers = _ask(template, answers)
+    output_dir = args.output_dir or settings.projects_path
+    accept_hooks = args.accept_hooks
+    try:
+        plan = plan_generation(
+            template, answers, output_dir, store=store, accept_hooks=accept_hooks, fallback_identity=settings.identity
+        )
+    except HooksNotApproved as err:
+        if not interactive:
+            raise
+        print(err, file=sys.stderr)
+        if input("Run this template's hooks? [y/N] ").strip().lower() not in {"y", "yes"}:
+            raise
+        plan = plan_generation(
+            template, answers, output_dir, store=store, accept_hooks=True, fallback_identity=settings.identity
+        )
+
+    def show(progress: Any) -> None:
+        if interactive and not args.json:
+            print(f"\r{progress.fraction:4.0%} {progress.message[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    result = execute_plan(plan, store, progress=show)
+    if interactive and not args.json:
+        print(file=sys.stderr)
+    project = result.project
+    emit(
+        args,
+        {
+            "name": project.name,
+            "kind": project.kind,
+            "path": str(project.path),
+            "commit": result.commit,
+            "template": project.template,
+            "template_version": project.template_version,
+        },
+        f"Created {project.name} ({project.kind}) at {project.path}\nFirst commit {result.commit[:10]} on main.",
+    )
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from scaffolder.cli._output import emit
+    from scaffolder.core.store import Store
+
+    projects = Store().projects()
+    data = [
+        {
+            "name": p.name,
+            "kind": p.kind,
+            "path": str(p.path),
+            "exists": p.exists,
+            "template": p.template,
+            "created_at": p.created_at.isoformat(),
+            "live_url": p.live_url,
+            "writeup_url": p.writeup_url,
+        }
+        for p in projects
+    ]
+    if not projects:
+        text = "The portfolio is empty. Start with: scaffolder new rag"
+    else:
+        width = max(len(p.name) for p in projects)
+        text = "\n".join(
+            f"{p.name:<{width}}  {p.kind:<9}  {p.path}{'' if p.exists else '  (missing)'}" for p in projects
+        )
+    emit(args, data, text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from scaffolder.cli._output import emit
+    from scaffolder.core.portfolio import import_project
+    from scaffolder.core.store import Store
+
+    project = import_project(Store(), args.path, args.name)
+    emit(
+        args,
+        {"name": project.name, "kind": project.kind, "path": str(project.path)},
+        f"Added {project.name} ({project.kind}) at {project.path}",
+    )
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from scaffolder.cli._output import emit
+    from scaffolder.core.store import Store
+
+    project = Store().forget(args.name)
+    emit(
+        args,
+        {"name": project.name, "path": str(project.path), "forgotten": True},
+        f"Forgot {project.name}; its files at {project.path} are untouched.",
+    )
+    return 0

@@ -1,0 +1,165 @@
+"""Git through GitPython: one `Repo` per operation, closed after.
+
+GitPython is imported lazily (it is slow to import and raises at import time when git is
+missing), so the check for the `git` program can come first and say what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scaffolder.core.errors import GitIdentityMissing, GitMissing, UserError
+
+TEMPLATE_REF = "refs/scaffolder/template"
+_GIT_INSTALL_HINT = (
+    "Install git (https://git-scm.com/downloads; on Debian/Ubuntu: sudo apt install git) "
+    "and make sure it is on PATH, then try again."
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RepoSummary:
+    branch: str | None
+    head: str | None
+    last_commit_at: datetime | None
+    commit_count: int
+    dirty: bool
+
+
+def git_executable() -> str:
+    """The git program's path; GitMissing if there is none."""
+    configured = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")
+    found = shutil.which(configured)
+    if not found:
+        raise GitMissing("The git program was not found, and projects are kept in git repositories.", _GIT_INSTALL_HINT)
+    return found
+
+
+def _git_module() -> Any:
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    import git
+
+    return git
+
+
+def configured_identity() -> Identity | None:
+    """user.name and user.email as git sees them outside any repository (global/system config)."""
+    git = _git_module()
+    cmd = git.Git()
+
+    def get(key: str) -> str:
+        try:
+            return str(cmd.config("--get", key)).strip()
+        except git.GitCommandError:
+            return ""
+
+    name, email = get("user.name"), get("user.email")
+    return Identity(name, email) if name and email else None
+
+
+def resolve_identity(fallback: Identity | None) -> Identity | None:
+    """None when git's own config has an identity (it will be used); else the app's fallback.
+
+    Raises GitIdentityMissing, saying exactly what to set, when neither is known."""
+    if configured_identity() is not None:
+        return None
+    if fallback is not None and fallback.name.strip() and "@" in fallback.email:
+        return fallback
+    raise GitIdentityMissing(
+        "Git does not know who you are, and the first commit needs an author name and e-mail.",
+        'Run  git config --global user.name "Your Name"  and  git config --global user.email you@example.com,'
+        " or fill in your name and e-mail in the app's Settings (or the template's author questions).",
+    )
+
+
+def init_and_commit(
+    path: Path,
+    message: str,
+    identity: Identity | None,
+    on_step: Callable[[str], None] = lambda _step: None,
+) -> str:
+    """`git init -b main`, add everything, first commit, point TEMPLATE_REF at it. Returns the sha.
+
+    `identity`, when given, is written to this repository's own config only. The commit skips
+    the user's commit hooks and signing: it records generated files, and a pinentry prompt or a
+    global pre-commit hook must not hang or fail generation."""
+    git = _git_module()
+    on_step("git init")
+    repo = git.Repo.init(path, initial_branch="main")
+    try:
+        if identity is not None:
+            with repo.config_writer("repository") as config:
+                config.set_value("user", "name", identity.name)
+                config.set_value("user", "email", identity.email)
+        on_step("git add")
+        repo.git.add("--all")
+        on_step("git commit")
+        repo.git.commit("--no-verify", "--no-gpg-sign", "--quiet", "-m", message)
+        sha = str(repo.head.commit.hexsha)
+        repo.git.update_ref(TEMPLATE_REF, sha)
+        leftover = repo.git.status("--porcelain", "--untracked-files=all")
+        if leftover:
+            raise UserError(
+                "The template left files that git did not commit:\n" + leftover,
+                "The template's .gitignore hides files the project needs; fix the template.",
+            )
+        return sha
+    except git.GitCommandError as err:
+        raise UserError(f"git failed while creating the first commit: {err.stderr.strip() or err}.") from err
+    finally:
+        repo.close()
+
+
+def is_repository(path: Path) -> bool:
+    git = _git_module()
+    try:
+        git.Repo(path).close()
+        return True
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return False
+
+
+def head_commit_of(path: Path) -> str | None:
+    """The commit checked out in the repository that holds `path`, if any (template versions)."""
+    git = _git_module()
+    try:
+        repo = git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        return str(repo.head.commit.hexsha)
+    except ValueError:
+        return None
+    finally:
+        repo.close()
+
+
+def summarize(path: Path) -> RepoSummary | None:
+    """Branch, head, last commit time, commit count and dirtiness; None if not a repository."""
+    git = _git_module()
+    try:
+        repo = git.Repo(path)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        branch = None if repo.head.is_detached else repo.active_branch.name
+        try:
+            commit = repo.head.commit
+        except ValueError:
+            return RepoSummary(branch, None, None, 0, repo.is_dirty(untracked_files=True))
+        count = int(repo.git.rev_list("--count", "HEAD"))
+        return RepoSummary(branch, commit.hexsha, commit.committed_datetime, count, repo.is_dirty(untracked_files=True))
+    finally:
+        repo.close()

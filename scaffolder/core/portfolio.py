@@ -1,0 +1,46 @@
+"""Registering existing repositories, and reading back what a generation recorded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from scaffolder.core import git
+from scaffolder.core.errors import UserError
+from scaffolder.core.generate import ANSWERS_FILE
+from scaffolder.core.store import KINDS, Project, Store
+
+
+def read_answers_file(path: Path) -> dict[str, Any] | None:
+    """The replay file a generation committed, or None (absent or unreadable)."""
+    try:
+        data = json.loads((path / ANSWERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("cookiecutter"), dict) else None
+
+
+def import_project(store: Store, path: Path, name: str | None = None) -> Project:
+    """Register an existing git repository. Its kind is what its answers file recorded, else custom."""
+    path = Path(path).expanduser().resolve()
+    if not path.is_dir():
+        raise UserError(f"{path} is not a folder.", "Give the folder of a git repository.")
+    git.git_executable()
+    if not git.is_repository(path):
+        raise UserError(
+            f"{path} is not a git repository.", "Run  git init  in it first, or choose the repository's top folder."
+        )
+    replay = read_answers_file(path) or {}
+    answers = {k: v for k, v in replay.get("cookiecutter", {}).items() if not k.startswith("_")}
+    meta = replay.get("scaffolder", {}) if isinstance(replay.get("scaffolder"), dict) else {}
+    kind = meta.get("kind") if meta.get("kind") in KINDS else "custom"
+    display = name or str(answers.get("project_name") or path.name)
+    return store.add_project(
+        name=display,
+        kind=kind,
+        path=path,
+        template=meta.get("template") or replay.get("cookiecutter", {}).get("_template"),
+        template_version=meta.get("template_version"),
+        answers=answers,
+    )

@@ -1,0 +1,330 @@
+"""The portfolio: an SQLite file, schema versioned with `PRAGMA user_version`.
+
+One connection per operation (an sqlite3 connection belongs to one thread), WAL mode so a
+second app instance can read while one writes, and `BEGIN IMMEDIATE` transactions with a busy
+timeout so two writers queue instead of failing or corrupting the file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scaffolder.core.errors import ProjectNotFound, StoreError, UserError
+from scaffolder.core.paths import data_dir
+
+KINDS = ("rag", "agent", "fullstack", "custom")
+DB_FILENAME = "portfolio.sqlite3"
+
+
+_V1 = """
+        CREATE TABLE projects (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('rag', 'agent', 'fullstack', 'custom')),
+            path TEXT NOT NULL UNIQUE,
+            template TEXT,
+            template_version TEXT,
+            answers TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+_V2 = """
+        ALTER TABLE projects ADD COLUMN live_url TEXT;
+        ALTER TABLE projects ADD COLUMN writeup_url TEXT;
+        CREATE TABLE manual_checks (
+            project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            check_id TEXT NOT NULL,
+            checked_at TEXT NOT NULL,
+            evidence_url TEXT,
+            PRIMARY KEY (project_id, check_id)
+        );
+"""
+
+
+_V3 = """
+        ALTER TABLE projects ADD COLUMN editor TEXT;
+        CREATE TABLE probes (
+            project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            status INTEGER,
+            latency_ms REAL,
+            error TEXT,
+            probed_at TEXT NOT NULL,
+            PRIMARY KEY (project_id, url)
+        );
+"""
+
+
+# Each entry moves the schema one version up; never edit one that has shipped, append a new one.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class ManualCheck:
+    check_id: str
+    checked_at: datetime
+    evidence_url: str | None
+
+
+@dataclass(frozen=True)
+class Probe:
+    url: str
+    status: int | None
+    latency_ms: float | None
+    error: str | None
+    probed_at: datetime
+
+
+@dataclass(frozen=True)
+class Project:
+    id: int
+    name: str
+    kind: str
+    path: Path
+    template: str | None
+    template_version: str | None
+    answers: dict[str, Any]
+    created_at: datetime
+    live_url: str | None = None
+    writeup_url: str | None = None
+    editor: str | None = None
+    manual_checks: dict[str, ManualCheck] = field(default_factory=dict)
+
+    @property
+    def exists(self) -> bool:
+        """False when the folder was moved or deleted: shown as missing, never dropped."""
+        return self.path.is_dir()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Run the migrations from the file's `user_version` up to `target`, each in its own transaction."""
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"The portfolio was written by a newer version of the app (schema {current}, this app knows {SCHEMA_VERSION}).",
+            "Update the app, or set SCAFFOLDER_HOME to use another portfolio.",
+        )
+    for version in range(current, target):
+        # executescript() would commit an open transaction first, so the script holds its own.
+        try:
+            db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};\nCOMMIT;")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+    return max(current, target)
+
+
+class Store:
+    """The portfolio database at `path` (default: `data_dir()/portfolio.sqlite3`)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path else data_dir() / DB_FILENAME
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                migrate(db)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(
+                f"Cannot open the portfolio database {self.path}: {err}.",
+                "If the file is damaged, move it aside; the app starts a new one.",
+            ) from err
+        except OSError as err:
+            raise StoreError(f"Cannot create the portfolio folder {self.path.parent}: {err}.") from err
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA busy_timeout = 10000")
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    # --- projects -------------------------------------------------------------------------
+
+    def insert_project(
+        self,
+        db: sqlite3.Connection,
+        *,
+        name: str,
+        kind: str,
+        path: Path,
+        template: str | None,
+        template_version: str | None,
+        answers: dict[str, Any],
+    ) -> int:
+        """Insert within the caller's transaction, so the caller can roll back if the files fail."""
+        if kind not in KINDS:
+            raise UserError(f"Unknown project kind {kind!r}; expected one of {', '.join(KINDS)}.")
+        resolved = str(Path(path).resolve())
+        clash = db.execute("SELECT name, path FROM projects WHERE name = ? OR path = ?", (name, resolved)).fetchone()
+        if clash:
+            what = "name" if clash["name"] == name else "folder"
+            raise UserError(
+                f"The portfolio already has a project with this {what}: {clash['name']} ({clash['path']}).",
+                f"Choose another project name, or forget the old one first (scaffolder forget {clash['name']!r}).",
+            )
+        cursor = db.execute(
+            "INSERT INTO projects (name, kind, path, template, template_version, answers, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (name, kind, resolved, template, template_version, json.dumps(answers, sort_keys=True), _now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def add_project(self, **fields: Any) -> Project:
+        with self.transaction() as db:
+            project_id = self.insert_project(db, **fields)
+        return self.get(project_id)
+
+    def name_taken(self, name: str) -> bool:
+        with self._connect() as db:
+            return db.execute("SELECT 1 FROM projects WHERE name = ?", (name,)).fetchone() is not None
+
+    def _row_to_project(self, db: sqlite3.Connection, row: sqlite3.Row) -> Project:
+        checks = {
+            r["check_id"]: ManualCheck(r["check_id"], datetime.fromisoformat(r["checked_at"]), r["evidence_url"])
+            for r in db.execute("SELECT * FROM manual_checks WHERE project_id = ?", (row["id"],))
+        }
+        return Project(
+            id=row["id"],
+            name=row["name"],
+            kind=row["kind"],
+            path=Path(row["path"]),
+            template=row["template"],
+            template_version=row["template_version"],
+            answers=json.loads(row["answers"]),
+            created_at=datetime.fromisoformat(row["created_at"]),
+            live_url=row["live_url"],
+            writeup_url=row["writeup_url"],
+            editor=row["editor"],
+            manual_checks=checks,
+        )
+
+    def projects(self) -> list[Project]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM projects ORDER BY created_at, id").fetchall()
+            return [self._row_to_project(db, row) for row in rows]
+
+    def get(self, id_or_name: int | str) -> Project:
+        column = "id" if isinstance(id_or_name, int) else "name"
+        with self._connect() as db:
+            row = db.execute(f"SELECT * FROM projects WHERE {column} = ?", (id_or_name,)).fetchone()
+            if row is None:
+                names = [r[0] for r in db.execute("SELECT name FROM projects ORDER BY name")]
+                listing = f"Projects: {', '.join(names)}." if names else "The portfolio is empty."
+                raise ProjectNotFound(f"No project named {id_or_name!r} in the portfolio.", listing)
+            return self._row_to_project(db, row)
+
+    def forget(self, name: str) -> Project:
+        """Remove the project from the portfolio; its files are never touched."""
+        project = self.get(name)
+        with self.transaction() as db:
+            db.execute("DELETE FROM projects WHERE id = ?", (project.id,))
+        return project
+
+    def relocate(self, name: str, new_path: Path) -> Project:
+        project = self.get(name)
+        with self.transaction() as db:
+            db.execute("UPDATE projects SET path = ? WHERE id = ?", (str(Path(new_path).resolve()), project.id))
+        return self.get(project.id)
+
+    def _set_column(self, name: str, column: str, value: str | None) -> Project:
+        project = self.get(name)
+        with self.transaction() as db:
+            db.execute(f"UPDATE projects SET {column} = ? WHERE id = ?", (value, project.id))
+        return self.get(project.id)
+
+    def set_live_url(self, name: str, url: str | None) -> Project:
+        return self._set_column(name, "live_url", url)
+
+    def set_writeup_url(self, name: str, url: str | None) -> Project:
+        return self._set_column(name, "writeup_url", url)
+
+    def set_editor(self, name: str, editor: str | None) -> Project:
+        """Per-project editor override (None: use the default editor)."""
+        return self._set_column(name, "editor", editor)
+
+    # --- manual checks and probes ---------------------------------------------------------
+
+    def tick(self, name: str, check_id: str, evidence_url: str | None = None) -> Project:
+        project = self.get(name)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO manual_checks (project_id, check_id, checked_at, evidence_url) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (project_id, check_id) DO UPDATE SET checked_at = excluded.checked_at,"
+                " evidence_url = excluded.evidence_url",
+                (project.id, check_id, _now(), evidence_url),
+            )
+        return self.get(project.id)
+
+    def untick(self, name: str, check_id: str) -> Project:
+        project = self.get(name)
+        with self.transaction() as db:
+            db.execute("DELETE FROM manual_checks WHERE project_id = ? AND check_id = ?", (project.id, check_id))
+        return self.get(project.id)
+
+    def record_probe(self, project_id: int, probe: Probe) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO probes (project_id, url, status, latency_ms, error, probed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (project_id, probe.url, probe.status, probe.latency_ms, probe.error, probe.probed_at.isoformat()),
+            )
+
+    def probes(self, project_id: int) -> dict[str, Probe]:
+        with self._connect() as db:
+            return {
+                r["url"]: Probe(
+                    r["url"], r["status"], r["latency_ms"], r["error"], datetime.fromisoformat(r["probed_at"])
+                )
+                for r in db.execute("SELECT * FROM probes WHERE project_id = ?", (project_id,))
+            }
+
+    # --- settings -------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str = "") -> str:
+        with self._connect() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            return str(row[0]) if row else default
+
+    def settings(self) -> dict[str, str]:
+        with self._connect() as db:
+            return {r[0]: r[1] for r in db.execute("SELECT key, value FROM settings")}
+
+    def set_settings(self, values: dict[str, str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )

@@ -1,0 +1,78 @@
+"""The only place the GUI starts threads: run a core function on the thread pool and report
+back by signals, which Qt delivers on the UI thread.
+
+`run()` catches every exception and emits it (a QRunnable that raises dies silently).
+A progress callback and a cancel event are passed to functions that accept them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class WorkerSignals(QObject):
+    started = Signal()
+    progress = Signal(object)
+    finished = Signal(object)  # the function's return value
+    failed = Signal(object, str)  # the exception, its formatted traceback
+    done = Signal()  # after finished or failed, always
+
+
+class FunctionWorker(QRunnable):
+    """Runs `fn(*args, **kwargs)` on a pool thread.
+
+    If `fn` takes a `progress` parameter it gets a callback that emits `signals.progress`;
+    if it takes `cancel` it gets a threading.Event that `cancel()` sets."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the caller keeps a reference; Python owns the object
+        self.signals = WorkerSignals()
+        self.cancel_event = threading.Event()
+        params = inspect.signature(fn).parameters
+        if "progress" in params and "progress" not in kwargs:
+            kwargs["progress"] = self.signals.progress.emit
+        if "cancel" in params and "cancel" not in kwargs:
+            kwargs["cancel"] = self.cancel_event
+        self._fn, self._args, self._kwargs = fn, args, kwargs
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def run(self) -> None:
+        self.signals.started.emit()
+        try:
+            result = self._fn(*self._args, **self._kwargs)
+        except BaseException as err:
+            self.signals.failed.emit(err, "".join(traceback.format_exception(err)))
+        else:
+            self.signals.finished.emit(result)
+        finally:
+            self.signals.done.emit()
+
+
+_active: set[FunctionWorker] = set()
+
+
+def start(worker: FunctionWorker, pool: QThreadPool | None = None) -> FunctionWorker:
+    """Start `worker` on `pool` (the global pool by default) and keep it alive until it is done."""
+    _active.add(worker)
+    worker.signals.done.connect(lambda: _active.discard(worker))
+    (pool or QThreadPool.globalInstance()).start(worker)
+    return worker
+
+
+def run_in_background(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> FunctionWorker:
+    """Shorthand: build a FunctionWorker and start it. Connect to its signals right away."""
+    return start(FunctionWorker(fn, *args, **kwargs))
+
+
+def wait_for_all(timeout_ms: int = 30000) -> bool:
+    """Block until every worker has finished (tests and application shutdown)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
