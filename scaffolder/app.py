@@ -1,15 +1,70 @@
-"""Builds the QApplication, installs the exception hook and shows the main window."""
+"""Builds the QApplication, installs the exception hook and the log file, shows the window."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from types import TracebackType
+
+from scaffolder.core.paths import log_dir
+
+
+def setup_logging() -> logging.Handler | None:
+    try:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(
+            folder / "scaffolder.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("scaffolder")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return handler
+
+
+def install_excepthook() -> None:
+    """An unexpected exception on the UI thread is logged and shown; it never kills the app silently."""
+
+    def hook(kind: type[BaseException], err: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, err, tb)
+            return
+        from scaffolder.gui import messages
+
+        details = "".join(traceback.format_exception(kind, err, tb))
+        from PySide6.QtWidgets import QApplication
+
+        messages.report_error(QApplication.activeWindow(), err, details)
+
+    sys.excepthook = hook
 
 
 def run_gui(argv: list[str] | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
-    window = QLabel("AI Portfolio Scaffolder")
-    window.resize(800, 500)
+    app.setApplicationName("AI Portfolio Scaffolder")
+    app.setOrganizationName("ai-portfolio-scaffolder")
+    setup_logging()
+    install_excepthook()
+    from scaffolder.core.errors import UserError
+    from scaffolder.core.store import Store
+    from scaffolder.gui import messages
+    from scaffolder.gui.main_window import MainWindow
+
+    try:
+        store = Store()
+    except UserError as err:
+        messages.report_error(None, err)
+        return 1
+    window = MainWindow(store)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.start)
     return int(app.exec())

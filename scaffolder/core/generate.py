@@ -88,7 +88,7 @@ def _project_dir_template(template: TemplateInfo) -> Path:
     return candidates[0]
 
 
-def _render_folder_name(template: TemplateInfo, context: dict[str, Any]) -> str:
+def render_folder_name(template: TemplateInfo, context: dict[str, Any]) -> str:
     from cookiecutter.environment import StrictEnvironment
     from jinja2 import TemplateError as JinjaError
 
@@ -124,7 +124,7 @@ def plan_generation(
     """Every check that can refuse, before anything is written. Raises UserError subclasses."""
     git.git_executable()
     context = render_context(template, answers)
-    folder = check_folder_name(_render_folder_name(template, context))
+    folder = check_folder_name(render_folder_name(template, context))
     output_dir = Path(output_dir).expanduser().resolve()
     if output_dir.exists() and not output_dir.is_dir():
         raise UserError(f"{output_dir} is a file, not a folder.", "Choose a folder to put the project in.")

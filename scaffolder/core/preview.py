@@ -1,0 +1,62 @@
+"""What a generation would produce, checked cheaply enough to run on every keystroke:
+the full context, the folder name and the target, or the first problem with the answers.
+
+No git, no store, no rendering of files: the wizard validates with this, and `generate`
+repeats every check (and more) before it writes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scaffolder.core.catalogue import TemplateInfo, render_context
+from scaffolder.core.errors import InvalidAnswer, TargetExists, UserError
+from scaffolder.core.generate import render_folder_name
+from scaffolder.core.names import check_folder_name
+
+
+@dataclass(frozen=True)
+class Preview:
+    context: dict[str, Any]
+    folder_name: str
+    target: Path | None
+    problem: UserError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def problem_question(self) -> str | None:
+        """The question the problem is about (to flag its field), if it is about one."""
+        return self.problem.question if isinstance(self.problem, InvalidAnswer) else None
+
+
+def preview(template: TemplateInfo, answers: dict[str, Any], output_dir: Path | None) -> Preview:
+    try:
+        context = dict(render_context(template, answers))
+    except UserError as err:
+        return Preview({}, "", None, err)
+    folder = ""
+    try:
+        folder = render_folder_name(template, context)
+        slug_question = "project_slug" if "project_slug" in context else "project_name"
+        check_folder_name(folder, slug_question)
+    except UserError as err:
+        return Preview(context, folder, None, err)
+    if output_dir is None:
+        return Preview(context, folder, None, None)
+    target = Path(output_dir).expanduser() / folder
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        return Preview(
+            context,
+            folder,
+            target,
+            TargetExists(
+                f"{target} already exists and is not empty.",
+                "Change the project name or slug, or choose another parent folder.",
+            ),
+        )
+    return Preview(context, folder, target, None)

@@ -1,0 +1,64 @@
+"""The GUI's view of the portfolio: projects from the store, git summaries filled in later.
+
+Reading the store is quick; git summaries are not (one repository each), so they are
+computed on a worker after the window is up and arrive by `summaries_changed`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from scaffolder.core import git
+from scaffolder.core.store import Project, Store
+from scaffolder.gui import workers
+
+
+def summarize_projects(projects: list[Project]) -> dict[int, git.RepoSummary | None]:
+    return {p.id: git.summarize(p.path) if p.exists else None for p in projects}
+
+
+class PortfolioState(QObject):
+    projects_changed = Signal()
+    summaries_changed = Signal()
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.projects: list[Project] = []
+        self.summaries: dict[int, git.RepoSummary | None] = {}
+
+    def reload(self) -> None:
+        """Re-read the store now, then refresh git summaries in the background."""
+        self.projects = self.store.projects()
+        self.projects_changed.emit()
+        worker = workers.run_in_background(summarize_projects, list(self.projects))
+        worker.signals.finished.connect(self._on_summaries)
+
+    def _on_summaries(self, summaries: dict[int, git.RepoSummary | None]) -> None:
+        self.summaries.update(summaries)
+        self.summaries_changed.emit()
+
+    def project(self, project_id: int) -> Project | None:
+        return next((p for p in self.projects if p.id == project_id), None)
+
+    def slot_project(self, kind: str) -> Project | None:
+        """The project shown in a recommended slot: the first of that kind."""
+        return next((p for p in self.projects if p.kind == kind), None)
+
+    def other_projects(self) -> list[Project]:
+        in_slots = {p.id for kind in ("rag", "agent", "fullstack") if (p := self.slot_project(kind))}
+        return [p for p in self.projects if p.id not in in_slots]
+
+    def forget(self, project_id: int) -> None:
+        project = self.project(project_id)
+        if project is not None:
+            self.store.forget(project.name)
+        self.reload()
+
+    def relocate(self, project_id: int, new_path: Path) -> None:
+        project = self.project(project_id)
+        if project is not None:
+            self.store.relocate(project.name, new_path)
+        self.reload()

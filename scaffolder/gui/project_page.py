@@ -1,0 +1,86 @@
+"""One project: where it is, its git state, and actions on it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from scaffolder.core.store import Project
+from scaffolder.gui.models.portfolio_model import last_commit_text
+from scaffolder.gui.portfolio_state import PortfolioState
+
+
+class ProjectPage(QWidget):
+    back_requested = Signal()
+    forget_requested = Signal(int)
+    locate_requested = Signal(int)
+
+    def __init__(self, state: PortfolioState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.project: Project | None = None
+        self.back = QPushButton("← &Dashboard")
+        self.back.clicked.connect(self.back_requested)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: 600; font-size: 16pt")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setObjectName("project-details")
+        self.open_folder = QPushButton("Open &folder")
+        self.open_folder.clicked.connect(self._open_folder)
+        self.locate = QPushButton("&Locate…")
+        self.locate.clicked.connect(lambda: self.project and self.locate_requested.emit(self.project.id))
+        self.forget = QPushButton("Forget…")
+        self.forget.clicked.connect(lambda: self.project and self.forget_requested.emit(self.project.id))
+        self.actions = QHBoxLayout()
+        for button in (self.open_folder, self.locate, self.forget):
+            self.actions.addWidget(button)
+        self.actions.addStretch(1)
+        self.body = QVBoxLayout()
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.back)
+        top.addStretch(1)
+        layout.addLayout(top)
+        layout.addWidget(self.title)
+        layout.addWidget(self.details)
+        layout.addLayout(self.actions)
+        layout.addLayout(self.body, 1)
+        state.summaries_changed.connect(self.refresh)
+        state.projects_changed.connect(self._reload_project)
+
+    def show_project(self, project: Project) -> None:
+        self.project = project
+        self.refresh()
+
+    def _reload_project(self) -> None:
+        if self.project is not None:
+            fresh = self.state.project(self.project.id)
+            if fresh is None:
+                self.back_requested.emit()
+            else:
+                self.project = fresh
+                self.refresh()
+
+    def refresh(self) -> None:
+        project = self.project
+        if project is None:
+            return
+        self.title.setText(project.name)
+        summary = self.state.summaries.get(project.id)
+        lines = [
+            f"<b>{project.kind}</b> project at {project.path}",
+            f"Last commit: {last_commit_text(summary, project)}",
+        ]
+        if summary is not None:
+            lines.append(f"{summary.commit_count} commits" + (", uncommitted changes" if summary.dirty else ""))
+        if project.template:
+            lines.append(f"Template: {project.template} {project.template_version or ''}")
+        self.details.setText("<br>".join(lines))
+        self.open_folder.setEnabled(project.exists)
+        self.locate.setVisible(not project.exists)
+
+    def _open_folder(self) -> None:
+        if self.project is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.project.path)))

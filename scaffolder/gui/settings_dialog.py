@@ -1,0 +1,76 @@
+"""Settings: default projects folder and the author identity used to prefill templates and as
+git's fallback identity. Stored in the portfolio store, shared with the CLI."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scaffolder.core.settings import Settings
+from scaffolder.gui import messages
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        self.projects_dir = QLineEdit(str(settings.projects_path))
+        self.projects_dir.setObjectName("settings-projects-dir")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.projects_dir, 1)
+        folder_row.addWidget(browse)
+        self.author_name = QLineEdit(settings.author_name)
+        self.author_email = QLineEdit(settings.author_email)
+        self.github_username = QLineEdit(settings.github_username)
+        for name, widget in (
+            ("author-name", self.author_name),
+            ("author-email", self.author_email),
+            ("github-username", self.github_username),
+        ):
+            widget.setObjectName(f"settings-{name}")
+        form = QFormLayout()
+        form.addRow("Default &projects folder:", folder_row)
+        form.addRow("Author &name:", self.author_name)
+        form.addRow("Author &e-mail:", self.author_email)
+        form.addRow("&GitHub username:", self.github_username)
+        self.editor_host = QVBoxLayout()
+        note = QLabel(
+            "Your name and e-mail prefill new projects and author their first commit when git has no identity."
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(self.editor_host)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(560, 0)
+
+    def _browse(self) -> None:
+        chosen = messages.ask_directory(self, "Default projects folder", self.settings.projects_path)
+        if chosen is not None:
+            self.projects_dir.setText(str(chosen))
+
+    def values(self) -> Settings:
+        return Settings(
+            projects_dir=self.projects_dir.text().strip(),
+            author_name=self.author_name.text().strip(),
+            author_email=self.author_email.text().strip(),
+            github_username=self.github_username.text().strip(),
+            editor=self.settings.editor,
+            custom_editor_command=self.settings.custom_editor_command,
+        )

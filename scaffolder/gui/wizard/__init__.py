@@ -1,0 +1,64 @@
+"""The New Project wizard: template → questions → location and review → generate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from scaffolder.core.catalogue import TemplateInfo
+from scaffolder.core.settings import Settings
+from scaffolder.core.store import Store
+from scaffolder.gui.wizard.generate_page import GeneratePage
+from scaffolder.gui.wizard.location_page import LocationPage
+from scaffolder.gui.wizard.questions_page import QuestionsPage
+from scaffolder.gui.wizard.template_page import TemplatePage
+
+
+class NewProjectWizard(QWizard):
+    project_created = Signal(object)  # GenerationResult
+    show_in_portfolio = Signal(int)
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        templates: list[TemplateInfo],
+        kind: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New Project")
+        self.setObjectName("new-project-wizard")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
+        self.store = store
+        self.settings = settings
+        self.output_dir: Path = settings.projects_path
+        self.template_page = TemplatePage(templates)
+        self.questions_page = QuestionsPage()
+        self.location_page = LocationPage()
+        self.generate_page = GeneratePage()
+        for page in (self.template_page, self.questions_page, self.location_page, self.generate_page):
+            self.addPage(page)
+        self.generate_page.generation_finished.connect(self.project_created)
+        self.generate_page.show_in_portfolio.connect(self.show_in_portfolio)
+        self._close_when_done = False
+        if kind:
+            self.template_page.select(kind)
+        self.resize(760, 600)
+
+    def reject(self) -> None:
+        """Cancel: while generating, ask the worker to stop and close once it has cleaned up."""
+        if self.generate_page.running:
+            self._close_when_done = True
+            self.generate_page.cancel()
+            return
+        super().reject()
+
+    def generation_done(self) -> None:
+        if self._close_when_done:
+            self._close_when_done = False
+            super().reject()

@@ -1,0 +1,160 @@
+"""Wizard page 4: generate on a worker thread, show progress, then success or the error."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget, QWizardPage
+
+from scaffolder.core.errors import UserError
+from scaffolder.core.generate import GenerationResult, Progress, generate
+from scaffolder.gui import workers
+from scaffolder.gui.messages import error_text, log
+
+if TYPE_CHECKING:
+    from scaffolder.gui.wizard import NewProjectWizard
+
+
+class GeneratePage(QWizardPage):
+    show_in_portfolio = Signal(int)
+    generation_finished = Signal(object)  # GenerationResult
+    generation_failed = Signal(object)  # the exception
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Generating")
+        self.worker: workers.FunctionWorker | None = None
+        self.result: GenerationResult | None = None
+        self.progress = QProgressBar()
+        self.progress.setObjectName("generation-progress")
+        self.progress.setRange(0, 1000)
+        self.status = QLabel()
+        self.status.setObjectName("generation-status")
+        self.status.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("generation-error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        self.back_to_answers = QPushButton("&Back to the answers")
+        self.back_to_answers.clicked.connect(self._go_back)
+
+        self.success = QWidget()
+        self.success_actions = QHBoxLayout()
+        self.open_folder = QPushButton("Open &folder")
+        self.show_button = QPushButton("&Show in portfolio")
+        self.open_folder.clicked.connect(self._open_folder)
+        self.show_button.clicked.connect(self._show_in_portfolio)
+        self.success_actions.addWidget(self.open_folder)
+        self.success_actions.addWidget(self.show_button)
+        self.success_actions.addStretch(1)
+        self.success_message = QLabel()
+        self.success_message.setWordWrap(True)
+        success_layout = QVBoxLayout(self.success)
+        success_layout.setContentsMargins(0, 0, 0, 0)
+        success_layout.addWidget(self.success_message)
+        success_layout.addLayout(self.success_actions)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(self.back_to_answers)
+        layout.addWidget(self.success)
+        layout.addStretch(1)
+
+    def wizard(self) -> NewProjectWizard:  # type: ignore[override]
+        return super().wizard()  # type: ignore[return-value]
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        template = wizard.template_page.selected()
+        assert template is not None
+        self.result = None
+        self.progress.setValue(0)
+        self.status.setText(f"Rendering {template.title}…")
+        self.error.hide()
+        self.back_to_answers.hide()
+        self.success.hide()
+        self.setTitle("Generating")
+        worker = workers.FunctionWorker(
+            generate,
+            template,
+            wizard.questions_page.full_answers(),
+            wizard.output_dir,
+            store=wizard.store,
+            accept_hooks=wizard.template_page.accept_hooks,
+            fallback_identity=wizard.settings.identity,
+        )
+        worker.signals.progress.connect(self._on_progress)
+        worker.signals.finished.connect(self._on_finished)
+        worker.signals.failed.connect(self._on_failed)
+        worker.signals.done.connect(self._on_done)
+        self.worker = worker
+        workers.start(worker)
+        self.completeChanged.emit()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.status.setText("Cancelling… (nothing will be left on disk)")
+            self.worker.cancel()
+
+    @Slot(object)
+    def _on_progress(self, progress: Progress) -> None:
+        self.progress.setValue(int(progress.fraction * 1000))
+        self.status.setText(progress.message)
+
+    @Slot(object)
+    def _on_finished(self, result: GenerationResult) -> None:
+        self.result = result
+        self.progress.setValue(1000)
+        self.setTitle("Your project is ready")
+        self.status.setText("")
+        self.success_message.setText(
+            f"<b>{result.project.name}</b> was created at {result.project.path} and committed on <i>main</i>"
+            f" ({result.commit[:10]})."
+        )
+        self.success.show()
+        self.generation_finished.emit(result)
+
+    @Slot(object, str)
+    def _on_failed(self, err: BaseException, details: str) -> None:
+        message, hint = error_text(err)
+        self.setTitle("Generation failed")
+        self.status.setText("Nothing was written to disk.")
+        self.error.setText(f"{message}\n{hint}".strip())
+        self.error.show()
+        self.back_to_answers.show()
+        if details and not isinstance(err, UserError):
+            log.error("generation failed unexpectedly\n%s", details)
+        self.generation_failed.emit(err)
+
+    @Slot()
+    def _on_done(self) -> None:
+        self.worker = None
+        self.completeChanged.emit()
+        self.wizard().generation_done()
+
+    def _go_back(self) -> None:
+        self.wizard().back()
+
+    def _open_folder(self) -> None:
+        if self.result is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.project.path)))
+
+    def _show_in_portfolio(self) -> None:
+        if self.result is not None:
+            self.show_in_portfolio.emit(self.result.project.id)
+            self.wizard().accept()
+
+    def isComplete(self) -> bool:
+        return self.result is not None
+
+    def add_success_action(self, widget: Any) -> None:
+        """Put another action (e.g. "Open in editor") first among the success buttons."""
+        self.success_actions.insertWidget(0, widget)

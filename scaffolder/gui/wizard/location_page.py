@@ -1,0 +1,95 @@
+"""Wizard page 3: the parent folder, and a review of what will be generated."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from scaffolder.core.preview import preview
+from scaffolder.gui import messages
+
+if TYPE_CHECKING:
+    from scaffolder.gui.wizard import NewProjectWizard
+
+
+class LocationPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Where should it go?")
+        self.setSubTitle("The project gets its own folder inside this one, with a git repository and a first commit.")
+        self.folder = QLineEdit()
+        self.folder.setObjectName("parent-folder")
+        self.browse = QPushButton("&Browse…")
+        label = QLabel("&Parent folder:")
+        label.setBuddy(self.folder)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.folder, 1)
+        row.addWidget(self.browse)
+        self.summary = QTextBrowser()
+        self.summary.setObjectName("review")
+        self.problem = QLabel()
+        self.problem.setObjectName("location-problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b3261e")
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("Review:"))
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.problem)
+        self.folder.textChanged.connect(self._on_folder)
+        self.browse.clicked.connect(self._browse)
+        self.ok = False
+
+    def wizard(self) -> NewProjectWizard:  # type: ignore[override]
+        return super().wizard()  # type: ignore[return-value]
+
+    def initializePage(self) -> None:
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Generate")
+        if self.folder.text() != str(self.wizard().output_dir):
+            self.folder.setText(str(self.wizard().output_dir))
+        self.refresh()
+
+    def _browse(self) -> None:
+        chosen = messages.ask_directory(self, "Choose the parent folder", self.wizard().output_dir)
+        if chosen is not None:
+            self.folder.setText(str(chosen))
+
+    def _on_folder(self, text: str) -> None:
+        self.wizard().output_dir = Path(text.strip()).expanduser() if text.strip() else Path.home()
+        self.refresh()
+
+    def refresh(self) -> None:
+        wizard = self.wizard()
+        template = wizard.template_page.selected()
+        if template is None:
+            return
+        result = preview(template, wizard.questions_page.answers(), wizard.output_dir)
+        self.ok = result.ok
+        self.problem.setText("" if result.ok else f"{result.problem.message} {result.problem.hint}")  # type: ignore[union-attr]
+        rows = "".join(
+            f"<tr><td><b>{html.escape(q.label)}</b></td><td>{html.escape(str(result.context.get(q.name, '')))}</td></tr>"
+            for q in template.asked_questions
+        )
+        hooks = "<p>Its hooks will run (you agreed).</p>" if template.has_hooks and not template.bundled else ""
+        self.summary.setHtml(
+            f"<p>Template: <b>{html.escape(template.title)}</b> (version {html.escape(template.version)})</p>"
+            f"<p>Project folder: <b>{html.escape(str(result.target or ''))}</b></p>{hooks}"
+            f"<table cellspacing='4'>{rows}</table>"
+        )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.ok

@@ -1,0 +1,134 @@
+"""Wizard page 2: the template's questions as a form, defaults re-rendered live.
+
+A question the user has not touched shows its default rendered against the current answers
+(typing a project name updates the suggested slug until the slug itself is edited). The first
+problem with the answers is shown below the form and blocks Next.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+
+from scaffolder.core.catalogue import Question, QuestionKind, TemplateInfo
+from scaffolder.core.preview import Preview, preview
+from scaffolder.gui.wizard.question_widgets import QuestionEditor
+
+if TYPE_CHECKING:
+    from scaffolder.gui.wizard import NewProjectWizard
+
+
+def split_prompt(question: Question) -> tuple[str, str]:
+    """A short label for the form and the rest of the help text as a note under the field.
+
+    `"Default LLM provider (offline works with no key)"` → `("Default LLM provider", "offline works with no key")`;
+    a long prompt with no short head becomes the note under the question's own name."""
+    text = question.help.strip()
+    fallback = question.name.replace("_", " ").capitalize()
+    if not text:
+        return fallback, ""
+    head, sep, rest = text.partition(" (")
+    if sep and len(head) <= 40:
+        return head, rest.rstrip(")")
+    return (text, "") if len(text) <= 40 else (fallback, text)
+
+
+class QuestionsPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Answer the template's questions")
+        self.setSubTitle("Defaults follow your earlier answers until you change them.")
+        self.template: TemplateInfo | None = None
+        self.editors: dict[str, QuestionEditor] = {}
+        self.edited: set[str] = set()
+        self.last_preview: Preview | None = None
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form_host)
+        self.problem = QLabel()
+        self.problem.setObjectName("answers-problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b3261e")
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.problem)
+
+    def wizard(self) -> NewProjectWizard:  # type: ignore[override]
+        return super().wizard()  # type: ignore[return-value]
+
+    def initializePage(self) -> None:
+        template = self.wizard().template_page.selected()
+        if template is None or template is self.template:
+            self.refresh()
+            return
+        self.template = template
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        prefill = {
+            k: v
+            for k, v in self.wizard().settings.template_answers().items()
+            if k in {q.name for q in template.asked_questions}
+        }
+        self.edited = set(prefill)
+        for question in template.asked_questions:
+            editor = QuestionEditor(question, self._on_edit)
+            self.editors[question.name] = editor
+            title, note = split_prompt(question)
+            field = QWidget()
+            column = QVBoxLayout(field)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(editor.widget)
+            if note:
+                hint = QLabel(note)
+                hint.setWordWrap(True)
+                hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt")
+                column.addWidget(hint)
+            label = QLabel("" if question.kind is QuestionKind.BOOLEAN else f"{title}:")
+            label.setBuddy(editor.widget)
+            label.setToolTip(question.name)
+            self.form.addRow(label, field)
+            if question.name in prefill:
+                editor.set_value(prefill[question.name])
+        self.refresh()
+        first = next(iter(self.editors.values()), None)
+        if first is not None:
+            first.widget.setFocus()
+
+    def _on_edit(self, name: str) -> None:
+        self.edited.add(name)
+        self.refresh()
+
+    def answers(self) -> dict[str, Any]:
+        """The user's answers: what they edited or what settings prefilled."""
+        return {name: self.editors[name].value() for name in self.edited if name in self.editors}
+
+    def full_answers(self) -> dict[str, Any]:
+        """Every asked question's value as shown (defaults included)."""
+        if self.last_preview is not None and self.last_preview.context:
+            return {name: self.last_preview.context[name] for name in self.editors}
+        return {name: editor.value() for name, editor in self.editors.items()}
+
+    def refresh(self) -> None:
+        if self.template is None:
+            return
+        result = preview(self.template, self.answers(), self.wizard().output_dir)
+        self.last_preview = result
+        for name, editor in self.editors.items():
+            if name not in self.edited and name in result.context:
+                editor.set_value(result.context[name])
+            editor.set_flagged(name == result.problem_question)
+        if result.problem is not None:
+            self.problem.setText(f"{result.problem.message} {result.problem.hint}".strip())
+        else:
+            self.problem.setText("")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.last_preview is not None and self.last_preview.ok

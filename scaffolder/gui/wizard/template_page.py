@@ -1,0 +1,131 @@
+"""Wizard page 1: choose a bundled template or a custom template folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from scaffolder.core.catalogue import TemplateInfo, load_template
+from scaffolder.core.errors import UserError
+from scaffolder.gui import messages
+
+
+class TemplatePage(QWizardPage):
+    def __init__(self, templates: list[TemplateInfo]) -> None:
+        super().__init__()
+        self.setTitle("Choose a template")
+        self.setSubTitle(
+            "Each bundled template is a complete project that installs, runs and passes its tests offline."
+        )
+        self.bundled = templates
+        self.custom: TemplateInfo | None = None
+        self.group = QButtonGroup(self)
+        layout = QVBoxLayout(self)
+        self.radios: dict[str, QRadioButton] = {}
+        for index, template in enumerate(templates):
+            radio = QRadioButton(f"&{index + 1}  {template.title}")
+            radio.setObjectName(f"template-{template.kind}")
+            description = QLabel(template.description)
+            description.setWordWrap(True)
+            description.setContentsMargins(24, 0, 0, 8)
+            self.group.addButton(radio)
+            self.radios[template.kind] = radio
+            layout.addWidget(radio)
+            layout.addWidget(description)
+        self.custom_radio = QRadioButton("&Custom template… (a local folder holding a cookiecutter.json)")
+        self.custom_radio.setObjectName("template-custom")
+        self.group.addButton(self.custom_radio)
+        self.custom_path = QLineEdit()
+        self.custom_path.setPlaceholderText("Path of a cookiecutter template folder")
+        self.browse = QPushButton("&Browse…")
+        row = QHBoxLayout()
+        row.setContentsMargins(24, 0, 0, 0)
+        row.addWidget(self.custom_path, 1)
+        row.addWidget(self.browse)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setObjectName("template-status")
+        self.hooks_agreed = QCheckBox("I have read this template's hooks and agree to run them")
+        self.hooks_agreed.setObjectName("hooks-agreed")
+        layout.addWidget(self.custom_radio)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.hooks_agreed)
+        layout.addStretch(1)
+
+        self.group.buttonToggled.connect(lambda *_: self._update())
+        self.custom_path.editingFinished.connect(self._load_custom)
+        self.custom_path.textChanged.connect(lambda *_: self._forget_custom())
+        self.browse.clicked.connect(self._browse)
+        self.hooks_agreed.toggled.connect(lambda *_: self.completeChanged.emit())
+        if templates:
+            self.radios[templates[0].kind].setChecked(True)
+        self._update()
+
+    def select(self, kind: str) -> None:
+        if kind in self.radios:
+            self.radios[kind].setChecked(True)
+
+    def _browse(self) -> None:
+        folder = messages.ask_directory(self, "Choose a cookiecutter template folder")
+        if folder is not None:
+            self.custom_radio.setChecked(True)
+            self.custom_path.setText(str(folder))
+            self._load_custom()
+
+    def _forget_custom(self) -> None:
+        self.custom = None
+        self._update()
+
+    def _load_custom(self) -> None:
+        text = self.custom_path.text().strip()
+        self.custom = None
+        self.status.setText("")
+        if text:
+            try:
+                self.custom = load_template(Path(text))
+            except UserError as err:
+                self.status.setText(f"<span style='color:#b3261e'>{err.message} {err.hint}</span>")
+        self._update()
+
+    def selected(self) -> TemplateInfo | None:
+        if self.custom_radio.isChecked():
+            return self.custom
+        return next((t for t in self.bundled if self.radios[t.kind].isChecked()), None)
+
+    def _update(self) -> None:
+        template = self.selected()
+        needs_consent = template is not None and template.has_hooks and not template.bundled
+        self.hooks_agreed.setVisible(needs_consent)
+        if not needs_consent:
+            self.hooks_agreed.setChecked(False)
+        if self.custom_radio.isChecked() and template is not None:
+            note = f"{template.title}: {len(template.asked_questions)} questions."
+            if needs_consent:
+                note += (
+                    f" It has hooks: scripts in {template.path / 'hooks'} that run on your computer while it"
+                    " generates. Read them, then agree below, or choose another template."
+                )
+            self.status.setText(note)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        template = self.selected()
+        if template is None:
+            return False
+        return not (template.has_hooks and not template.bundled and not self.hooks_agreed.isChecked())
+
+    @property
+    def accept_hooks(self) -> bool:
+        return self.hooks_agreed.isChecked()
