@@ -162,7 +162,7 @@ def plan_generation(
 
 def _render(plan: GenerationPlan, staging: Path, report: ProgressCallback, cancel: threading.Event | None) -> Path:
     import cookiecutter.generate as cc_generate
-    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
     from cookiecutter.main import cookiecutter
     from jinja2 import TemplateError as JinjaError
 
@@ -189,6 +189,10 @@ def _render(plan: GenerationPlan, staging: Path, report: ProgressCallback, cance
                 accept_hooks=plan.run_hooks,
                 default_config=True,
             )
+        except UndefinedVariableInTemplate as err:  # its str() appends the whole context
+            raise TemplateError(
+                f"The template {plan.template.name!r} failed: {err.message}: {getattr(err.error, 'message', err.error)}."
+            ) from err
         except CookiecutterException as err:
             raise TemplateError(f"The template {plan.template.name!r} failed: {err}.") from err
         except JinjaError as err:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,17 +56,24 @@ def _git_module() -> Any:
 
 
 def configured_identity() -> Identity | None:
-    """user.name and user.email as git sees them outside any repository (global/system config)."""
-    git = _git_module()
-    cmd = git.Git()
-
-    def get(key: str) -> str:
-        try:
-            return str(cmd.config("--get", key)).strip()
-        except git.GitCommandError:
-            return ""
-
-    name, email = get("user.name"), get("user.email")
+    """user.name and user.email as git sees them outside any repository (global and system
+    config, with their includes). The repository the app happens to run from does not count:
+    its local identity is not the new repository's. One `git config` process, no GitPython."""
+    no_repository = os.path.join(os.devnull, "no-repository")  # never exists: no local config is read
+    result = subprocess.run(
+        [git_executable(), "config", "--get-regexp", r"^user\.(name|email)$"],
+        env={**os.environ, "GIT_DIR": no_repository},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+    values: dict[str, str] = {}
+    for line in result.stdout.splitlines():  # exit 1 and no output when neither is set
+        key, _, value = line.partition(" ")
+        values[key.lower()] = value.strip()  # the last one wins, as in git
+    name, email = values.get("user.name", ""), values.get("user.email", "")
     return Identity(name, email) if name and email else None
 
 

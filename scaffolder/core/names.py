@@ -8,7 +8,9 @@ from scaffolder.core.errors import InvalidAnswer
 
 ALLOWED = "letters, digits, '-', '_' and '.', starting with a letter or a digit (at most 100 characters)"
 _WINDOWS_INVALID = set('<>:"/\\|?*')
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
+# Microsoft's list includes COM0 and LPT0; CONIN$, CONOUT$ and the superscript digits are
+# already refused by _SAFE.
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(10)}
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 
 

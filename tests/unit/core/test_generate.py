@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from scaffolder.core.catalogue import load_template, resolve_template
-from scaffolder.core.errors import Cancelled, InvalidAnswer, TargetExists, TemplateError, UserError
+from scaffolder.core.errors import (
+    Cancelled,
+    HooksNotApproved,
+    InvalidAnswer,
+    TargetExists,
+    TemplateError,
+    UserError,
+)
 from scaffolder.core.generate import Progress, generate
 from scaffolder.core.names import ALLOWED
 from scaffolder.core.paths import BUNDLED_KINDS
@@ -352,3 +359,44 @@ def test_an_unsafe_name_rendered_from_other_answers_is_refused(tmp_path: Path, o
         generate(template, {"project_name": "../../etc"}, out, store=store)
 
     assert_no_trace(out, store)
+
+
+def test_a_jinja_error_is_reported_as_a_sentence_naming_the_file(tmp_path: Path, out: Path, store: Store) -> None:
+    template = load_template(
+        minimal_template(
+            tmp_path / "tpl", files={f"{PROJECT_DIR}/zz_broken.txt": "{{ cookiecutter.no_such_question }}"}
+        )
+    )
+
+    with pytest.raises(TemplateError) as failed:
+        generate(template, {}, out, store=store)
+
+    message = str(failed.value)
+    assert "zz_broken.txt" in message and "no_such_question" in message
+    assert "Context:" not in message and len(message) < 400  # not cookiecutter's whole context dump
+
+
+# --- third-party hooks ----------------------------------------------------------------------
+
+HOOK_THAT_LEAVES_A_MARK = """\
+from pathlib import Path
+Path("hook-ran.txt").write_text("{{ cookiecutter.project_slug }}\\n", encoding="utf-8")
+"""
+
+
+def test_a_third_party_template_with_hooks_is_refused_until_its_hooks_are_accepted(
+    tmp_path: Path, out: Path, store: Store
+) -> None:
+    template = load_template(
+        minimal_template(tmp_path / "tpl", files={"hooks/post_gen_project.py": HOOK_THAT_LEAVES_A_MARK})
+    )
+    assert template.has_hooks and not template.bundled
+
+    with pytest.raises(HooksNotApproved, match="hooks"):
+        generate(template, {}, out, store=store)
+    assert_no_trace(out, store)
+
+    result = generate(template, {}, out, store=store, accept_hooks=True)
+
+    assert (result.project.path / "hook-ran.txt").read_text(encoding="utf-8") == "demo-project\n"
+    assert "hook-ran.txt" in git(result.project.path, "ls-files").splitlines()

@@ -1,0 +1,187 @@
+"""Git: who the first commit is by when git does not know the user, and what happens without git."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scaffolder.core import git as core_git
+from scaffolder.core.catalogue import load_template, resolve_template
+from scaffolder.core.errors import GitIdentityMissing, GitMissing
+from scaffolder.core.generate import generate
+from scaffolder.core.settings import Settings, load_settings, save_settings
+from scaffolder.core.store import Store
+from tests.conftest import TEST_GIT_EMAIL, TEST_GIT_NAME
+from tests.helpers.template_tree import minimal_template
+
+GLOBAL_HINT = 'git config --global user.name "Your Name"'
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout.strip()
+
+
+def author(project: Path) -> str:
+    return git(project, "log", "-1", "--format=%an <%ae>|%cn <%ce>")
+
+
+def local_identity(project: Path) -> str:
+    return git(project, "config", "--file", ".git/config", "--get-regexp", r"^user\.")
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    return folder
+
+
+# --- git knows who you are ------------------------------------------------------------------
+
+
+def test_the_first_commit_is_by_the_identity_git_is_configured_with(out: Path) -> None:
+    result = generate(resolve_template("rag"), {}, out, store=Store())
+
+    expected = f"{TEST_GIT_NAME} <{TEST_GIT_EMAIL}>"
+    assert author(result.project.path) == f"{expected}|{expected}"
+
+
+def test_a_configured_identity_wins_over_the_app_settings_and_nothing_is_written_to_the_repo(
+    tmp_path: Path, out: Path
+) -> None:
+    template = load_template(minimal_template(tmp_path / "tpl"))
+
+    result = generate(
+        template, {}, out, store=Store(), fallback_identity=core_git.Identity("Grace Hopper", "grace@example.com")
+    )
+
+    assert author(result.project.path).startswith(TEST_GIT_NAME)
+    with pytest.raises(subprocess.CalledProcessError):
+        local_identity(result.project.path)  # exit 1: no user.* in the repository's config
+
+
+# --- git does not know who you are ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["custom", "rag"])
+def test_without_any_identity_generation_says_exactly_what_to_set_and_writes_nothing(
+    no_git_identity: Path, tmp_path: Path, out: Path, kind: str
+) -> None:
+    template = load_template(minimal_template(tmp_path / "tpl")) if kind == "custom" else resolve_template(kind)
+    store = Store()
+
+    with pytest.raises(GitIdentityMissing) as refused:
+        generate(template, {}, out, store=store)  # rag's author answers are the template's placeholders
+
+    assert GLOBAL_HINT in str(refused.value)
+    assert "git config --global user.email" in str(refused.value)
+    assert list(out.iterdir()) == []
+    assert store.projects() == []
+    assert no_git_identity.read_bytes() == b""
+
+
+def test_the_identity_from_settings_is_used_for_this_repository_only(no_git_identity: Path, out: Path) -> None:
+    store = Store()
+    save_settings(store, Settings(author_name="Grace Hopper", author_email="grace@example.com"))
+
+    result = generate(resolve_template("agent"), {}, out, store=store, fallback_identity=load_settings(store).identity)
+
+    project = result.project.path
+    assert author(project) == "Grace Hopper <grace@example.com>|Grace Hopper <grace@example.com>"
+    assert local_identity(project).splitlines() == ["user.name Grace Hopper", "user.email grace@example.com"]
+    assert no_git_identity.read_bytes() == b""  # the user's global config is never written
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_author_answers_that_differ_from_the_template_defaults_are_used_as_the_identity(
+    no_git_identity: Path, out: Path
+) -> None:
+    answers = {"author_name": "Linus Example", "author_email": "linus@example.com"}
+
+    result = generate(resolve_template("rag"), answers, out, store=Store())
+
+    assert author(result.project.path).startswith("Linus Example <linus@example.com>")
+    assert "user.name Linus Example" in local_identity(result.project.path)
+    assert no_git_identity.read_bytes() == b""
+
+
+def test_an_identity_in_the_repository_we_run_from_does_not_count(
+    no_git_identity: Path, tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scaffolder new` run from inside another project: that project's local user.name is not
+    the new repository's, so git still does not know who the user is there."""
+    elsewhere = tmp_path / "some-other-repo"
+    elsewhere.mkdir()
+    git(elsewhere, "init", "-q")
+    git(elsewhere, "config", "user.name", "Local Only")
+    git(elsewhere, "config", "user.email", "local@example.com")
+    monkeypatch.chdir(elsewhere)
+
+    with pytest.raises(GitIdentityMissing):
+        generate(load_template(minimal_template(tmp_path / "tpl")), {}, out, store=Store())
+
+    assert list(out.iterdir()) == []
+
+
+def test_an_identity_the_global_config_includes_from_another_file_counts(
+    no_git_identity: Path, tmp_path: Path, out: Path
+) -> None:
+    identity_file = tmp_path / "identity.gitconfig"
+    identity_file.write_text("[user]\n\tname = Included Person\n\temail = included@example.com\n", encoding="utf-8")
+    no_git_identity.write_text(f"[include]\n\tpath = {identity_file.as_posix()}\n", encoding="utf-8")
+
+    result = generate(load_template(minimal_template(tmp_path / "tpl")), {}, out, store=Store())
+
+    assert author(result.project.path).startswith("Included Person <included@example.com>")
+
+
+# --- git is missing -------------------------------------------------------------------------
+
+
+def test_without_git_on_path_generation_fails_before_rendering(
+    tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    monkeypatch.setenv("PATH", str(empty_bin))
+    store = Store()
+
+    with pytest.raises(GitMissing, match="git program was not found") as refused:
+        generate(resolve_template("rag"), {}, out, store=store)
+
+    assert "Install git" in str(refused.value)
+    assert list(out.iterdir()) == []
+    assert store.projects() == []
+
+
+def test_a_git_executable_setting_that_points_at_nothing_is_reported_as_missing_git(
+    tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_PYTHON_GIT_EXECUTABLE", str(tmp_path / "no" / "git"))
+
+    with pytest.raises(GitMissing):
+        generate(resolve_template("rag"), {}, out, store=Store())
+
+    assert list(out.iterdir()) == []
+
+
+# --- reading repositories -------------------------------------------------------------------
+
+
+def test_summarize_reports_branch_head_count_and_dirtiness(out: Path, tmp_path: Path) -> None:
+    result = generate(resolve_template("rag"), {}, out, store=Store())
+    project = result.project.path
+
+    clean = core_git.summarize(project)
+    (project / "scratch.txt").write_text("work in progress\n", encoding="utf-8")
+    dirty = core_git.summarize(project)
+
+    assert clean is not None and dirty is not None
+    assert (clean.branch, clean.head, clean.commit_count, clean.dirty) == ("main", result.commit, 1, False)
+    assert dirty.dirty is True
+    assert core_git.summarize(tmp_path / "tpl-nothing") is None
+    assert core_git.is_repository(project) and not core_git.is_repository(tmp_path)
