@@ -113,7 +113,7 @@ def _ask(template: Any, answers: dict[str, Any]) -> dict[str, Any]:
                 reply = input(f"{q.label} ({default}): ").strip()
             value = reply or default
             try:
-                q.coerce(value)
+                render_context(template, {**answers, q.name: value})  # a templated choice's shown option is valid
             except InvalidAnswer as err:
                 print(err, file=sys.stderr)
                 continue
@@ -134,7 +134,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     settings = load_settings(store)
     template = resolve_template(args.template)
     interactive = not args.no_input and sys.stdin.isatty()
-    answers = {**settings.template_answers(), **_parse_sets(args.answers)}
+    asked = {q.name for q in template.asked_questions}  # a custom template may have no author questions
+    prefill = {key: value for key, value in settings.template_answers().items() if key in asked}
+    answers = {**prefill, **_parse_sets(args.answers)}
     if interactive:
         answers = _ask(template, answers)
     output_dir = args.output_dir or settings.projects_path

@@ -210,7 +210,30 @@ def resolve_template(name_or_path: str | Path) -> TemplateInfo:
 def render_context(template: TemplateInfo, answers: dict[str, Any]) -> OrderedDict[str, Any]:
     """The full context cookiecutter would build from these answers: unanswered questions get
     their defaults, rendered against the answers before them. Raises InvalidAnswer for bad values."""
+    return resolve_answers(template, answers)[0]
+
+
+def _choice_index(q: Question, value: Any, rendered: list[Any]) -> int:
+    """A choice may be given as its rendered option (what a form shows) or as written."""
+    shown = [str(option) for option in rendered]
+    written = [str(option) for option in q.choices]
+    for options in (shown, written):
+        if str(value) in options:
+            return options.index(str(value))
+    raise InvalidAnswer(
+        q.name, f"{value!r} is not one of the choices for {q.name}.", f"Choose one of: {', '.join(shown)}."
+    )
+
+
+def resolve_answers(template: TemplateInfo, answers: dict[str, Any]) -> tuple[OrderedDict[str, Any], dict[str, Any]]:
+    """(context, overrides): the context as `render_context` describes it, and the answers as
+    cookiecutter's `extra_context` must get them to render that context. Cookiecutter renders an
+    answer like a default (so does this), looks a choice up in the options *as written* and
+    merges a dict answer into the default dict."""
+    from copy import deepcopy
+
     from cookiecutter.environment import StrictEnvironment
+    from cookiecutter.generate import apply_overwrites_to_context
     from cookiecutter.prompt import render_variable
     from jinja2 import TemplateError as JinjaError
 
@@ -220,24 +243,40 @@ def render_context(template: TemplateInfo, answers: dict[str, Any]) -> OrderedDi
         template.question(name)  # raises with the list of valid names
     env = StrictEnvironment(context={"cookiecutter": template.raw_context})
     result: OrderedDict[str, Any] = OrderedDict()
+    overrides: dict[str, Any] = {}
     ordered = [q for q in template.questions if q.kind is not QuestionKind.DICT] + [
         q for q in template.questions if q.kind is QuestionKind.DICT
     ]
     for q in ordered:
+        answered = q.name in answers and q.kind is not QuestionKind.PRIVATE
         try:
             if q.kind is QuestionKind.PRIVATE:
                 result[q.name] = q.raw_default
-            elif q.name in answers:
-                result[q.name] = q.coerce(answers[q.name])
             elif q.kind is QuestionKind.CHOICE:
-                result[q.name] = render_variable(env, q.choices[0], result)
+                options = [render_variable(env, option, result) for option in q.choices]
+                index = _choice_index(q, answers[q.name], options) if answered else 0
+                if answered:
+                    overrides[q.name] = q.choices[index]
+                result[q.name] = options[index]
+            elif answered:
+                value = overrides[q.name] = q.coerce(answers[q.name])
+                if q.kind is QuestionKind.DICT:
+                    value = deepcopy(q.raw_default)
+                    apply_overwrites_to_context(value, overrides[q.name], in_dictionary_variable=True)
+                result[q.name] = render_variable(env, value, result)
             else:
                 result[q.name] = render_variable(env, q.raw_default, result)
         except JinjaError as err:
+            if answered:
+                raise InvalidAnswer(
+                    q.name,
+                    f"The answer to {q.name} cannot be rendered: {err}.",
+                    "Answers are rendered like the template's defaults: balance or remove '{{' and '{%'.",
+                ) from err
             raise TemplateError(
                 f"The default of {q.name!r} cannot be rendered: {err}.", "Answer it yourself or fix the template."
             ) from err
-    return OrderedDict((q.name, result[q.name]) for q in template.questions)
+    return OrderedDict((q.name, result[q.name]) for q in template.questions), overrides
 
 
 def answers_only(template: TemplateInfo, context: dict[str, Any]) -> dict[str, Any]:

@@ -14,13 +14,13 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scaffolder import __version__
 from scaffolder.core import git
-from scaffolder.core.catalogue import TemplateInfo, answers_only, render_context
+from scaffolder.core.catalogue import TemplateInfo, answers_only, resolve_answers
 from scaffolder.core.errors import (
     Cancelled,
     HooksNotApproved,
@@ -67,6 +67,8 @@ class GenerationPlan:
     identity: git.Identity | None
     run_hooks: bool
     total_files: int
+    # The user's answers as cookiecutter's extra_context takes them (see catalogue.resolve_answers).
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
     def target(self) -> Path:
@@ -123,7 +125,7 @@ def plan_generation(
 ) -> GenerationPlan:
     """Every check that can refuse, before anything is written. Raises UserError subclasses."""
     git.git_executable()
-    context = render_context(template, answers)
+    context, overrides = resolve_answers(template, answers)
     folder = check_folder_name(render_folder_name(template, context))
     output_dir = Path(output_dir).expanduser().resolve()
     if output_dir.exists() and not output_dir.is_dir():
@@ -157,6 +159,7 @@ def plan_generation(
         identity=identity,
         run_hooks=template.bundled or accept_hooks,
         total_files=total,
+        overrides=overrides,
     )
 
 
@@ -184,7 +187,7 @@ def _render(plan: GenerationPlan, staging: Path, report: ProgressCallback, cance
             project = cookiecutter(
                 str(plan.template.path),
                 no_input=True,
-                extra_context=plan.answers,
+                extra_context=plan.overrides,
                 output_dir=str(staging),
                 accept_hooks=plan.run_hooks,
                 default_config=True,
