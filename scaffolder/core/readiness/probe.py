@@ -1,0 +1,88 @@
+"""HTTP probes of the live and write-up URLs: one GET each, concurrently, with a timeout.
+
+Redirects are not followed: a 3xx is an answer (a live site often redirects `/` to a login or
+a docs page), and following it could leave the host the user recorded. Only the status line
+and headers are read. The standard library is enough here; no HTTP client dependency.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from scaffolder import __version__
+from scaffolder.core.store import Probe
+
+PROBE_TIMEOUT_S = 5.0
+_MAX_PARALLEL_PROBES = 16
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # urllib then raises HTTPError carrying the 3xx status
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def answered(probe: Probe | None) -> bool:
+    """A 2xx or 3xx status: the URL is up."""
+    return probe is not None and probe.status is not None and 200 <= probe.status < 400
+
+
+def describe(probe: Probe) -> str:
+    """One line of evidence: status and latency, or the error, and when."""
+    when = probe.probed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if probe.status is not None:
+        latency = f" in {probe.latency_ms:.0f} ms" if probe.latency_ms is not None else ""
+        return f"{probe.url} answered HTTP {probe.status}{latency} (probed {when})"
+    return f"{probe.url}: {probe.error or 'no answer'} (probed {when})"
+
+
+def probe_url(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
+    """GET `url` once; never raises. A status outside 2xx/3xx is recorded as it came."""
+    request = urllib.request.Request(
+        url, headers={"User-Agent": f"ai-portfolio-scaffolder/{__version__} (readiness check)"}
+    )
+    started = time.perf_counter()
+    status: int | None = None
+    error: str | None = None
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            status = int(response.status)
+    except urllib.error.HTTPError as err:
+        status = int(err.code)
+        err.close()
+    except urllib.error.URLError as err:
+        error = _reason(err.reason, timeout)
+    except TimeoutError:
+        error = f"no answer within {timeout:g} s"
+    except (OSError, http.client.HTTPException, ValueError) as err:
+        error = _reason(err, timeout)
+    latency = (time.perf_counter() - started) * 1000
+    return Probe(url, status, round(latency, 1) if status is not None else None, error, datetime.now(UTC))
+
+
+def _reason(reason: object, timeout: float) -> str:
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, socket.gaierror):
+        return "host name not found"
+    return str(reason) or type(reason).__name__
+
+
+def probe_all(urls: Iterable[str], timeout: float = PROBE_TIMEOUT_S) -> dict[str, Probe]:
+    """Probe each distinct URL concurrently; the whole batch takes about one timeout at most."""
+    distinct = list(dict.fromkeys(urls))
+    if not distinct:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(_MAX_PARALLEL_PROBES, len(distinct))) as pool:
+        return dict(zip(distinct, pool.map(lambda u: probe_url(u, timeout), distinct), strict=True))

@@ -1,0 +1,245 @@
+"""Everything the checks read from one project, read once: tracked files, README and write-up
+text (parsed), CI workflows, commit dates, the remote-tracking state and key-like strings.
+
+A fixed handful of `git` processes per project (ls-files, log, for-each-ref, remote, grep),
+whatever the number of checks, so a portfolio of 100 projects is checked in about a second.
+Every git call sets GIT_OPTIONAL_LOCKS=0: reading must never write to `.git`, or the GUI's
+file watcher would see its own re-check as a change.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+from scaffolder.core.git import git_executable
+from scaffolder.core.readiness.leaks import KeyHit, find_keys, grep_expression
+from scaffolder.core.readiness.markdown import MarkdownDoc, parse_markdown
+
+README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown", "README")
+WRITEUP_NAMES = (
+    "WRITEUP.md",
+    "writeup.md",
+    "Writeup.md",
+    "WRITE-UP.md",
+    "write-up.md",
+    "docs/WRITEUP.md",
+    "docs/writeup.md",
+    "docs/write-up.md",
+    "docs/Writeup.md",
+    "BLOG.md",
+    "docs/blog.md",
+    "docs/BLOG.md",
+)
+WORKFLOW_DIR = ".github/workflows/"
+_MAX_TEXT_BYTES = 1_000_000  # a README beyond this is not one a reader will read either
+_MAX_KEY_HITS = 20
+_SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox"}
+_GIT_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """Where HEAD stands against its remote, from the local remote-tracking refs (no network)."""
+
+    remotes: tuple[str, ...] = ()
+    branch: str | None = None
+    head: str | None = None
+    compared_with: str | None = None  # e.g. "origin/main"
+    remote_sha: str | None = None
+    ahead: int | None = None  # None: unknown (the remote ref is not in HEAD's history)
+    behind: int | None = None
+    gone: bool = False  # the upstream is configured but its remote ref was deleted
+
+    @property
+    def pushed(self) -> bool:
+        return self.head is not None and self.compared_with is not None and self.ahead == 0 and not self.gone
+
+
+@dataclass(frozen=True)
+class TextFile:
+    path: str
+    text: str
+    doc: MarkdownDoc
+
+
+@dataclass(frozen=True)
+class RepoSnapshot:
+    root: Path
+    exists: bool
+    is_repo: bool
+    tracked: frozenset[str]  # POSIX paths relative to root (all files when not a repository)
+    commits: tuple[tuple[str, int], ...] = ()  # (sha, author time) newest first, from HEAD
+    remote: RemoteState = field(default_factory=RemoteState)
+    key_hits: tuple[KeyHit, ...] = ()
+    readme: TextFile | None = None
+    writeup: TextFile | None = None
+    workflows: dict[str, str] = field(default_factory=dict)  # path → text
+    problems: tuple[str, ...] = ()  # git failures worth showing as evidence
+
+    def has(self, path: str) -> bool:
+        return path in self.tracked
+
+    @cached_property
+    def tracked_dirs(self) -> frozenset[str]:
+        """Every folder that holds a tracked file, at any depth ("" is the root)."""
+        return frozenset(str(parent) for path in self.tracked for parent in PurePosixPath(path).parents) - {"."}
+
+    def untracked_on_disk(self, path: str) -> bool:
+        """The file is there but git does not track it: the fix is `git add`, not writing it."""
+        return self.is_repo and not self.has(path) and (self.root / path).is_file()
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    return subprocess.run(
+        [git_executable(), "-C", str(root), *args],
+        capture_output=True,
+        env=env,
+        timeout=_GIT_TIMEOUT_S,
+        check=False,
+    )
+
+
+def _walk_files(root: Path) -> frozenset[str]:
+    """Files on disk, for a folder that is not a git repository."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+        base = Path(folder).relative_to(root)
+        found.extend((base / f).as_posix() for f in files)
+    return frozenset(found)
+
+
+def _read_text(root: Path, path: str) -> str | None:
+    try:
+        with open(root / path, "rb") as handle:
+            data = handle.read(_MAX_TEXT_BYTES)
+    except OSError:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _first_present(root: Path, tracked: frozenset[str], names: tuple[str, ...]) -> TextFile | None:
+    for name in names:
+        if name in tracked:
+            text = _read_text(root, name)
+            if text is not None:
+                return TextFile(name, text, parse_markdown(text))
+    return None
+
+
+def _commits(root: Path) -> tuple[tuple[str, int], ...]:
+    out = _git(root, "log", "--format=%H %at", "HEAD")
+    if out.returncode != 0:  # a repository with no commit yet
+        return ()
+    commits = []
+    for line in out.stdout.decode("ascii", errors="replace").splitlines():
+        sha, _, when = line.partition(" ")
+        if when.isdigit():
+            commits.append((sha, int(when)))
+    return tuple(commits)
+
+
+def _parse_track(track: str) -> tuple[int, int, bool]:
+    """`%(upstream:track,nobracket)`: "", "ahead 2", "behind 1", "ahead 2, behind 1" or "gone"."""
+    ahead = behind = 0
+    for part in track.split(","):
+        word, _, number = part.strip().partition(" ")
+        if word == "ahead" and number.isdigit():
+            ahead = int(number)
+        elif word == "behind" and number.isdigit():
+            behind = int(number)
+    return ahead, behind, track.strip() == "gone"
+
+
+def _remote_state(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteState:
+    remotes = tuple(_git(root, "remote").stdout.decode("utf-8", errors="replace").split())
+    refs = _git(
+        root,
+        "for-each-ref",
+        "--format=%(HEAD)%00%(refname)%00%(objectname)%00%(upstream)%00%(upstream:track,nobracket)",
+        "refs/heads",
+        "refs/remotes",
+    )
+    ref_sha: dict[str, str] = {}
+    current: tuple[str, str, str, str] | None = None
+    for line in refs.stdout.decode("utf-8", errors="replace").splitlines():
+        fields = line.split("\0")
+        if len(fields) != 5:
+            continue
+        is_head, name, sha, upstream, track = fields
+        ref_sha[name] = sha
+        if is_head == "*":
+            current = (name, sha, upstream, track)
+    if current is None:
+        return RemoteState(remotes=remotes)
+    name, sha, upstream, track = current
+    branch = name.removeprefix("refs/heads/")
+    if upstream:
+        ahead, behind, gone = _parse_track(track)
+        return RemoteState(
+            remotes, branch, sha, upstream.removeprefix("refs/remotes/"), ref_sha.get(upstream), ahead, behind, gone
+        )
+    # No upstream configured (pushed without -u): compare with the same branch on a remote.
+    for remote in remotes:
+        remote_sha = ref_sha.get(f"refs/remotes/{remote}/{branch}")
+        if remote_sha is None:
+            continue
+        history = [commit_sha for commit_sha, _ in commits]
+        ahead_of_remote = history.index(remote_sha) if remote_sha in history else None
+        return RemoteState(remotes, branch, sha, f"{remote}/{branch}", remote_sha, ahead_of_remote, None)
+    return RemoteState(remotes, branch, sha)
+
+
+def _key_hits(root: Path, is_repo: bool) -> tuple[KeyHit, ...]:
+    scope = () if is_repo else ("--no-index", "--exclude-standard")
+    out = _git(root, "grep", *scope, "-I", "-n", "-z", "-E", "-e", grep_expression())
+    hits: list[KeyHit] = []
+    for raw in out.stdout.decode("utf-8", errors="replace").splitlines():
+        path, _, rest = raw.partition("\0")
+        number, _, line = rest.partition("\0")
+        if number.isdigit():
+            hits.extend(find_keys(path, int(number), line))
+        if len(hits) >= _MAX_KEY_HITS:
+            break
+    return tuple(hits[:_MAX_KEY_HITS])
+
+
+def read_snapshot(root: Path) -> RepoSnapshot:
+    """Read what every check needs from the project at `root`, once."""
+    root = Path(root)
+    if not root.is_dir():
+        return RepoSnapshot(root, exists=False, is_repo=False, tracked=frozenset())
+    listing = _git(root, "ls-files", "-z")
+    is_repo = listing.returncode == 0 and (root / ".git").exists()
+    problems: tuple[str, ...] = ()
+    if is_repo:
+        tracked = frozenset(p for p in listing.stdout.decode("utf-8", errors="replace").split("\0") if p)
+        commits = _commits(root)
+        remote = _remote_state(root, commits)
+    else:
+        tracked, commits, remote = _walk_files(root), (), RemoteState()
+        problems = (f"{root} is not a git repository",)
+    workflows = {
+        path: text
+        for path in sorted(tracked)
+        if path.startswith(WORKFLOW_DIR) and path.endswith((".yml", ".yaml"))
+        if (text := _read_text(root, path)) is not None
+    }
+    return RepoSnapshot(
+        root=root,
+        exists=True,
+        is_repo=is_repo,
+        tracked=tracked,
+        commits=commits,
+        remote=remote,
+        key_hits=_key_hits(root, is_repo),
+        readme=_first_present(root, tracked, README_NAMES),
+        writeup=_first_present(root, tracked, WRITEUP_NAMES),
+        workflows=workflows,
+        problems=problems,
+    )
