@@ -1,0 +1,81 @@
+"""Command line: `{{ cookiecutter.project_slug }} serve | migrate | eval | secret`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import DESCRIPTION
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="{{ cookiecutter.project_slug }}", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--reload", action="store_true", help="restart on code changes")
+    commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    evaluate = commands.add_parser("eval", help="score the configured model on evals/cases.jsonl")
+    evaluate.add_argument("--cases", type=Path, default=Path("evals/cases.jsonl"))
+    evaluate.add_argument("--write-readme", type=Path, nargs="?", const=Path("README.md"),
+                          help="also write the results table into README.md")
+    commands.add_parser("secret", help="print a new random SECRET_KEY")
+    args = parser.parse_args(argv)
+
+    from . import logs
+    from .settings import Settings, explain, new_secret_key
+
+    if args.command == "secret":
+        print(new_secret_key())
+        return 0
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(explain(exc), file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level, settings.log_format)
+
+    from .db import Database, PendingMigrationsError
+
+    if args.command == "migrate":
+        Database(settings.sqlalchemy_url).upgrade()
+        print("Database is up to date.")
+        return 0
+    if args.command == "eval":
+        from . import evals
+        from .providers import make_provider
+
+        provider = make_provider(settings)
+        results = evals.run(provider, evals.load_cases(args.cases), settings.llm_max_output_tokens)
+        text = evals.table(provider, results)
+        print(text)
+        if args.write_readme:
+            evals.write_into(args.write_readme, text)
+        return 0 if all(r.passed for r in results) else 1
+
+    try:
+        Database(settings.sqlalchemy_url).ensure_migrated(auto_upgrade=not settings.is_production)
+    except PendingMigrationsError as exc:
+        print(exc, file=sys.stderr)
+        return 3
+    import uvicorn
+
+    uvicorn.run(
+        "{{ cookiecutter.package_name }}.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        reload=args.reload,
+        proxy_headers=True,
+        forwarded_allow_ips="*",
+        log_config=None,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The application factory: `uvicorn --factory {{ cookiecutter.package_name }}.app:create_app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import APP_NAME, account, auth, chat, logs, oauth
+from .db import Database
+from .providers import make_provider
+from .ratelimit import RateLimiter
+from .settings import Settings
+from .web import PACKAGE_DIR, CsrfError, LoginRequired, MaybeUser, csrf_protect, is_htmx, render
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp, hsts: bool) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"same-origin"),
+        ]
+        if hsts:
+            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+
+
+def create_app(
+    settings: Settings | None = None,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass their own settings and an HTTP transport standing in for
+    the internet (LLM providers and GitHub)."""
+    settings = settings or Settings()
+    database = Database(settings.sqlalchemy_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Development upgrades the schema itself; production refuses to run on an old one.
+        database.ensure_migrated(auto_upgrade=not settings.is_production)
+        log.info("started", extra={"env": settings.app_env, "provider": settings.model_name,
+                                   "llm_provider": settings.effective_provider})
+        yield
+        database.engine.dispose()
+
+    app = FastAPI(
+        title=APP_NAME,
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.provider = make_provider(settings, transport=http_transport)
+    app.state.http_transport = http_transport
+    app.state.login_limiter = RateLimiter(settings.login_max_attempts,
+                                          settings.login_window_seconds)
+
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    app.add_middleware(logs.RequestIdMiddleware)
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    for router in (auth.router, account.router, chat.router, oauth.router):
+        app.include_router(router)
+
+    @app.get("/")
+    def landing(request: Request, user: MaybeUser) -> Response:
+        return render(request, "landing.html", user=user)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/ready")
+    def ready() -> Response:
+        """Readiness: the database answers and its schema is current."""
+        try:
+            database.ping()
+            pending = database.pending_migrations()
+        except Exception as exc:
+            log.warning("not ready", extra={"error": str(exc)})
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        if pending:
+            return JSONResponse({"status": "unavailable", "pending_migrations": pending}, 503)
+        return JSONResponse({"status": "ready", "provider": settings.effective_provider})
+
+    install_error_pages(app)
+    return app
+
+
+def install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = f"/login?next={request.url.path}"
+        if is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(CsrfError)
+    def csrf_failed(request: Request, exc: CsrfError) -> Response:
+        return _error_page(request, 403, "This form has expired",
+                           "Reload the page and try again. (The security token was missing "
+                           "or did not match, which also happens if the form came from "
+                           "another site.)")
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return _error_page(request, 422, "Something is missing",
+                           "The form was incomplete or too long. Go back and try again.")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return _error_page(request, 404, "Page not found",
+                               "There is nothing here, or it isn't yours to see.")
+        return _error_page(request, exc.status_code, "That didn't work", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    def server_error(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error", exc_info=exc)
+        return _error_page(request, 500, "Something went wrong on our side",
+                           "The error was logged. Please try again in a moment.")
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    request_id = request.scope.get("state", {}).get("request_id", "")
+    return render(request, "error.html",
+                  {"status": status, "title": title, "detail": detail, "request_id": request_id},
+                  status_code=status)

@@ -1,0 +1,284 @@
+"""The product: conversations with the assistant, answers streamed over server-sent events."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse, StreamingResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import usage
+from .db import Database
+from .models import Conversation, Message, User, utcnow
+from .providers import ChatMessage, Provider, ProviderError, Usage
+from .settings import Settings
+from .web import CurrentUser, Db, get_settings, is_htmx, render
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/app")
+
+MAX_PROMPT_CHARS = 8000
+HISTORY_MESSAGES = 20
+# Optional at the HTTP level so that an empty box gets our message, not a generic 422 page.
+Prompt = Annotated[str, Form(max_length=MAX_PROMPT_CHARS * 2)]
+
+
+# --- data access: every lookup is scoped to the signed-in user --------------------------------
+def conversations_of(db: Session, user: User) -> list[Conversation]:
+    query = (
+        select(Conversation)
+        .where(Conversation.user_id == user.id)
+        .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+    )
+    return list(db.scalars(query))
+
+
+def owned_conversation(db: Session, user: User, conversation_id: int) -> Conversation:
+    """The user's conversation, or 404: someone else's looks exactly like a missing one."""
+    conversation = db.scalar(
+        select(Conversation).where(
+            Conversation.id == conversation_id, Conversation.user_id == user.id
+        )
+    )
+    if conversation is None:
+        raise HTTPException(status_code=404)
+    return conversation
+
+
+def owned_message(db: Session, user: User, conversation_id: int, message_id: int) -> Message:
+    message = db.scalar(
+        select(Message)
+        .join(Conversation)
+        .where(
+            Message.id == message_id,
+            Message.conversation_id == conversation_id,
+            Conversation.user_id == user.id,
+        )
+    )
+    if message is None:
+        raise HTTPException(status_code=404)
+    return message
+
+
+def clean_prompt(prompt: str) -> str:
+    text = prompt.strip()
+    if not text:
+        raise ValueError("Write a question or paste some text first.")
+    if len(text) > MAX_PROMPT_CHARS:
+        raise ValueError(f"Keep it under {MAX_PROMPT_CHARS:,} characters.")
+    return text
+
+
+def start_turn(db: Session, user: User, conversation: Conversation, text: str,
+               settings: Settings) -> tuple[Message, Message]:
+    """Store the question and an empty, pending answer that the stream will fill."""
+    usage.check_quota(db, user, settings)
+    question = Message(conversation=conversation, role="user", content=text, status="complete")
+    answer = Message(conversation=conversation, role="assistant", content="", status="pending")
+    conversation.updated_at = utcnow()
+    db.add_all([question, answer])
+    db.flush()
+    return question, answer
+
+
+# --- pages ------------------------------------------------------------------------------------
+def _page(request: Request, db: Session, user: User, conversation: Conversation | None,
+          error: str | None = None, status_code: int = 200, draft: str = "") -> Response:
+    return render(
+        request,
+        "chat.html",
+        {
+            "conversations": conversations_of(db, user),
+            "conversation": conversation,
+            "error": error,
+            "draft": draft,
+        },
+        user=user,
+        db=db,
+        status_code=status_code,
+    )
+
+
+def _form_error(request: Request, db: Session, user: User, conversation: Conversation | None,
+                message: str, status_code: int, draft: str) -> Response:
+    if is_htmx(request):
+        response = render(request, "_error.html", {"error": message}, status_code=status_code)
+        response.headers["HX-Retarget"] = "#composer-error"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return _page(request, db, user, conversation, message, status_code, draft)
+
+
+@router.get("")
+def index(request: Request, db: Db, user: CurrentUser) -> Response:
+    return _page(request, db, user, None)
+
+
+@router.post("/conversations")
+def new_conversation(request: Request, db: Db, user: CurrentUser, prompt: Prompt = "") -> Response:
+    settings = get_settings(request)
+    try:
+        text = clean_prompt(prompt)
+        conversation = Conversation(user_id=user.id, title=_title(text))
+        db.add(conversation)
+        start_turn(db, user, conversation, text, settings)
+    except ValueError as exc:
+        db.rollback()
+        return _form_error(request, db, user, None, str(exc), 422, prompt)
+    except usage.QuotaExceeded as exc:
+        db.rollback()
+        return _form_error(request, db, user, None, str(exc), 429, prompt)
+    return RedirectResponse(f"/app/c/{conversation.id}", status_code=303)
+
+
+@router.get("/c/{conversation_id}")
+def show(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
+    return _page(request, db, user, owned_conversation(db, user, conversation_id))
+
+
+@router.post("/c/{conversation_id}/messages")
+def ask(request: Request, db: Db, user: CurrentUser, conversation_id: int,
+        prompt: Prompt = "") -> Response:
+    conversation = owned_conversation(db, user, conversation_id)
+    try:
+        question, answer = start_turn(
+            db, user, conversation, clean_prompt(prompt), get_settings(request)
+        )
+    except ValueError as exc:
+        return _form_error(request, db, user, conversation, str(exc), 422, prompt)
+    except usage.QuotaExceeded as exc:
+        return _form_error(request, db, user, conversation, str(exc), 429, prompt)
+    if is_htmx(request):
+        return render(request, "_turn.html",
+                      {"messages": [question, answer], "conversation": conversation})
+    return RedirectResponse(f"/app/c/{conversation.id}", status_code=303)
+
+
+@router.post("/c/{conversation_id}/delete")
+def delete(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
+    db.delete(owned_conversation(db, user, conversation_id))
+    target = "/app?notice=conversation-deleted"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/c/{conversation_id}/messages/{message_id}/stream")
+def stream(request: Request, db: Db, user: CurrentUser, conversation_id: int,
+           message_id: int) -> StreamingResponse:
+    owned_message(db, user, conversation_id, message_id)
+    events = answer_events(
+        request.app.state.db, request.app.state.provider, get_settings(request),
+        user.id, message_id,
+    )
+    return StreamingResponse(
+        events,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _title(text: str) -> str:
+    first_line = text.splitlines()[0]
+    return first_line[:80] + ("…" if len(first_line) > 80 else "")
+
+
+# --- streaming --------------------------------------------------------------------------------
+def sse(event: str, data: object) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def _claim(db: Database, message_id: int) -> tuple[Message, list[ChatMessage]] | Message:
+    """Move a pending answer to `streaming` (one stream per answer); else return it as it is."""
+    with db.session() as session:
+        message = session.get(Message, message_id)
+        assert message is not None
+        if message.status != "pending":
+            return message
+        message.status = "streaming"
+        earlier = session.scalars(
+            select(Message)
+            .where(Message.conversation_id == message.conversation_id,
+                   Message.id < message.id, Message.status == "complete")
+            .order_by(Message.id.desc())
+            .limit(HISTORY_MESSAGES)
+        )
+        history = [ChatMessage(m.role, m.content) for m in reversed(list(earlier))]
+        return message, history
+
+
+def _finish(db: Database, settings: Settings, user_id: int, message_id: int, text: str,
+            spent: Usage | None, provider: str, error: str | None) -> dict[str, object]:
+    with db.session() as session:
+        message = session.get(Message, message_id)
+        user = session.get(User, user_id)
+        if message is None or user is None:  # deleted while streaming
+            return {}
+        message.content = text
+        message.provider = provider
+        message.status = "error" if error else "complete"
+        message.error = error
+        if spent is not None:
+            message.input_tokens, message.output_tokens = spent.input_tokens, spent.output_tokens
+            usage.record(session, user_id, spent, settings)
+        session.flush()
+        today = usage.today(session, user, settings)
+        return {
+            "input_tokens": message.input_tokens,
+            "output_tokens": message.output_tokens,
+            "used_today": today.used,
+            "quota": today.quota,
+            "percent": today.percent,
+        }
+
+
+async def answer_events(db: Database, provider: Provider, settings: Settings, user_id: int,
+                        message_id: int) -> AsyncIterator[bytes]:
+    """token* then done, or error. Whatever happens, the answer so far is saved."""
+    claimed = await anyio.to_thread.run_sync(_claim, db, message_id)
+    if isinstance(claimed, Message):  # already answered (a reload, or EventSource reconnecting)
+        if claimed.status == "complete":
+            yield sse("token", claimed.content)
+            yield sse("done", {"input_tokens": claimed.input_tokens,
+                               "output_tokens": claimed.output_tokens})
+        else:
+            message = claimed.error or "This answer is still being written."
+            yield sse("failure", {"message": message})
+        return
+
+    _, history = claimed
+    label = f"{provider.name}:{provider.model}"
+    parts: list[str] = []
+    spent: Usage | None = None
+    error: str | None = None
+    try:
+        async for item in provider.stream(history, settings.llm_max_output_tokens):
+            if isinstance(item, Usage):
+                spent = item
+            else:
+                parts.append(item)
+                yield sse("token", item)
+    except ProviderError as exc:
+        error = str(exc)
+        log.warning("provider error", extra={"provider": label, "error": error})
+    except Exception:
+        error = "Something went wrong while writing the answer. Please try again."
+        log.exception("stream failed", extra={"provider": label})
+    finally:
+        if error is None and spent is None:  # cancelled: the browser went away mid-answer
+            error = "The answer was interrupted."
+        with anyio.CancelScope(shield=True):
+            summary = await anyio.to_thread.run_sync(
+                _finish, db, settings, user_id, message_id, "".join(parts), spent, label, error
+            )
+    if error:
+        yield sse("failure", {"message": error})
+    else:
+        log.info("answer", extra={"provider": label, **summary})
+        yield sse("done", summary)

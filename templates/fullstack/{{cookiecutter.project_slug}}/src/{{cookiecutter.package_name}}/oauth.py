@@ -1,0 +1,113 @@
+"""Sign in with GitHub (OAuth 2 web flow). Off unless GITHUB_CLIENT_ID/SECRET are set."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import User
+from .security import new_token, same
+from .settings import Settings
+from .web import get_settings, render, start_session
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/auth/github")
+STATE_COOKIE = "oauth_state"
+
+
+class OAuthError(Exception):
+    pass
+
+
+def _enabled(request: Request) -> Settings:
+    settings = get_settings(request)
+    if not settings.github_enabled:
+        raise HTTPException(status_code=404)
+    return settings
+
+
+@router.get("/login")
+def github_login(request: Request) -> Response:
+    settings = _enabled(request)
+    state = new_token()
+    query = urlencode({
+        "client_id": settings.github_client_id,
+        "redirect_uri": str(request.url_for("github_callback")),
+        "scope": "read:user user:email",
+        "state": state,
+    })
+    response = RedirectResponse(f"{settings.github_oauth_url}/authorize?{query}", status_code=303)
+    response.set_cookie(STATE_COOKIE, state, max_age=600, httponly=True, samesite="lax",
+                        secure=settings.is_production, path="/auth/github")
+    return response
+
+
+@router.get("/callback", name="github_callback")
+async def github_callback(request: Request, code: str = "", state: str = "") -> Response:
+    settings = _enabled(request)
+    expected = request.cookies.get(STATE_COOKIE, "")
+    try:
+        if not (code and state and expected and same(state, expected)):
+            raise OAuthError("the sign-in link expired or was not started here")
+        profile = await fetch_profile(settings, code, str(request.url_for("github_callback")),
+                                      request.app.state.http_transport)
+    except OAuthError as exc:
+        log.warning("github sign-in failed", extra={"reason": str(exc)})
+        return render(request, "login.html",
+                      {"error": f"GitHub sign-in failed: {exc}.", "email": "", "next": "/app"},
+                      status_code=400)
+    response = RedirectResponse("/app", status_code=303)
+    response.delete_cookie(STATE_COOKIE, path="/auth/github")
+    with request.app.state.db.session() as db:
+        user = find_or_create(db, profile)
+        start_session(request, response, db, user)
+    return response
+
+
+async def fetch_profile(settings: Settings, code: str, redirect_uri: str,
+                        transport: httpx.AsyncBaseTransport | None) -> dict[str, Any]:
+    """Trade the code for a token, then read the user's id and verified e-mail."""
+    async with httpx.AsyncClient(timeout=10, transport=transport) as client:
+        try:
+            token_response = await client.post(
+                f"{settings.github_oauth_url}/access_token",
+                data={"client_id": settings.github_client_id,
+                      "client_secret": settings.github_client_secret,
+                      "code": code, "redirect_uri": redirect_uri},
+                headers={"Accept": "application/json"},
+            )
+            token = token_response.json().get("access_token")
+            if not token:
+                raise OAuthError("GitHub did not accept the sign-in code")
+            headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json"}
+            user = (await client.get(f"{settings.github_api_url}/user", headers=headers)).json()
+            emails = (await client.get(f"{settings.github_api_url}/user/emails",
+                                       headers=headers)).json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise OAuthError("GitHub could not be reached") from exc
+    verified = [e for e in emails if isinstance(e, dict) and e.get("verified")]
+    primary = next((e["email"] for e in verified if e.get("primary")), None)
+    email = primary or (verified[0]["email"] if verified else None)
+    if not isinstance(user, dict) or "id" not in user or not email:
+        raise OAuthError("your GitHub account has no verified e-mail address")
+    return {"id": int(user["id"]), "email": email.lower()}
+
+
+def find_or_create(db: Session, profile: dict[str, Any]) -> User:
+    """By GitHub id first; else link the account with the same verified e-mail; else create."""
+    user = db.scalar(select(User).where(User.github_id == profile["id"]))
+    if user is None:
+        user = db.scalar(select(User).where(User.email == profile["email"]))
+        if user is None:
+            user = User(email=profile["email"], password_hash=None)
+            db.add(user)
+        user.github_id = profile["id"]
+        db.flush()
+    return user
