@@ -11,10 +11,9 @@ import shlex
 from pathlib import Path
 
 from scaffolder.core.editors.detect import Editor, extra_bin_dirs, runnable
-from scaffolder.core.editors.errors import EditorNotFound
+from scaffolder.core.editors.errors import EditorNotFound, EditorProblem
 from scaffolder.core.editors.host import Host
 from scaffolder.core.editors.table import PATH
-from scaffolder.core.errors import UserError
 
 CUSTOM = "custom"
 EXAMPLE = "kate -n {path}"
@@ -70,10 +69,17 @@ def custom_editor(command_line: str, host: Host | None = None) -> Editor:
     try:
         words = split_command_line(command_line, host.family)
     except ValueError as err:
-        raise UserError(f"The custom editor command cannot be read: {err}.", "Close every quote you open.") from err
+        raise EditorProblem(
+            f"The custom editor command cannot be read: {err}.",
+            "Close every quote you open.",
+            command_line=command_line,
+            reason=str(err),
+        ) from err
     if not words:
-        raise UserError(
-            "The custom editor command is empty.", f"Write a command with {PATH} where the folder goes: {EXAMPLE}"
+        raise EditorProblem(
+            "The custom editor command is empty.",
+            f"Write a command with {PATH} where the folder goes: {EXAMPLE}",
+            reason="empty command",
         )
     program, *args = words
     if not any(PATH in arg for arg in args):
