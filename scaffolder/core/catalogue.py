@@ -207,10 +207,14 @@ def resolve_template(name_or_path: str | Path) -> TemplateInfo:
     return load_template(candidate)
 
 
-def render_context(template: TemplateInfo, answers: dict[str, Any]) -> OrderedDict[str, Any]:
+def render_context(
+    template: TemplateInfo, answers: dict[str, Any], choices_out: dict[str, list[Any]] | None = None
+) -> OrderedDict[str, Any]:
     """The full context cookiecutter would build from these answers: unanswered questions get
-    their defaults, rendered against the answers before them. Raises InvalidAnswer for bad values."""
-    return resolve_answers(template, answers)[0]
+    their defaults, rendered against the answers before them. Raises InvalidAnswer for bad values.
+
+    Pass `choices_out` to receive each choice question's options as rendered (e.g. for a combo box)."""
+    return resolve_answers(template, answers, choices_out)[0]
 
 
 def _choice_index(q: Question, value: Any, rendered: list[Any]) -> int:
@@ -225,7 +229,9 @@ def _choice_index(q: Question, value: Any, rendered: list[Any]) -> int:
     )
 
 
-def resolve_answers(template: TemplateInfo, answers: dict[str, Any]) -> tuple[OrderedDict[str, Any], dict[str, Any]]:
+def resolve_answers(
+    template: TemplateInfo, answers: dict[str, Any], choices_out: dict[str, list[Any]] | None = None
+) -> tuple[OrderedDict[str, Any], dict[str, Any]]:
     """(context, overrides): the context as `render_context` describes it, and the answers as
     cookiecutter's `extra_context` must get them to render that context. Cookiecutter renders an
     answer like a default (so does this), looks a choice up in the options *as written* and
@@ -254,6 +260,8 @@ def resolve_answers(template: TemplateInfo, answers: dict[str, Any]) -> tuple[Or
                 result[q.name] = q.raw_default
             elif q.kind is QuestionKind.CHOICE:
                 options = [render_variable(env, option, result) for option in q.choices]
+                if choices_out is not None:
+                    choices_out[q.name] = options
                 index = _choice_index(q, answers[q.name], options) if answered else 0
                 if answered:
                     overrides[q.name] = q.choices[index]

@@ -7,7 +7,7 @@ repeats every check (and more) before it writes anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ class Preview:
     folder_name: str
     target: Path | None
     problem: UserError | None
+    choices: dict[str, list[Any]] = field(default_factory=dict)  # rendered options of choice questions
 
     @property
     def ok(self) -> bool:
@@ -35,19 +36,20 @@ class Preview:
 
 
 def preview(template: TemplateInfo, answers: dict[str, Any], output_dir: Path | None) -> Preview:
+    choices: dict[str, list[Any]] = {}
     try:
-        context = dict(render_context(template, answers))
+        context = dict(render_context(template, answers, choices))
     except UserError as err:
-        return Preview({}, "", None, err)
+        return Preview({}, "", None, err, choices)
     folder = ""
     try:
         folder = render_folder_name(template, context)
         slug_question = "project_slug" if "project_slug" in context else "project_name"
         check_folder_name(folder, slug_question)
     except UserError as err:
-        return Preview(context, folder, None, err)
+        return Preview(context, folder, None, err, choices)
     if output_dir is None:
-        return Preview(context, folder, None, None)
+        return Preview(context, folder, None, None, choices)
     target = Path(output_dir).expanduser() / folder
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         return Preview(
@@ -58,5 +60,6 @@ def preview(template: TemplateInfo, answers: dict[str, Any], output_dir: Path | 
                 f"{target} already exists and is not empty.",
                 "Change the project name or slug, or choose another parent folder.",
             ),
+            choices,
         )
-    return Preview(context, folder, target, None)
+    return Preview(context, folder, target, None, choices)

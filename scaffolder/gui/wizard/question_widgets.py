@@ -76,5 +76,20 @@ class QuestionEditor:
         finally:
             w.blockSignals(blocked)
 
+    def set_choices(self, options: list[Any]) -> None:
+        """Replace a combo box's options (choices are rendered against earlier answers)."""
+        combo = self.widget
+        if not isinstance(combo, QComboBox) or [combo.itemData(i) for i in range(combo.count())] == options:
+            return
+        current = combo.currentIndex()
+        blocked = combo.blockSignals(True)
+        try:
+            combo.clear()
+            for option in options:
+                combo.addItem(self.question.choice_labels.get(str(option), str(option)), option)
+            combo.setCurrentIndex(max(0, min(current, combo.count() - 1)))
+        finally:
+            combo.blockSignals(blocked)
+
     def set_flagged(self, flagged: bool) -> None:
         self.widget.setStyleSheet("border: 2px solid #b3261e;" if flagged else "")

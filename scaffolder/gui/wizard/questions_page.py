@@ -120,6 +120,8 @@ class QuestionsPage(QWizardPage):
             return
         result = preview(self.template, self.answers(), self.wizard().output_dir)
         self.last_preview = result
+        for name, options in result.choices.items():
+            self.editors[name].set_choices(options)
         for name, editor in self.editors.items():
             if name not in self.edited and name in result.context:
                 editor.set_value(result.context[name])

@@ -65,8 +65,7 @@ class TemplatePage(QWizardPage):
         layout.addStretch(1)
 
         self.group.buttonToggled.connect(lambda *_: self._update())
-        self.custom_path.editingFinished.connect(self._load_custom)
-        self.custom_path.textChanged.connect(lambda *_: self._forget_custom())
+        self.custom_path.textChanged.connect(self._on_custom_path)
         self.browse.clicked.connect(self._browse)
         self.hooks_agreed.toggled.connect(lambda *_: self.completeChanged.emit())
         if templates:
@@ -80,13 +79,13 @@ class TemplatePage(QWizardPage):
     def _browse(self) -> None:
         folder = messages.ask_directory(self, "Choose a cookiecutter template folder")
         if folder is not None:
-            self.custom_radio.setChecked(True)
             self.custom_path.setText(str(folder))
-            self._load_custom()
 
-    def _forget_custom(self) -> None:
-        self.custom = None
-        self._update()
+    def _on_custom_path(self, text: str) -> None:
+        """Typing a path selects "Custom template" and loads it (a stat and a small JSON read)."""
+        if text.strip() and not self.custom_radio.isChecked():
+            self.custom_radio.setChecked(True)
+        self._load_custom()
 
     def _load_custom(self) -> None:
         text = self.custom_path.text().strip()

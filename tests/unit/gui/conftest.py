@@ -1,0 +1,58 @@
+"""Fixtures for driving the real widgets: a main window over a temp portfolio."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from scaffolder.core.settings import Settings, save_settings
+from scaffolder.core.store import Store
+from scaffolder.gui import messages, workers
+from scaffolder.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def store(isolated_user: Path) -> Store:
+    return Store()
+
+
+@pytest.fixture
+def projects_dir(tmp_path: Path, store: Store) -> Path:
+    folder = tmp_path / "portfolio"
+    save_settings(
+        store,
+        Settings(
+            projects_dir=str(folder),
+            author_name="Grace Hopper",
+            author_email="grace@example.com",
+            github_username="ghopper",
+        ),
+    )
+    return folder
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: Store, projects_dir: Path) -> Iterator[MainWindow]:
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.state.summaries_changed, timeout=10000):
+        win.start()
+    yield win
+    workers.wait_for_all()
+
+
+@pytest.fixture
+def confirm_all(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Answer every confirmation with yes; the list records what was asked."""
+    asked: list[str] = []
+
+    def ask(_parent: object, title: str, text: str, confirm_label: str = "OK") -> bool:
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(messages, "ask_confirm", ask)
+    return asked
