@@ -83,7 +83,8 @@ def check_tests_folder(facts: Facts) -> Finding:
     if not counts:
         return failed("no tests/ folder with tracked files")
     folder = min(counts, key=lambda f: (f.count("/"), f))
-    return passed(f"{folder}/ with {counts[folder]} tracked files")
+    count = counts[folder]
+    return passed(f"{folder}/ with {count} tracked file{'' if count == 1 else 's'}")
 
 
 def check_env_example(facts: Facts) -> Finding:

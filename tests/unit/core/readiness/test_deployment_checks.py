@@ -1,0 +1,142 @@
+"""Deployment checks on real repositories: files, secrets, and the push state against a real
+(bare, local) remote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaffolder.core.readiness import Result
+from tests.unit.core.readiness.conftest import Repo, git
+
+
+def test_a_complete_project_passes_the_file_checks(complete_repo: Repo) -> None:
+    report = complete_repo.report()
+    assert report.result("dockerfile").evidence == "Dockerfile in the repository"
+    assert report.result("platform-config").evidence == "render.yaml (Render)"
+    assert report.result("ci-workflow").evidence == ".github/workflows/ci.yml"
+    assert report.result("tests-folder").evidence == "tests/ with 1 tracked file"
+    assert report.result("env-example").evidence == ".env.example in the repository"
+    no_secrets = report.result("no-secrets")
+    assert (no_secrets.result, no_secrets.evidence) == (
+        Result.PASSED,
+        "no .env tracked and no key-like string in 10 tracked files",
+    )
+
+
+def test_an_empty_project_fails_them_with_fixes(repo: Repo) -> None:
+    report = repo.write("app.py", "x = 1\n").commit().report()
+    expected = {
+        "dockerfile": "no Dockerfile in the repository",
+        "ci-workflow": "no workflow in .github/workflows/",
+        "tests-folder": "no tests/ folder with tracked files",
+        "env-example": "no .env.example in the repository",
+    }
+    for check_id, evidence in expected.items():
+        result = report.result(check_id)
+        assert (result.result, result.evidence) == (Result.FAILED, evidence)
+        assert result.fix
+    assert report.result("platform-config").evidence.startswith("none of fly.toml, render.yaml")
+
+
+def test_a_dockerfile_written_but_not_committed(repo: Repo) -> None:
+    repo.write("app.py", "x = 1\n").commit().write("Dockerfile", "FROM python\n")
+    result = repo.result("dockerfile")
+    assert (result.evidence, result.fix) == ("Dockerfile is on disk but not committed", "git add Dockerfile && git commit")
+
+
+def test_a_deploy_workflow_is_a_platform_config(repo: Repo) -> None:
+    repo.write(
+        ".github/workflows/main.yml",
+        "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n  deploy-prod:\n    needs: test\n",
+    ).commit()
+    assert repo.result("platform-config").evidence == ".github/workflows/main.yml deploys"
+
+
+def test_tests_inside_a_package_count(repo: Repo) -> None:
+    repo.write("src/pkg/tests/test_a.py", "").write("src/pkg/tests/test_b.py", "").commit()
+    assert repo.result("tests-folder").evidence == "src/pkg/tests/ with 2 tracked files"
+
+
+def test_a_tracked_env_file_fails_and_says_how_to_untrack_it(repo: Repo) -> None:
+    repo.write(".env", "DEBUG=1\n").write(".env.example", "DEBUG=\n").commit()
+    result = repo.result("no-secrets")
+    assert (result.result, result.evidence) == (Result.FAILED, "tracked: .env")
+    assert result.fix.startswith("git rm --cached .env")
+
+
+def test_an_api_key_in_a_tracked_file_is_found_with_file_and_line_and_not_repeated(repo: Repo) -> None:
+    key = "sk-proj-" + "Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7"
+    repo.write("src/config.py", f'MODEL = "gpt"\nAPI_KEY = "{key}"\n').commit()
+    result = repo.result("no-secrets")
+    assert result.result is Result.FAILED
+    assert result.evidence == "src/config.py:2 has what looks like an OpenAI/Anthropic API key (sk-pro…)"
+    assert key not in result.evidence
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'AWS = "AKIAIOSFODNN7EXAMPLE"',  # the AWS documentation's own example key
+        'OPENAI_API_KEY = "sk-your-key-goes-here-xxxxxxxx"',
+        'token = "sk-test-0000000000000000000000"',
+    ],
+)
+def test_placeholders_are_not_leaks(repo: Repo, line: str) -> None:
+    repo.write("settings.py", line + "\n").commit()
+    assert repo.result("no-secrets").result is Result.PASSED
+
+
+def test_a_key_in_an_untracked_file_is_not_reported(repo: Repo) -> None:
+    repo.write(".gitignore", ".env\n").commit()
+    repo.write(".env", "OPENAI_API_KEY=sk-proj-Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7\n")
+    assert repo.result("no-secrets").result is Result.PASSED
+
+
+def test_no_remote(repo: Repo) -> None:
+    result = repo.write("a.txt", "a").commit().result("remote-pushed")
+    assert (result.result, result.evidence) == (Result.FAILED, "no git remote")
+    assert result.fix.startswith("Create an empty GitHub repository, then: git remote add origin")
+    assert result.fix.endswith("git push -u origin main")
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(bare))
+    return bare
+
+
+def test_a_remote_that_was_never_pushed_to(repo: Repo, remote: Path) -> None:
+    repo.write("a.txt", "a").commit().git("remote", "add", "origin", str(remote))
+    result = repo.result("remote-pushed")
+    assert (result.evidence, result.fix) == ("remote origin is set but main was never pushed to it", "git push -u origin main")
+
+
+def test_pushed_then_ahead_then_pushed_again(repo: Repo, remote: Path) -> None:
+    repo.write("a.txt", "a").commit().git("remote", "add", "origin", str(remote))
+    repo.git("push", "--quiet", "-u", "origin", "main")
+    head = repo.git("rev-parse", "--short=7", "HEAD").strip()
+    pushed = repo.result("remote-pushed")
+    assert (pushed.result, pushed.evidence) == (Result.PASSED, f"HEAD {head} is on origin/main")
+
+    repo.write("b.txt", "b").commit().write("c.txt", "c").commit()
+    ahead = repo.result("remote-pushed")
+    assert (ahead.result, ahead.evidence, ahead.fix) == (Result.FAILED, "HEAD is 2 commits ahead of origin/main", "git push")
+
+    repo.git("push", "--quiet")
+    assert repo.result("remote-pushed").result is Result.PASSED
+
+
+def test_pushed_without_upstream_is_compared_with_the_same_branch(repo: Repo, remote: Path) -> None:
+    repo.write("a.txt", "a").commit().git("remote", "add", "origin", str(remote))
+    repo.git("push", "--quiet", "origin", "main")  # no -u: no upstream configured
+    assert repo.result("remote-pushed").result is Result.PASSED
+    repo.write("b.txt", "b").commit()
+    assert repo.result("remote-pushed").evidence == "HEAD is 1 commit ahead of origin/main"
+
+
+def test_a_repository_with_no_commit(repo: Repo) -> None:
+    result = repo.result("remote-pushed")
+    assert (result.result, result.evidence) == (Result.FAILED, "no commit yet")
