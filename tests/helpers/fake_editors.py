@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from scaffolder.core.editors import Host
+
 _SCRIPT = """#!{python}
 import json, os, sys
 def devnull(fd):
@@ -53,6 +55,13 @@ class FakePrograms:
         target.write_text(_SCRIPT.format(python=sys.executable, record=str(self.record_path(name))), encoding="utf-8")
         target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         return target
+
+    def host(self, root: Path, home: Path) -> Host:
+        """This machine's rules with only the bin dir on PATH and `root` as the filesystem root,
+        so the real /usr/bin or /Applications never leak into a test."""
+        root.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True)
+        return Host(sys.platform, {"PATH": str(self.bin_dir)}, home, root)
 
     def ran(self, name: str) -> bool:
         return self.record_path(name).exists()

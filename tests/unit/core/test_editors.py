@@ -57,9 +57,7 @@ def fakes(tmp_path: Path) -> FakePrograms:
 @pytest.fixture
 def host(tmp_path: Path, fakes: FakePrograms) -> Host:
     """This machine's rules, with only the fake bin folder on PATH and an empty filesystem root."""
-    (tmp_path / "root").mkdir()
-    (tmp_path / "home").mkdir()
-    return Host(sys.platform, {"PATH": str(fakes.bin_dir)}, tmp_path / "home", tmp_path / "root")
+    return fakes.host(tmp_path / "root", tmp_path / "home")
 
 
 @pytest.fixture
