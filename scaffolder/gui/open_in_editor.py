@@ -184,9 +184,11 @@ class OpenInEditorButton(QToolButton):
             action.triggered.connect(lambda _=False, i=editor_id: self.set_project_editor(i))
             submenu.addAction(action)
 
-    def _folder(self) -> Path | None:
+    def _folder(self) -> Path:
         folder = self._project_path()
-        return Path(folder) if folder else None
+        if not folder:
+            raise ProjectFolderMissing("There is no project folder to open yet.", reason="no folder given")
+        return Path(folder)
 
     @Slot()
     def _on_clicked(self) -> None:
@@ -201,7 +203,7 @@ class OpenInEditorButton(QToolButton):
         """Start `editor` on the project folder now; on failure, say why and offer another."""
         state = self.state
         try:
-            plan = plan_open(editor, self._folder() or "", state.detected.terminals if state else ())
+            plan = plan_open(editor, self._folder(), state.detected.terminals if state else ())
             process = launch(plan)
         except EditorProblem as err:
             self._show_failure(err, failed_id=editor.id)
@@ -219,9 +221,12 @@ class OpenInEditorButton(QToolButton):
 
     @Slot()
     def open_folder(self) -> None:
-        folder = self._folder()
-        if folder is None or not folder.is_dir():
-            self._show_failure(ProjectFolderMissing(f"The project folder {folder} does not exist."))
+        try:
+            folder = self._folder()
+            if not folder.is_dir():
+                raise ProjectFolderMissing(f"The project folder {folder} does not exist.", reason="folder missing")
+        except ProjectFolderMissing as err:
+            self._show_failure(err)
             return
         url = QUrl.fromLocalFile(str(folder))
         if not QDesktopServices.openUrl(url):
@@ -238,7 +243,7 @@ class OpenInEditorButton(QToolButton):
     @Slot()
     def open_terminal(self) -> None:
         try:
-            plan = plan_terminal_here(self._folder() or "", self.state.detected.terminals if self.state else ())
+            plan = plan_terminal_here(self._folder(), self.state.detected.terminals if self.state else ())
             process = launch(plan)
         except EditorProblem as err:
             self._show_failure(err)

@@ -58,7 +58,7 @@ class Host:
         """`name` on PATH, then in `extra_dirs` (where GUI-launched apps often miss it)."""
         path = self.getenv("PATH")
         dirs = [d for d in path.split(self.pathsep) if d] + [str(d) for d in extra_dirs]
-        if self.native:
+        if self.native and self.family != "windows":  # on Windows it searches the current folder first
             found = shutil.which(name, path=os.pathsep.join(dirs))
             return Path(found) if found else None
         return self._emulated_which(name, dirs)

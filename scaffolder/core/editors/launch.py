@@ -57,6 +57,13 @@ def _known_terminals(family: str) -> str:
     return ", ".join(spec.name for spec in TERMINALS[family])
 
 
+def _terminal(terminals: tuple[Terminal, ...], kind: str, argv: list[str]) -> Terminal | None:
+    """The first terminal that can do `kind` ("here" or "run") with these arguments."""
+    return next(
+        (t for t in terminals if getattr(t, kind) and not any(c in arg for c in t.refuses for arg in argv)), None
+    )
+
+
 def plan_open(
     editor: Editor, folder: Path | str, terminals: tuple[Terminal, ...], platform: str = sys.platform
 ) -> LaunchPlan:
@@ -65,7 +72,7 @@ def plan_open(
     argv = editor.argv(path)
     if not editor.terminal:
         return LaunchPlan(editor.name, tuple(argv), path)
-    terminal = next((t for t in terminals if t.run), None)
+    terminal = _terminal(terminals, "run", argv)
     if terminal is None:
         raise NoTerminalFound(
             f"{editor.name} runs in a terminal, and no terminal program was found.",
@@ -81,8 +88,7 @@ def plan_open(
 def plan_terminal_here(folder: Path | str, terminals: tuple[Terminal, ...], platform: str = sys.platform) -> LaunchPlan:
     """The command that opens a terminal window with its shell in `folder`."""
     path = _existing_folder(folder)
-    usable = (t for t in terminals if t.here and not any(c in str(path) for c in t.refuses))
-    terminal = next(usable, None)
+    terminal = _terminal(terminals, "here", [str(path)])
     if terminal is None:
         raise NoTerminalFound(
             "No terminal program was found.",

@@ -12,7 +12,15 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from scaffolder.core.editors import CUSTOM, Editor, EditorChoice, EditorNotFound, EditorProblem, Host
+from scaffolder.core.editors import (
+    CUSTOM,
+    Editor,
+    EditorChoice,
+    EditorNotFound,
+    EditorProblem,
+    Host,
+    ProjectFolderMissing,
+)
 from scaffolder.core.settings import Settings, save_settings
 from scaffolder.core.store import Store
 from scaffolder.gui import open_in_editor, workers
@@ -246,3 +254,37 @@ def test_the_chooser_keeps_a_missing_editor_and_re_detect_finds_it_once_installe
         qtbot.mouseClick(chooser.redetect_button, Qt.MouseButton.LeftButton)
     assert chooser.combo.currentText() == f"Zed — {fakes.bin_dir / 'zed'}"
     assert chooser.value().editor == "zed"
+
+
+def test_the_button_finds_a_fake_editor_on_the_real_path(
+    qtbot: QtBot, fakes: FakePrograms, project_dir: Path, portfolio: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No injected host: the live PATH, read when detection runs."""
+    monkeypatch.setenv("PATH", str(fakes.bin_dir))
+    fakes.install("codium")
+    save_settings(portfolio, Settings(editor="vscodium"))
+    widget = OpenInEditorButton(lambda: project_dir, portfolio)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.ready, timeout=10000):
+        pass
+    assert widget.text() == "Open in VSCodium"
+    with qtbot.waitSignal(widget.launched):
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: fakes.ran("codium"), timeout=10000)
+    assert fakes.record("codium")["argv"] == [str(project_dir)]
+
+
+def test_before_a_project_exists_nothing_is_opened_and_the_user_is_told(
+    qtbot: QtBot, fakes: FakePrograms, portfolio: Store, host: Host, dialogs: dict[str, list[object]]
+) -> None:
+    """The wizard's success page shows the button before the folder exists."""
+    fakes.install("code")
+    widget = OpenInEditorButton(lambda: None, portfolio, host=host)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.ready, timeout=10000):
+        pass
+    with qtbot.waitSignal(widget.failed) as failed:
+        widget.click()
+    assert isinstance(failed.args[0], ProjectFolderMissing)
+    assert dialogs["offered"] == []
+    assert not fakes.ran("code")
