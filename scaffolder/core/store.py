@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,23 +112,62 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration script (each ends a line with ';')."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
 def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Run the migrations from the file's `user_version` up to `target`, each in its own transaction."""
-    current = int(db.execute("PRAGMA user_version").fetchone()[0])
-    if current > SCHEMA_VERSION:
-        raise StoreError(
-            f"The portfolio was written by a newer version of the app (schema {current}, this app knows {SCHEMA_VERSION}).",
-            "Update the app, or set SCAFFOLDER_HOME to use another portfolio.",
-        )
-    for version in range(current, target):
-        # executescript() would commit an open transaction first, so the script holds its own.
+    """Run the migrations from the file's `user_version` up to `target`, each in its own transaction.
+
+    The version is read again once the write lock is held: another process opening the same new
+    file at the same moment may have migrated it meanwhile (both then ran CREATE TABLE and the
+    second failed). executescript() cannot be used inside a transaction (it commits first), so
+    each statement runs on its own."""
+    while True:
+        current = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"The portfolio was written by a newer version of the app (schema {current}, this app knows {SCHEMA_VERSION}).",
+                "Update the app, or set SCAFFOLDER_HOME to use another portfolio.",
+            )
+        if current >= target:
+            return current
+        db.execute("BEGIN IMMEDIATE")
         try:
-            db.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};\nCOMMIT;")
+            if int(db.execute("PRAGMA user_version").fetchone()[0]) == current:  # nobody migrated meanwhile
+                for statement in _statements(MIGRATIONS[current]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {current + 1}")
+            db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-    return max(current, target)
+
+
+def _use_wal(db: sqlite3.Connection, timeout: float = 10.0) -> None:
+    """Switch the file to WAL (it stays so). Switching needs the file to itself and SQLite does
+    not wait for that (no busy handler): while another process creates or migrates the same new
+    file, retry instead of failing with 'database is locked'."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 class Store:
@@ -138,7 +178,7 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
+                _use_wal(db)
                 migrate(db)
         except sqlite3.DatabaseError as err:
             raise StoreError(
