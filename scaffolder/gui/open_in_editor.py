@@ -91,8 +91,8 @@ def ask_choose_editor(parent: QWidget | None, editors: list[Editor]) -> Editor |
 
 
 class OpenInEditorButton(QToolButton):
-    """ "Open in <Editor>"; its drop-down holds the other editors found, "Open folder", "Open
-    terminal here", the project's own editor (kept in the portfolio) and "Re-detect editors".
+    """The "Open in <Editor>" button. Its drop-down holds the other editors found, "Open folder",
+    "Open terminal here", the project's own editor (kept in the portfolio) and "Re-detect editors".
 
     `project_path` is asked for the folder each time; when the folder is a portfolio project,
     its per-project editor is used and can be changed from the menu."""
@@ -176,7 +176,8 @@ class OpenInEditorButton(QToolButton):
         options = [(None, f"The default editor ({default_name})")]
         options += [(e.id, e.name) for e in state.detected.editors]
         if state.project.editor and state.project.editor not in {e.id for e in state.detected.editors}:
-            options.append((state.project.editor, f"{state.project.editor} (not found)"))
+            missing = spec_for(state.project.editor)
+            options.append((state.project.editor, f"{missing.name if missing else state.project.editor} (not found)"))
         for editor_id, label in options:
             action = QAction(label, group)
             action.setCheckable(True)
@@ -211,9 +212,10 @@ class OpenInEditorButton(QToolButton):
         self.launched.emit(plan, process)
 
     def _show_failure(self, error: EditorProblem, failed_id: str | None = None) -> None:
+        """Say what failed; when an editor failed (`failed_id`), offer the others."""
         self.failed.emit(error)
         others = [e for e in (self.state.detected.editors if self.state else ()) if e.id != failed_id]
-        can_choose = bool(others) and not isinstance(error, ProjectFolderMissing)
+        can_choose = failed_id is not None and bool(others) and not isinstance(error, ProjectFolderMissing)
         if ask_after_failure(self, error, can_choose):
             chosen = ask_choose_editor(self, others)
             if chosen is not None:

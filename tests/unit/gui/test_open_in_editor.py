@@ -288,3 +288,15 @@ def test_before_a_project_exists_nothing_is_opened_and_the_user_is_told(
     assert isinstance(failed.args[0], ProjectFolderMissing)
     assert dialogs["offered"] == []
     assert not fakes.ran("code")
+
+
+def test_a_failed_terminal_names_its_command_and_offers_no_editor(
+    qtbot: QtBot, button: OpenInEditorButton, fakes: FakePrograms, project_dir: Path, dialogs: dict[str, list[object]]
+) -> None:
+    (fakes.bin_dir / "kitty").unlink()
+    with qtbot.waitSignal(button.failed) as failed:
+        actions(button.menu())["Open terminal here"].trigger()
+    error = failed.args[0]
+    assert isinstance(error, EditorNotFound)
+    assert error.command_line == f"{fakes.bin_dir / 'kitty'} --directory '{project_dir}'"
+    assert dialogs["failures"] == [error] and dialogs["offered"] == []
