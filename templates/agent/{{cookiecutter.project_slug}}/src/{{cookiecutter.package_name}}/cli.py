@@ -1,0 +1,252 @@
+"""Command line: `run`, `chat`, `trace`, `eval`, `serve`, `tools`, `sessions`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from . import DESCRIPTION
+from .approval import Approver, AutoApprover, ConsoleApprover
+from .config import Settings, get_settings
+from .logs import configure_logging
+
+PROG = "{{ cookiecutter.project_slug }}"
+
+
+def _printer(stream: Any) -> Any:
+    """Print each step as it happens (to stderr, so stdout keeps only the answer)."""
+
+    def on_event(event: dict[str, Any]) -> None:
+        kind = event["type"]
+        if kind == "model_call":
+            if event.get("thought"):
+                print(f"[step {event['step']}] {event['thought']}", file=stream)
+            for call in event.get("tool_calls", []):
+                args = json.dumps(call.get("arguments"), ensure_ascii=False)
+                print(f"[step {event['step']}] -> {call['name']} {args[:200]}", file=stream)
+        elif kind == "tool_result":
+            mark = "x" if event.get("is_error") else "<-"
+            print(
+                f"[step {event['step']}] {mark} {event['name']}: {event['result'][:200]}",
+                file=stream,
+            )
+        elif kind == "approval_resolved":
+            verdict = "approved" if event["approved"] else "denied"
+            print(f"[step {event['step']}] {event['tool']} {verdict}", file=stream)
+        stream.flush()
+
+    return on_event
+
+
+def _approver(args: argparse.Namespace) -> Approver:
+    if getattr(args, "yes", False):
+        return AutoApprover(True)
+    return ConsoleApprover(interactive=sys.stdin.isatty())
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from .service import ask, make_agent
+
+    agent = make_agent(settings, _approver(args), provider_name=args.provider)
+    on_event = None if (args.quiet or args.json) else _printer(sys.stderr)
+    result = ask(agent, args.question, session_id=args.session, on_event=on_event)
+    if args.json:
+        print(json.dumps(result.summary(), indent=2, ensure_ascii=False))
+    else:
+        print(result.answer)
+        print(
+            f"\n(run {result.run_id}: {result.stop_reason}, {result.steps} steps, "
+            f"{result.usage.total_tokens} tokens, ${result.cost_usd:.4f}"
+            f"{', session ' + args.session if args.session else ''})",
+            file=sys.stderr,
+        )
+    return 0 if result.stop_reason == "final" else 2
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .memory import SessionStore
+    from .service import ask, make_agent
+
+    session = args.session or uuid.uuid4().hex[:12]
+    agent = make_agent(settings, _approver(args), provider_name=args.provider)
+    store = SessionStore(settings.sessions_path)
+    print(
+        f"Chatting with {agent.provider.name}/{agent.provider.model} in session {session} "
+        "(empty line or Ctrl-D to quit; continue later with --session)."
+    )
+    while True:
+        try:
+            question = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if not question:
+            break
+        result = ask(
+            agent,
+            question,
+            session_id=session,
+            store=store,
+            on_event=None if args.quiet else _printer(sys.stdout),
+        )
+        print(f"agent> {result.answer}\n")
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
+    from .trace import format_trace, latest_run_id, read_trace
+
+    run_id = args.run_id
+    if run_id == "latest":
+        run_id = latest_run_id(settings.traces_dir)
+        if run_id is None:
+            print(f"no traces in {settings.traces_dir}", file=sys.stderr)
+            return 1
+    try:
+        events = read_trace(settings.traces_dir, run_id)
+    except (FileNotFoundError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(json.dumps(events, indent=2) if args.json else format_trace(events))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evals import (
+        load_tasks,
+        render_markdown,
+        run_eval,
+        summarise,
+        summary_table,
+        update_readme,
+    )
+    from .service import make_agent
+
+    agent = make_agent(settings, AutoApprover(True), provider_name=args.provider)
+    tasks = load_tasks(Path(args.tasks))
+    outcomes = run_eval(agent, tasks)
+    for outcome in outcomes:
+        mark = "PASS" if outcome.passed else "FAIL"
+        print(
+            f"{mark}  {outcome.task['id']:<28} tools={','.join(outcome.tools_called) or '-'}"
+            f"  steps={outcome.result.steps}"
+        )
+    summary = summarise(outcomes)
+    table = summary_table(summary, agent.provider.name, agent.provider.model)
+    print("\n" + table)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        render_markdown(outcomes, agent.provider.name, agent.provider.model),
+        encoding="utf-8",
+        newline="\n",
+    )
+    print(f"\nwrote {out}")
+    if args.readme and Path(args.readme).exists() and update_readme(Path(args.readme), table):
+        print(f"updated the results table in {args.readme}")
+    return 0 if summary["success_rate"] >= args.min_success else 1
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+    return 0
+
+
+def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
+    from .tools import registry
+
+    for tool in registry:
+        flag = " (needs approval)" if tool.requires_approval else ""
+        print(f"{tool.name}{flag}: {tool.description}")
+        if args.schema:
+            print(json.dumps(tool.parameters_schema, indent=2))
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
+    from .memory import SessionStore
+
+    for session in SessionStore(settings.sessions_path).sessions():
+        print(
+            f"{session['id']}  {session['updated_at']}  {session['messages']:>3} messages  "
+            f"{session['title']}"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def model_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--provider",
+            choices=["offline", "openai", "anthropic", "ollama"],
+            help="override LLM_PROVIDER for this command",
+        )
+        p.add_argument("--yes", action="store_true", help="approve every tool call that asks")
+        p.add_argument("--quiet", action="store_true", help="do not print the steps")
+
+    run = sub.add_parser("run", help="answer one question")
+    run.add_argument("question")
+    run.add_argument("--session", help="continue (or start) this conversation")
+    run.add_argument("--json", action="store_true", help="print the run as JSON")
+    model_options(run)
+    run.set_defaults(handler=cmd_run)
+
+    chat = sub.add_parser("chat", help="interactive conversation")
+    chat.add_argument("--session", help="continue this conversation")
+    model_options(chat)
+    chat.set_defaults(handler=cmd_chat)
+
+    trace = sub.add_parser("trace", help="pretty-print a run's trace")
+    trace.add_argument("run_id", help="a run id, or 'latest'")
+    trace.add_argument("--json", action="store_true", help="print the raw events")
+    trace.set_defaults(handler=cmd_trace)
+
+    evaluate = sub.add_parser("eval", help="run the task-success evaluation")
+    evaluate.add_argument("--tasks", default="evals/tasks.jsonl")
+    evaluate.add_argument("--out", default="evals/results.md")
+    evaluate.add_argument(
+        "--readme", default="README.md", help="README whose results table to update ('' to skip)"
+    )
+    evaluate.add_argument(
+        "--min-success",
+        type=float,
+        default=0.0,
+        help="exit 1 below this task success rate (0-1), for CI",
+    )
+    evaluate.add_argument("--provider", choices=["offline", "openai", "anthropic", "ollama"])
+    evaluate.set_defaults(handler=cmd_eval)
+
+    serve = sub.add_parser("serve", help="start the API and web UI")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
+
+    tools = sub.add_parser("tools", help="list the tools the model can call")
+    tools.add_argument("--schema", action="store_true", help="print each JSON schema")
+    tools.set_defaults(handler=cmd_tools)
+
+    sessions = sub.add_parser("sessions", help="list saved conversations")
+    sessions.set_defaults(handler=cmd_sessions)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return int(args.handler(args, settings))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

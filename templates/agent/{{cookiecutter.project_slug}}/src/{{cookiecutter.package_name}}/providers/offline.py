@@ -1,0 +1,427 @@
+"""The offline planner: deterministic rules instead of a language model.
+
+It speaks the same protocol as a real provider (it returns tool calls, then a final answer), so
+the demo, the evaluation and the tests drive the real agent loop with no key and no network.
+It is honest about what it is: every thought and answer says it comes from rules.
+
+The rules, in order, for each part of the question (parts are split at '?', ';' or 'and also'):
+1. "what did I ask" answers from the session's earlier questions, with no tool;
+2. a URL calls `http_get`;
+3. "save a note" calls `save_note` (which needs approval);
+4. arithmetic ("12 * (3 + 4)", "15% of 2400", "square root of 2") calls `calculator`;
+   "15% of it" applies to the number found by the previous part, in a second step;
+5. questions about revenue, orders, customers or products call `sql_query` with a query from a
+   small library of patterns;
+6. anything else calls `web_search`.
+Parts that do not depend on each other are called in parallel, in one step.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage
+
+FOOTER = (
+    "(Answered offline by the scripted planner: deterministic rules, not a language model. "
+    "Set LLM_PROVIDER to use a real model.)"
+)
+REVENUE = "status IN ('delivered', 'shipped')"
+COUNTRIES = [
+    "Austria",
+    "Czechia",
+    "France",
+    "Germany",
+    "Italy",
+    "Norway",
+    "Portugal",
+    "Spain",
+    "Sweden",
+    "Switzerland",
+]
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+
+
+@dataclass
+class Intent:
+    """One part of the question and how to answer it."""
+
+    text: str
+    tool: str | None
+    arguments: dict[str, Any] = field(default_factory=dict)
+    describe: str = ""
+    # For "15% of it": builds the calculator expression from the previous part's number.
+    follow_up: Callable[[float], str] | None = None
+    answer: Callable[[Any], str] | None = None
+
+
+class OfflinePlanner:
+    name = "offline"
+    model = "scripted-planner"
+
+    def complete(
+        self, system: str, messages: list[Message], tools: list[ToolSpec]
+    ) -> ModelResponse:
+        available = {spec.name for spec in tools}
+        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+        question = messages[last_user].content if last_user >= 0 else ""
+        history = messages[: max(last_user, 0)]
+        turn = messages[last_user + 1 :]
+        results = {m.tool_call_id: m for m in turn if m.role == "tool"}
+        done_steps = sum(1 for m in turn if m.role == "assistant" and m.tool_calls)
+        intents = plan(question, history, available)
+
+        if done_steps == 0:
+            calls = [
+                ToolCall(id=f"call_0_{i}", name=intent.tool, arguments=intent.arguments)
+                for i, intent in enumerate(intents)
+                if intent.tool and not intent.follow_up
+            ]
+            if calls:
+                thought = "Offline planner (rules, not a model): " + "; ".join(
+                    intent.describe for intent in intents if intent.tool and not intent.follow_up
+                )
+                return self._respond(question, Message("assistant", thought, calls), "tool_use")
+        if done_steps <= 1:
+            calls = []
+            for i, intent in enumerate(intents):
+                if intent.follow_up is None or i == 0:
+                    continue
+                previous = _number_from(results.get(f"call_0_{i - 1}"))
+                if previous is not None and f"call_1_{i}" not in results:
+                    calls.append(
+                        ToolCall(
+                            id=f"call_1_{i}",
+                            name="calculator",
+                            arguments={"expression": intent.follow_up(previous)},
+                        )
+                    )
+            if calls and done_steps == 1:
+                thought = (
+                    "Offline planner: the follow-up uses the number found in the previous "
+                    "step, so I calculate it now."
+                )
+                return self._respond(question, Message("assistant", thought, calls), "tool_use")
+        answer = compose_answer(intents, results, history)
+        return self._respond(question, Message("assistant", answer), "end_turn")
+
+    @staticmethod
+    def _respond(question: str, message: Message, stop: str) -> ModelResponse:
+        # No tokenizer offline: estimate ~4 characters a token so budgets still mean something.
+        text = message.content + json.dumps([c.arguments for c in message.tool_calls])
+        usage = Usage(input_tokens=max(1, len(question) // 4), output_tokens=max(1, len(text) // 4))
+        return ModelResponse(
+            message=message, usage=usage, model=OfflinePlanner.model, stop_reason=stop
+        )
+
+
+def split_parts(question: str) -> list[str]:
+    parts = re.split(
+        r"\?\s+|;\s+|,?\s+and also\s+|\.\s+also,?\s+", question.strip(), flags=re.IGNORECASE
+    )
+    return [part.strip(" ?.") for part in parts if part.strip(" ?.")]
+
+
+def plan(question: str, history: list[Message], available: set[str]) -> list[Intent]:
+    intents = [classify(part, available) for part in split_parts(question)]
+    return intents or [Intent(text=question, tool=None)]
+
+
+def classify(text: str, available: set[str]) -> Intent:
+    lower = text.lower()
+    if re.search(r"\bwhat (did|have) i (ask|asked)\b|\b(previous|earlier|last) question", lower):
+        return Intent(text, None, describe="memory")
+    url = re.search(r"https?://[^\s'\"<>]+", text)
+    if url and "http_get" in available:
+        return Intent(
+            text,
+            "http_get",
+            {"url": url.group(0).rstrip(".,)")},
+            "the question names a URL, so I fetch it with http_get",
+        )
+    if re.search(r"\b(save|write down|keep)\b.*\bnote\b", lower) and "save_note" in available:
+        title, _, body = text.partition(":")
+        title = re.sub(r"(?i).*\bnote\b( titled| called)?", "", title).strip(" '\"") or "Agent note"
+        return Intent(
+            text,
+            "save_note",
+            {"title": title[:120], "body": body.strip() or text},
+            "the user asks to save a note, so I call save_note (needs approval)",
+        )
+    math_intent = _math_intent(text, lower)
+    if math_intent and "calculator" in available:
+        return math_intent
+    sql = _sql_intent(lower)
+    if sql and "sql_query" in available:
+        return Intent(
+            text,
+            "sql_query",
+            {"query": sql[0]},
+            f"this is about the shop's {sql[1]}, so I query the database",
+            answer=_sql_answer(sql[1]),
+        )
+    if "web_search" in available:
+        return Intent(
+            text,
+            "web_search",
+            {"query": _keywords(text)},
+            "nothing more specific matches, so I search",
+        )
+    return Intent(text, None)
+
+
+def _math_intent(text: str, lower: str) -> Intent | None:
+    relative = re.search(rf"({_NUMBER})\s*(%|percent)\s+of\s+(it|that|this|the result)\b", lower)
+    if relative:
+        pct = _to_float(relative.group(1))
+        return Intent(
+            text,
+            "calculator",
+            describe=f"{pct:g}% of the previous result",
+            follow_up=lambda x, pct=pct: f"{x:g} * {pct:g} / 100",
+        )
+    percent = re.search(rf"({_NUMBER})\s*(%|percent)\s+of\s+({_NUMBER})", lower)
+    if percent:
+        expression = f"{_to_float(percent.group(3)):g} * {_to_float(percent.group(1)):g} / 100"
+    elif root := re.search(rf"square root of\s+({_NUMBER})", lower):
+        expression = f"sqrt({_to_float(root.group(1)):g})"
+    else:
+        candidates = re.findall(r"[\d.()][\d\s.()+\-*/%]*[\d)]", text)
+        expression = max(candidates, key=len, default="")
+        if not (
+            re.search(r"\d\s*(\*\*|[-+*/%])\s*[\d(]", expression)
+            and len(re.findall(r"\d+(?:\.\d+)?", expression)) >= 2
+        ):
+            return None
+    return Intent(
+        text,
+        "calculator",
+        {"expression": expression.strip()},
+        "there is arithmetic to do, so I use the calculator",
+    )
+
+
+def _sql_intent(lower: str) -> tuple[str, str] | None:
+    if not re.search(
+        r"revenue|sales|sold|orders?\b|customers?\b|products?\b|margin|profit|"
+        r"spen[dt]|bought|best.selling|returns?\b|returned",
+        lower,
+    ):
+        return None
+    if re.search(
+        r"return policy|how (long|many days).*return|can i return|warranty|shipping", lower
+    ):
+        return None  # policy questions belong to search
+    year = re.search(r"\b(20\d\d)\b", lower)
+    in_year = f" AND order_date LIKE '{year.group(1)}-%'" if year else ""
+    country = next((c for c in COUNTRIES if c.lower() in lower), None)
+    top = re.search(r"\btop (\d+)", lower)
+    limit = int(top.group(1)) if top else 1
+    if re.search(r"margin|profit", lower):
+        return (
+            f"SELECT ROUND(SUM(i.quantity * (i.unit_price - p.unit_cost)), 2) AS gross_margin "
+            f"FROM order_items i JOIN products p ON p.id = i.product_id "
+            f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}"
+            f"{in_year.replace('order_date', 'o.order_date')}",
+            "gross margin",
+        )
+    if re.search(
+        r"(top|best|biggest|largest|most valuable).*customer|customer.*(spent|spend) "
+        r"the most",
+        lower,
+    ):
+        return (
+            f"SELECT c.name, c.country, ROUND(SUM(t.total), 2) AS revenue FROM order_totals t "
+            f"JOIN customers c ON c.id = t.customer_id WHERE t.{REVENUE}{in_year} "
+            f"GROUP BY c.id ORDER BY revenue DESC LIMIT {limit}",
+            "top customers",
+        )
+    if re.search(r"product", lower) and re.search(r"most|best|top|highest", lower):
+        return (
+            f"SELECT p.name, ROUND(SUM(i.quantity * i.unit_price), 2) AS revenue, "
+            f"SUM(i.quantity) AS units FROM order_items i JOIN products p ON p.id = i.product_id "
+            f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}"
+            f"{in_year.replace('order_date', 'o.order_date')} GROUP BY p.id "
+            f"ORDER BY revenue DESC LIMIT {limit}",
+            "top products",
+        )
+    if re.search(r"average order|order value|aov", lower):
+        return (
+            f"SELECT ROUND(AVG(total), 2) AS average_order_value FROM order_totals "
+            f"WHERE {REVENUE}{in_year}",
+            "average order value",
+        )
+    if re.search(r"how many|number of|count", lower):
+        if "customer" in lower:
+            where = f" WHERE country = '{country}'" if country else ""
+            return f"SELECT COUNT(*) AS customers FROM customers{where}", "customer count"
+        status = next(
+            (
+                s
+                for s in ("returned", "cancelled", "shipped", "delivered")
+                if s in lower or s.rstrip("ed") in lower
+            ),
+            None,
+        )
+        conditions = [f"status = '{status}'"] if status else []
+        if year:
+            conditions.append(f"order_date LIKE '{year.group(1)}-%'")
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        return f"SELECT COUNT(*) AS orders FROM orders{where}", "order count"
+    if re.search(r"revenue|sales|sold", lower):
+        if "channel" in lower or re.search(r"\bweb\b.*\bstore\b|\bstore\b.*\bweb\b", lower):
+            return (
+                f"SELECT channel, ROUND(SUM(total), 2) AS revenue FROM order_totals "
+                f"WHERE {REVENUE}{in_year} GROUP BY channel ORDER BY revenue DESC",
+                "revenue by channel",
+            )
+        if "category" in lower or "categories" in lower:
+            return (
+                f"SELECT p.category, ROUND(SUM(i.quantity * i.unit_price), 2) AS revenue "
+                f"FROM order_items i JOIN products p ON p.id = i.product_id "
+                f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}"
+                f"{in_year.replace('order_date', 'o.order_date')} GROUP BY p.category "
+                f"ORDER BY revenue DESC",
+                "revenue by category",
+            )
+        if country:
+            return (
+                f"SELECT ROUND(SUM(t.total), 2) AS revenue FROM order_totals t JOIN customers c "
+                f"ON c.id = t.customer_id WHERE t.{REVENUE} AND c.country = '{country}'"
+                f"{in_year.replace('order_date', 't.order_date')}",
+                "revenue",
+            )
+        return (
+            f"SELECT ROUND(SUM(total), 2) AS revenue FROM order_totals WHERE {REVENUE}{in_year}",
+            "revenue",
+        )
+    return (
+        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
+        "schema",
+    )
+
+
+def _sql_answer(kind: str) -> Callable[[Any], str]:
+    def answer(result: dict[str, Any]) -> str:
+        rows, columns = result.get("rows", []), result.get("columns", [])
+        if kind == "schema":
+            names = ", ".join(str(row[1]) for row in rows)
+            return (
+                "The offline planner has no query pattern for that question. The database "
+                f"has: {names}."
+            )
+        if not rows:
+            return "The query returned no rows."
+        if len(rows) == 1 and len(rows[0]) == 1:
+            value = rows[0][0]
+            unit = " EUR" if kind in ("revenue", "average order value", "gross margin") else ""
+            return f"{kind.capitalize()}: {_fmt(value)}{unit}"
+        lines = [
+            ", ".join(f"{col}: {_fmt(val)}" for col, val in zip(columns, row, strict=False))
+            for row in rows[:10]
+        ]
+        return f"{kind.capitalize()}: " + "; ".join(lines)
+
+    return answer
+
+
+def compose_answer(
+    intents: list[Intent], results: dict[str | None, Message], history: list[Message]
+) -> str:
+    lines = []
+    for i, intent in enumerate(intents):
+        call_id = f"call_1_{i}" if intent.follow_up else f"call_0_{i}"
+        if intent.tool is None:
+            lines.append(
+                _memory_answer(history)
+                if intent.describe == "memory"
+                else "I cannot answer that offline without a tool."
+            )
+            continue
+        result = results.get(call_id)
+        if result is None:
+            lines.append(f"I could not work out '{intent.text}'.")
+            continue
+        if result.is_error:
+            lines.append(f"The {intent.tool} tool failed: {result.content}")
+            continue
+        data = _load(result.content)
+        if intent.answer is not None and isinstance(data, dict):
+            lines.append(intent.answer(data))
+        elif intent.tool == "calculator" and isinstance(data, dict):
+            # The bare number first: the short answer, then how it was found.
+            lines.append(f"{_fmt(data.get('result'))}\n(calculator: {data.get('expression')})")
+        elif intent.tool == "web_search" and isinstance(data, dict):
+            hits = data.get("results") or []
+            if not hits:
+                lines.append(f"The search found nothing for '{intent.text}'.")
+            else:
+                top = hits[0]
+                lines.append(f"{top['snippet']} (source: {top['title']}, {top['url']})")
+        elif intent.tool == "save_note" and isinstance(data, dict):
+            lines.append(f"Saved the note to {data.get('saved')}.")
+        elif intent.tool == "http_get" and isinstance(data, dict):
+            body = data.get("json", data.get("text"))
+            lines.append(
+                f"{data.get('url')} answered HTTP {data.get('status')}: {json.dumps(body)[:600]}"
+            )
+        else:
+            lines.append(str(result.content)[:600])
+    return "\n".join([*lines, "", FOOTER])
+
+
+def _memory_answer(history: list[Message]) -> str:
+    asked = [m.content for m in history if m.role == "user"]
+    if not asked:
+        return "This is the first question of this session."
+    return "Earlier in this session you asked: " + " | ".join(f"'{q}'" for q in asked[-5:])
+
+
+def _number_from(message: Message | None) -> float | None:
+    if message is None or message.is_error:
+        return None
+    data = _load(message.content)
+    if isinstance(data, dict):
+        if isinstance(data.get("result"), int | float):
+            return float(data["result"])
+        rows = data.get("rows") or []
+        if rows and isinstance(rows[0], list):
+            numbers = [v for v in rows[0] if isinstance(v, int | float)]
+            if numbers:
+                return float(numbers[-1])
+    return None
+
+
+def _load(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _keywords(text: str) -> str:
+    return (
+        re.sub(
+            r"^(please\s+)?(tell me|search( for)?|find( out)?|look up)\s+",
+            "",
+            text,
+            flags=re.IGNORECASE,
+        ).strip()
+        or text
+    )
+
+
+def _to_float(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}" if not value.is_integer() or abs(value) >= 1000 else f"{value:g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

@@ -1,0 +1,121 @@
+"""The bundled AI agent template: generated with its defaults and with every non-default choice,
+each variant must pass its own `ruff check` and `pytest` offline, and carry the files its answers
+ask for.
+
+Slow (one virtual environment with FastAPI & co. from PyPI, then an editable install per variant).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.templates import harness
+
+pytestmark = pytest.mark.slow
+
+KIND = "agent"
+VARIANTS = [{}, *harness.choice_variants(KIND)]
+DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
+LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License",
+                       "BSD-3-Clause": "BSD 3-Clause License"}
+
+
+def defaults() -> dict[str, str]:
+    context = json.loads((harness.template_dir(KIND) / "cookiecutter.json").read_text("utf-8"))
+    return {k: v[0] for k, v in context.items() if isinstance(v, list) and not k.startswith("_")}
+
+
+@pytest.fixture(scope="module")
+def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return harness.make_venv(tmp_path_factory.mktemp("agent-venv") / "venv")
+
+
+def test_every_choice_is_covered() -> None:
+    context = json.loads((harness.template_dir(KIND) / "cookiecutter.json").read_text("utf-8"))
+    for key, options in context.items():
+        if isinstance(options, list) and not key.startswith("_"):
+            used = {variant.get(key, options[0]) for variant in VARIANTS}
+            assert used == set(options), key
+    assert context["search_backend"][0] == "local"  # offline first
+    assert "search_backend" in context["__prompts__"]
+
+
+def test_no_template_file_is_ignored_by_git() -> None:
+    ignored = subprocess.run(
+        ["git", "status", "--ignored", "--short", str(harness.template_dir(KIND))],
+        cwd=harness.REPO_ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    assert [line for line in ignored.splitlines() if line.startswith("!!")] == []
+
+
+@pytest.mark.parametrize("answers", VARIANTS, ids=harness.variant_id)
+def test_generated_project_passes_its_own_checks(
+    answers: dict[str, str], venv_python: Path, tmp_path: Path
+) -> None:
+    project = harness.render(KIND, tmp_path, **answers)
+    chosen = {**defaults(), **answers}
+    _assert_files(project, chosen)
+    harness.pip_install(venv_python, project)
+    output = harness.check_project(venv_python, project)
+    assert " passed" in output and " failed" not in output
+
+
+def test_invalid_package_name_is_refused(tmp_path: Path) -> None:
+    from cookiecutter.exceptions import FailedHookException
+
+    with pytest.raises(FailedHookException):
+        harness.render(KIND, tmp_path, package_name="not-an-identifier")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _assert_files(project: Path, chosen: dict[str, str]) -> None:
+    # Every file the baseline asks for.
+    for name in ("README.md", "WRITEUP.md", "pyproject.toml", "Dockerfile", "compose.yaml",
+                 ".env.example", ".gitignore", ".gitattributes", "LICENSE",
+                 ".pre-commit-config.yaml", ".github/workflows/ci.yml", "docs/DEPLOY.md",
+                 "evals/tasks.jsonl", "evals/results.md"):
+        assert (project / name).is_file(), name
+
+    # Only the chosen platform's deploy file.
+    for target, name in DEPLOY_FILES.items():
+        assert (project / name).exists() == (target == chosen["deploy_target"]), name
+
+    license_text = (project / "LICENSE").read_text("utf-8")
+    assert license_text.lstrip().startswith(LICENSE_FIRST_WORDS[chosen["license"]])
+    assert "Your Name" in license_text
+
+    env_example = (project / ".env.example").read_text("utf-8")
+    assert f"LLM_PROVIDER={chosen['llm_provider']}\n" in env_example
+    assert f"SEARCH_BACKEND={chosen['search_backend']}\n" in env_example
+    assert ".env\n" in (project / ".gitignore").read_text("utf-8").splitlines(keepends=True)
+    assert "eol=lf" in (project / ".gitattributes").read_text("utf-8")
+
+    ci = (project / ".github/workflows/ci.yml").read_text("utf-8")
+    assert "${{ matrix.os }}" in ci and "windows-latest" in ci
+    assert f'python-version: "{chosen["python_version"]}"' in ci
+    dockerfile = (project / "Dockerfile").read_text("utf-8")
+    assert f"FROM python:{chosen['python_version']}-slim" in dockerfile
+    assert "USER agent" in dockerfile and "HEALTHCHECK" in dockerfile
+    pyproject = (project / "pyproject.toml").read_text("utf-8")
+    assert 'requires-python = ">=3.11"' in pyproject
+
+    # The web UI's JavaScript is copied as is, not rendered.
+    package = project / "src" / "research_agent"
+    assert "${" in (package / "static" / "app.js").read_text("utf-8")
+    # Settings default to the answers; code does not fork on them.
+    config = (package / "config.py").read_text("utf-8")
+    assert f'llm_provider: ProviderName = "{chosen["llm_provider"]}"' in config
+    assert f'search_backend: SearchBackendName = "{chosen["search_backend"]}"' in config
+    # The README carries real evaluation figures, the same as evals/results.md.
+    readme = (project / "README.md").read_text("utf-8")
+    table = readme.split("<!-- eval-results:start -->")[1].split("<!-- eval-results:end -->")[0]
+    assert "| offline (scripted-planner) | 22 |" in table
+    assert table.strip() in (project / "evals/results.md").read_text("utf-8")
+    # Nothing left unrendered.
+    for path in project.rglob("*"):
+        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".yml", ".yaml", ".json"}:
+            assert "cookiecutter." not in path.read_text("utf-8"), path
