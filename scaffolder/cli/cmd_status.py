@@ -93,7 +93,9 @@ def _portfolio_text(portfolio: Any) -> str:
     for r in portfolio.reports:
         todo = ", ".join(c.check.id for c in r.next_checks()) or "nothing left"
         missing_folder = "  (folder missing)" if not r.exists else ""
-        lines.append(f"{r.name:<{width}}  {r.kind:<9}  {r.level.label:<15}  {r.score:>3}%  next: {todo}{missing_folder}")
+        lines.append(
+            f"{r.name:<{width}}  {r.kind:<9}  {r.level.label:<15}  {r.score:>3}%  next: {todo}{missing_folder}"
+        )
     return "\n".join(lines)
 
 

@@ -253,4 +253,4 @@ _BLOCK_KINDS = {
 def parse_markdown(text: str) -> MarkdownDoc:
     """The document model of `text`; any input gives one."""
     tokens = _parser().parse(text)
-    return _Builder().build(tokens, text.count("\n") + 1)
+    return _Builder().build(tokens, len(text.splitlines()))

@@ -22,7 +22,7 @@ from scaffolder.core.readiness.model import (
     passed,
 )
 from scaffolder.core.readiness.snapshot import README_NAMES, TextFile
-from scaffolder.core.readiness.urls import same_url
+from scaffolder.core.readiness.urls import same_url, url_path
 
 SETUP_PHRASES = (
     "install",
@@ -222,8 +222,7 @@ def check_diagram(facts: Facts) -> Finding:
             return passed(f"{_at(readme, block.line)} ```mermaid diagram")
     for link in readme.doc.links:
         if link.image and (
-            mentions(link.text, DIAGRAM_WORDS)
-            or mentions(PurePosixPath(urlsplit(link.target).path).stem, DIAGRAM_WORDS)
+            mentions(link.text, DIAGRAM_WORDS) or mentions(PurePosixPath(url_path(link.target)).stem, DIAGRAM_WORDS)
         ):
             return passed(f"{_at(readme, link.line)} image {link.target}")
     return failed(f"{readme.path} has no ```mermaid block and no image named or described as architecture/diagram")
@@ -291,7 +290,7 @@ def _license_file(facts: Facts) -> str | None:
 
 def _mentions_license(doc: MarkdownDoc, license_file: str) -> int | None:
     for link in doc.links:
-        if PurePosixPath(urlsplit(link.target).path).name == license_file:
+        if PurePosixPath(url_path(link.target)).name == license_file:
             return link.line
     for heading in doc.headings:
         if mentions(heading.text, LICENSE_WORDS):

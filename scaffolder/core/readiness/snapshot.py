@@ -104,6 +104,13 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+def _present_tracked(listing: str) -> frozenset[str]:
+    """Tracked files still in the working tree: deleting a file is judged before it is committed."""
+    entries = [entry.partition(" ") for entry in listing.split("\0") if entry]
+    deleted = {path for tag, _, path in entries if tag == "R"}
+    return frozenset(path for tag, _, path in entries if tag != "R" and path not in deleted)
+
+
 def _walk_files(root: Path) -> frozenset[str]:
     """Files on disk, for a folder that is not a git repository."""
     found: list[str] = []
@@ -214,11 +221,12 @@ def read_snapshot(root: Path) -> RepoSnapshot:
     root = Path(root)
     if not root.is_dir():
         return RepoSnapshot(root, exists=False, is_repo=False, tracked=frozenset())
-    listing = _git(root, "ls-files", "-z")
+    # -t tags each entry; with -d a file deleted from the working tree comes again tagged "R".
+    listing = _git(root, "ls-files", "-z", "-t", "-c", "-d")
     is_repo = listing.returncode == 0 and (root / ".git").exists()
     problems: tuple[str, ...] = ()
     if is_repo:
-        tracked = frozenset(p for p in listing.stdout.decode("utf-8", errors="replace").split("\0") if p)
+        tracked = _present_tracked(listing.stdout.decode("utf-8", errors="replace"))
         commits = _commits(root)
         remote = _remote_state(root, commits)
     else:

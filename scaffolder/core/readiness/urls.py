@@ -41,5 +41,13 @@ def normalized(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
 
 
+def url_path(target: str) -> str:
+    """The path part of a link target ("" when it cannot be parsed, e.g. a broken IPv6 host)."""
+    try:
+        return urlsplit(target).path
+    except ValueError:
+        return ""
+
+
 def same_url(a: str, b: str) -> bool:
     return normalized(a) == normalized(b)

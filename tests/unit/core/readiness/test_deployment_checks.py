@@ -43,7 +43,10 @@ def test_an_empty_project_fails_them_with_fixes(repo: Repo) -> None:
 def test_a_dockerfile_written_but_not_committed(repo: Repo) -> None:
     repo.write("app.py", "x = 1\n").commit().write("Dockerfile", "FROM python\n")
     result = repo.result("dockerfile")
-    assert (result.evidence, result.fix) == ("Dockerfile is on disk but not committed", "git add Dockerfile && git commit")
+    assert (result.evidence, result.fix) == (
+        "Dockerfile is on disk but not committed",
+        "git add Dockerfile && git commit",
+    )
 
 
 def test_a_deploy_workflow_is_a_platform_config(repo: Repo) -> None:
@@ -111,7 +114,10 @@ def remote(tmp_path: Path) -> Path:
 def test_a_remote_that_was_never_pushed_to(repo: Repo, remote: Path) -> None:
     repo.write("a.txt", "a").commit().git("remote", "add", "origin", str(remote))
     result = repo.result("remote-pushed")
-    assert (result.evidence, result.fix) == ("remote origin is set but main was never pushed to it", "git push -u origin main")
+    assert (result.evidence, result.fix) == (
+        "remote origin is set but main was never pushed to it",
+        "git push -u origin main",
+    )
 
 
 def test_pushed_then_ahead_then_pushed_again(repo: Repo, remote: Path) -> None:
@@ -123,7 +129,11 @@ def test_pushed_then_ahead_then_pushed_again(repo: Repo, remote: Path) -> None:
 
     repo.write("b.txt", "b").commit().write("c.txt", "c").commit()
     ahead = repo.result("remote-pushed")
-    assert (ahead.result, ahead.evidence, ahead.fix) == (Result.FAILED, "HEAD is 2 commits ahead of origin/main", "git push")
+    assert (ahead.result, ahead.evidence, ahead.fix) == (
+        Result.FAILED,
+        "HEAD is 2 commits ahead of origin/main",
+        "git push",
+    )
 
     repo.git("push", "--quiet")
     assert repo.result("remote-pushed").result is Result.PASSED

@@ -69,7 +69,9 @@ def test_an_html_title_counts(repo: Repo) -> None:
 
 
 def test_setup_needs_a_shell_block_under_a_setup_heading(repo: Repo) -> None:
-    repo.write("README.md", "# X\n\nA tool that helps.\n\n## Installation\n\nJust install it.\n\n```python\nimport x\n```\n")
+    repo.write(
+        "README.md", "# X\n\nA tool that helps.\n\n## Installation\n\nJust install it.\n\n```python\nimport x\n```\n"
+    )
     repo.commit()
     result = repo.result("readme-setup")
     assert result.result is Result.FAILED
@@ -77,14 +79,19 @@ def test_setup_needs_a_shell_block_under_a_setup_heading(repo: Repo) -> None:
 
 
 def test_a_shell_block_outside_the_setup_section_does_not_count(repo: Repo) -> None:
-    repo.write("README.md", "# X\n\nA tool.\n\n## Setup\n\nSee below.\n\n## Notes\n\n```bash\npip install x\n```\n").commit()
+    repo.write(
+        "README.md", "# X\n\nA tool.\n\n## Setup\n\nSee below.\n\n## Notes\n\n```bash\npip install x\n```\n"
+    ).commit()
     assert repo.result("readme-setup").result is Result.FAILED
 
 
 def test_an_unlabelled_block_starting_with_a_command_is_a_shell_block(repo: Repo) -> None:
     repo.write("README.md", "# X\n\nA tool.\n\n## Getting started\n\n```\npip install x\n```\n").commit()
     result = repo.result("readme-setup")
-    assert (result.result, result.evidence) == (Result.PASSED, 'README.md:7 shell block under "Getting started" (line 5)')
+    assert (result.result, result.evidence) == (
+        Result.PASSED,
+        'README.md:7 shell block under "Getting started" (line 5)',
+    )
 
 
 def test_no_setup_heading_at_all(repo: Repo) -> None:
@@ -112,7 +119,9 @@ def test_an_image_named_architecture_is_a_diagram(repo: Repo) -> None:
 
 
 def test_an_html_image_with_diagram_alt_text_is_a_diagram(repo: Repo) -> None:
-    repo.write("README.md", '# X\n\nA tool.\n\n<p><img src="docs/flow.svg" alt="System diagram" width="600"></p>\n').commit()
+    repo.write(
+        "README.md", '# X\n\nA tool.\n\n<p><img src="docs/flow.svg" alt="System diagram" width="600"></p>\n'
+    ).commit()
     assert repo.result("readme-diagram").evidence == "README.md:5 image docs/flow.svg"
 
 

@@ -17,10 +17,15 @@ def test_a_full_draft_passes_and_names_its_headings(complete_repo: Repo) -> None
 
 
 def test_a_short_draft_without_lessons_fails_saying_both(repo: Repo) -> None:
-    repo.write("docs/writeup.md", "# Post\n\n## Problem\n\nIt was hard.\n\n## Approach\n\nI tried.\n\n## Results\n\nOK.\n")
+    repo.write(
+        "docs/writeup.md", "# Post\n\n## Problem\n\nIt was hard.\n\n## Approach\n\nI tried.\n\n## Results\n\nOK.\n"
+    )
     repo.commit()
     result = repo.result("writeup-draft")
-    assert (result.result, result.evidence) == (Result.FAILED, "docs/writeup.md: 10 words (needs 300); no heading for lessons")
+    assert (result.result, result.evidence) == (
+        Result.FAILED,
+        "docs/writeup.md: 10 words (needs 300); no heading for lessons",
+    )
 
 
 def test_words_in_code_blocks_and_comments_do_not_count(repo: Repo) -> None:
