@@ -1,0 +1,19 @@
+"""Keep only the chosen license text and deploy file. No git here: the app does that."""
+
+import shutil
+from pathlib import Path
+
+LICENSE = "{{ cookiecutter.license }}"
+DEPLOY = "{{ cookiecutter.deploy_target }}"
+DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
+
+root = Path.cwd()
+licenses = root / "licenses"
+shutil.move(str(licenses / f"{LICENSE}.txt"), str(root / "LICENSE"))
+shutil.rmtree(licenses)
+# Shipped under another name: a literal `.python-version` inside the template folder would
+# point pyenv at an unrendered version for anyone working in the app's repository.
+(root / "dot-python-version").rename(root / ".python-version")
+for target, name in DEPLOY_FILES.items():
+    if target != DEPLOY:
+        (root / name).unlink()

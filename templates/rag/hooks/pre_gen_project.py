@@ -1,0 +1,17 @@
+"""Refuse answers that would generate a broken project, before any file is written."""
+
+import keyword
+import re
+import sys
+
+package = "{{ cookiecutter.package_name }}"
+slug = "{{ cookiecutter.project_slug }}"
+
+if not package.isidentifier() or keyword.iskeyword(package) or not package.isascii():
+    print(f"ERROR: package_name {package!r} is not a valid Python identifier "
+          "(letters, digits and underscores, not starting with a digit).")
+    sys.exit(1)
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug):
+    print(f"ERROR: project_slug {slug!r} must start with a letter or digit and contain only "
+          "letters, digits, '.', '_' and '-'.")
+    sys.exit(1)

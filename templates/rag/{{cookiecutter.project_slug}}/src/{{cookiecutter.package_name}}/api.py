@@ -1,0 +1,180 @@
+"""The HTTP API and the single-page UI.
+
+POST /ask            JSON answer with structured citations
+POST /ask/stream     the same as server-sent events: citations, token..., done
+POST /ingest         upload one or more files (multipart/form-data, field "files")
+GET  /documents      what is indexed;  DELETE /documents/{source} removes one
+GET  /health         liveness;  GET /ready: the store answers
+GET  /               the web UI (assets served from the package, no CDN)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, File, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from . import PROJECT_NAME, __version__
+from .config import Settings
+from .retrieval import EmptyIndexError
+from .service import RagService
+
+log = logging.getLogger(__name__)
+STATIC = Path(str(resources.files(__package__) / "static"))
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    top_k: int | None = Field(default=None, ge=1, le=50)
+    sources: list[str] | None = Field(
+        default=None, description="Only search these sources (exact names or folder prefixes)"
+    )
+
+
+def safe_filename(name: str) -> str:
+    """Keep the base name only, in a conservative alphabet (no traversal, no odd characters)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    cleaned = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .")
+    return cleaned or f"upload-{uuid.uuid4().hex[:8]}"
+
+
+def create_app(settings: Settings | None = None, service: RagService | None = None) -> FastAPI:
+    """Build the app. Pass `service` in tests; otherwise it is built from the environment."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = service is None
+        app.state.service = service or RagService.from_settings(settings or Settings.from_env())
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.service.close()
+
+    app = FastAPI(title=PROJECT_NAME, version=__version__, lifespan=lifespan)
+
+    def svc(request: Request) -> RagService:
+        return request.app.state.service
+
+    @app.middleware("http")
+    async def log_requests(request: Request, call_next):  # type: ignore[no-untyped-def]
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:12]
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        log.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+        return response
+
+    @app.exception_handler(EmptyIndexError)
+    async def empty_index(_: Request, exc: EmptyIndexError) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/ready")
+    def ready(request: Request) -> JSONResponse:
+        service = svc(request)
+        try:
+            service.store.ping()
+            chunks = service.store.count_chunks()
+        except Exception as exc:
+            log.exception("store not ready")
+            return JSONResponse(status_code=503, content={"status": "unavailable",
+                                                          "detail": str(exc)})
+        return JSONResponse({
+            "status": "ready",
+            "chunks": chunks,
+            "llm": service.answerer.mode,
+            "embeddings": service.embedder.name if service.embedder else "none",
+        })
+
+    @app.get("/documents")
+    def documents(request: Request) -> dict[str, object]:
+        docs = svc(request).store.list_documents()
+        return {
+            "documents": [
+                {"source": d.source, "title": d.title, "chunks": d.chunk_count,
+                 "ingested_at": d.ingested_at}
+                for d in docs
+            ],
+            "total_chunks": sum(d.chunk_count for d in docs),
+        }
+
+    @app.delete("/documents/{source:path}")
+    def delete_document(source: str, request: Request) -> dict[str, str]:
+        if not svc(request).store.delete_document(source):
+            raise HTTPException(404, f"no document {source!r} in the index")
+        return {"deleted": source}
+
+    @app.post("/ingest")
+    def ingest(request: Request, files: Annotated[list[UploadFile], File()]) -> dict[str, object]:
+        service = svc(request)
+        limit = service.settings.max_upload_mb * 1024 * 1024
+        upload_dir = Path(service.settings.upload_dir)
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        combined: dict[str, list] = {"added": [], "updated": [], "unchanged": [], "skipped": []}
+        chunks = 0
+        for upload in files:
+            name = safe_filename(upload.filename or "")
+            data = upload.file.read(limit + 1)
+            if len(data) > limit:
+                combined["skipped"].append(
+                    {"source": name, "reason": f"larger than {service.settings.max_upload_mb} MB"}
+                )
+                continue
+            (upload_dir / name).write_bytes(data)
+            report = service.ingestor.ingest_bytes(f"uploads/{name}", data).as_dict()
+            for key in combined:
+                combined[key].extend(report[key])  # type: ignore[arg-type]
+            chunks += int(report["chunks_written"])  # type: ignore[call-overload]
+        return {**combined, "chunks_written": chunks}
+
+    @app.post("/ask")
+    def ask(body: AskRequest, request: Request) -> dict[str, object]:
+        answer = svc(request).answerer.ask(body.question, k=body.top_k, sources=body.sources)
+        log.info("answered", extra={"mode": answer.mode, "grounded": answer.grounded,
+                                    "citations": len(answer.citations),
+                                    "usage": answer.usage.as_dict() if answer.usage else None})
+        return answer.as_dict()
+
+    @app.post("/ask/stream")
+    def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+        events = svc(request).answerer.ask_stream(body.question, k=body.top_k,
+                                                  sources=body.sources)
+
+        def sse() -> Iterator[str]:
+            for event, data in events:
+                yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+        return StreamingResponse(sse(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

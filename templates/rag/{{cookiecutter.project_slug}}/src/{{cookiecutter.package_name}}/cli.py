@@ -1,0 +1,158 @@
+"""Command line: ingest, ask, documents, eval, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import DESCRIPTION
+from .config import ConfigError, Settings
+from .evaluate import metrics_table, render_markdown, run_eval, update_readme
+from .http import ProviderError
+from .logging_setup import configure_logging
+from .retrieval import EmptyIndexError
+from .service import RagService
+from .store import StoreError
+
+PROG = "{{ cookiecutter.project_slug }}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="index files and folders (.md .txt .html .pdf)")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--prune", action="store_true",
+                        help="remove indexed files under the given folders that no longer exist")
+    ingest.add_argument("--rebuild", action="store_true",
+                        help="empty the index first (after changing EMBEDDING_PROVIDER)")
+    ingest.add_argument("--chunk-size", type=int, help="characters per chunk (CHUNK_SIZE)")
+    ingest.add_argument("--chunk-overlap", type=int, help="characters shared (CHUNK_OVERLAP)")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    ask.add_argument("--top-k", type=int)
+    ask.add_argument("--source", action="append", help="only search this source or folder")
+    ask.add_argument("--json", action="store_true")
+
+    docs = sub.add_parser("documents", help="list indexed documents")
+    docs.add_argument("--json", action="store_true")
+
+    ev = sub.add_parser("eval", help="evaluate retrieval and answers on the golden set")
+    ev.add_argument("--corpus", type=Path, default=Path("data/sample"))
+    ev.add_argument("--golden", type=Path, default=Path("evals/golden.jsonl"))
+    ev.add_argument("--out", type=Path, default=Path("evals/results.md"))
+    ev.add_argument("--readme", type=Path, default=Path("README.md"),
+                    help="README whose results table is refreshed (if it has the markers)")
+    ev.add_argument("--no-readme", action="store_true")
+    ev.add_argument("-k", type=int, default=5)
+    ev.add_argument("--faithfulness", action="store_true",
+                    help="also grade answers with the configured LLM (needs a real model)")
+
+    serve = sub.add_parser("serve", help="run the API and web UI")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--ingest", action="append", type=Path, default=[], metavar="PATH",
+                       help="ingest these files or folders before serving (idempotent)")
+    return parser
+
+
+def _progress(index: int, total: int, source: str) -> None:
+    if total >= 20 and (index % max(1, total // 20) == 0 or index == total):
+        print(f"[{index}/{total}] {source}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        configure_logging(settings.log_level, settings.log_format if args.command == "serve"
+                          else "text")
+        return _run(args, settings)
+    except (ConfigError, StoreError, ProviderError, EmptyIndexError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        import uvicorn
+
+        from .api import create_app
+
+        if args.ingest:
+            service = RagService.from_settings(settings)
+            try:
+                report = service.ingestor.ingest_paths(args.ingest, progress=_progress)
+                print(report.summary(), file=sys.stderr)
+            finally:
+                service.close()
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+        return 0
+    if args.command == "eval":
+        return _eval(args, settings)
+
+    if args.command == "ingest":
+        changes = {k: v for k, v in (("chunk_size", args.chunk_size),
+                                     ("chunk_overlap", args.chunk_overlap)) if v is not None}
+        settings = settings.with_(**changes)
+    service = RagService.from_settings(settings)
+    try:
+        if args.command == "ingest":
+            if args.rebuild:
+                service.store.clear()
+            report = service.ingestor.ingest_paths(args.paths, prune=args.prune,
+                                                   progress=_progress)
+            if args.json:
+                print(json.dumps(report.as_dict(), indent=2))
+            else:
+                for source, reason in report.skipped:
+                    print(f"skipped {source}: {reason}", file=sys.stderr)
+                print(report.summary())
+            return 0
+        if args.command == "documents":
+            docs = service.store.list_documents()
+            if args.json:
+                print(json.dumps([d.__dict__ for d in docs], indent=2))
+            else:
+                for d in docs:
+                    print(f"{d.chunk_count:5d} chunks  {d.source}  ({d.title})")
+                print(f"{len(docs)} documents, {sum(d.chunk_count for d in docs)} chunks")
+            return 0
+        # ask
+        answer = service.answerer.ask(args.question, k=args.top_k, sources=args.source)
+        if args.json:
+            print(json.dumps(answer.as_dict(), indent=2))
+        else:
+            print(answer.answer)
+            if answer.citations:
+                print("\nSources:")
+                for c in answer.citations:
+                    where = f" § {c.heading}" if c.heading else ""
+                    print(f"  [{c.id}] {c.source}{where}")
+            print(f"\n({answer.mode})")
+        return 0
+    finally:
+        service.close()
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    result = run_eval(settings, args.corpus, args.golden, k=args.k,
+                      faithfulness=args.faithfulness)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(render_markdown(result, f"{PROG} eval"), encoding="utf-8")
+    table = metrics_table(result)
+    print(table)
+    print(f"\nwrote {args.out}")
+    if not args.no_readme and update_readme(args.readme, table):
+        print(f"updated the results table in {args.readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

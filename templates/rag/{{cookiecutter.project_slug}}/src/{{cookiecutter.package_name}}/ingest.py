@@ -1,0 +1,187 @@
+"""Ingest files and folders: load, chunk, embed, store. Idempotent by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunking import chunk_sections
+from .config import Settings
+from .embeddings import Embedder
+from .loaders import LoadError, is_supported, load
+from .store import ChunkInput, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+NO_EMBEDDINGS = "none"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    chunks_written: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+            "chunks_written": self.chunks_written,
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
+            f"{len(self.skipped)} skipped, {self.chunks_written} chunks written"
+        )
+
+
+def source_name(path: Path, base: Path) -> str:
+    """How a file is named in the index: relative to `base` when inside it, POSIX slashes."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Supported files under the given files/folders, sorted; plus paths that do not exist."""
+    found: dict[Path, None] = {}
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    candidate = Path(root) / name
+                    if is_supported(candidate) and not name.startswith("."):
+                        found.setdefault(candidate, None)
+        elif path.is_file():
+            found.setdefault(path, None)
+        else:
+            missing.append((str(path), "no such file or folder"))
+    return list(found), missing
+
+
+def fingerprint(data: bytes, settings: Settings, embedder: Embedder | None) -> str:
+    """Content hash plus everything that changes the chunks: re-ingest is a no-op only if
+    neither the file nor the chunking/embedding settings changed."""
+    digest = hashlib.sha256(data).hexdigest()
+    model = embedder.name if embedder else NO_EMBEDDINGS
+    return f"sha256:{digest}:{settings.chunk_size}:{settings.chunk_overlap}:{model}"
+
+
+def check_embedding_model(store: Store, embedder: Embedder | None) -> None:
+    """One index holds vectors of one model; refuse to mix, and say how to rebuild."""
+    wanted = embedder.name if embedder else NO_EMBEDDINGS
+    current = store.get_meta("embedding_model")
+    if current is None or not store.list_documents():
+        store.set_meta("embedding_model", wanted)
+    elif current != wanted:
+        raise StoreError(
+            f"the index was built with embeddings {current!r} but EMBEDDING_PROVIDER now gives "
+            f"{wanted!r}; run `ingest --rebuild PATH...` to re-index everything"
+        )
+
+
+class Ingestor:
+    def __init__(self, store: Store, settings: Settings, embedder: Embedder | None) -> None:
+        self.store = store
+        self.settings = settings
+        self.embedder = embedder
+
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        base: Path | None = None,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        base = base or Path.cwd()
+        check_embedding_model(self.store, self.embedder)
+        files, missing = discover(paths)
+        report = IngestReport(skipped=list(missing))
+        seen: set[str] = set()
+        for index, path in enumerate(files, start=1):
+            source = source_name(path, base)
+            seen.add(source)
+            if progress:
+                progress(index, len(files), source)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                report.skipped.append((source, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            self._ingest_one(source, path, data, report)
+        if prune:
+            prefixes = [source_name(p, base) for p in paths if p.is_dir()]
+            for document in self.store.list_documents():
+                inside = any(
+                    prefix in ("", ".") or document.source.startswith(prefix.rstrip("/") + "/")
+                    for prefix in prefixes
+                )
+                if inside and document.source not in seen:
+                    self.store.delete_document(document.source)
+                    report.removed.append(document.source)
+        for source, reason in report.skipped:
+            log.warning("skipped file", extra={"source": source, "reason": reason})
+        return report
+
+    def ingest_bytes(self, source: str, data: bytes) -> IngestReport:
+        check_embedding_model(self.store, self.embedder)
+        report = IngestReport()
+        self._ingest_one(source, Path(source), data, report)
+        return report
+
+    def _ingest_one(self, source: str, path: Path, data: bytes, report: IngestReport) -> None:
+        content_hash = fingerprint(data, self.settings, self.embedder)
+        existing = self.store.get_document(source)
+        if existing and existing.content_hash == content_hash:
+            report.unchanged.append(source)
+            return
+        try:
+            document = load(path, data)
+        except LoadError as exc:
+            report.skipped.append((source, str(exc)))
+            return
+        except Exception as exc:  # a broken file must never stop the run
+            log.exception("unexpected error reading a file", extra={"source": source})
+            report.skipped.append((source, f"unexpected error: {type(exc).__name__}: {exc}"))
+            return
+        chunks = chunk_sections(
+            document.sections, self.settings.chunk_size, self.settings.chunk_overlap
+        )
+        vectors = None
+        if self.embedder is not None and chunks:
+            vectors = self.embedder.embed(
+                [f"{document.title}\n{c.heading}\n{c.text}" for c in chunks]
+            )
+        self.store.replace_document(
+            source,
+            document.title,
+            content_hash,
+            [
+                ChunkInput(
+                    heading=c.heading,
+                    position=c.position,
+                    text=c.text,
+                    embedding=None if vectors is None else vectors[i],
+                )
+                for i, c in enumerate(chunks)
+            ],
+        )
+        (report.updated if existing else report.added).append(source)
+        report.chunks_written += len(chunks)

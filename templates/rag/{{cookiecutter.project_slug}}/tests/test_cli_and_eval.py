@@ -1,0 +1,82 @@
+"""The command line, and the evaluation whose numbers the README shows."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, GOLDEN, PROJECT
+
+from {{ cookiecutter.package_name }}.cli import main
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.evaluate import (
+    README_END,
+    README_START,
+    metrics_table,
+    run_eval,
+)
+
+
+def test_ingest_ask_and_documents_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "sample"
+    shutil.copytree(CORPUS, corpus)
+    assert main(["ingest", str(corpus)]) == 0
+    assert "38 added" in capsys.readouterr().out
+    assert (tmp_path / "data" / "index.sqlite3").is_file()  # the default DATABASE_URL
+    assert main(["ingest", str(corpus)]) == 0
+    assert "0 added, 0 updated, 38 unchanged" in capsys.readouterr().out
+
+    assert main(["ask", "Which cipher encrypts vault notes?"]) == 0
+    out = capsys.readouterr().out
+    assert "AES-256-GCM" in out and "sample/security/encryption.md" in out
+    assert "(offline-extractive)" in out
+
+    assert main(["ask", "--json", "--source", "sample/billing", "How much is Pro?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {c["source"].split("/")[1] for c in data["citations"]} == {"billing"}
+
+    (corpus / "release-notes.md").unlink()
+    assert main(["ingest", "--prune", str(corpus)]) == 0
+    assert "1 removed" in capsys.readouterr().out
+    assert main(["documents"]) == 0
+    assert "37 documents" in capsys.readouterr().out
+
+
+def test_cli_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["ask", "anything"]) == 2
+    assert "ingest documents first" in capsys.readouterr().err
+    monkeypatch.setenv("CHUNK_OVERLAP", "900")
+    assert main(["ingest", str(tmp_path)]) == 2
+    assert "CHUNK_OVERLAP" in capsys.readouterr().err
+
+
+def test_eval_writes_results_and_refreshes_the_readme_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# X\n\n{README_START}\nold\n{README_END}\n\nrest\n", encoding="utf-8")
+    out = tmp_path / "results.md"
+    assert main(["eval", "--corpus", str(CORPUS), "--golden", str(GOLDEN), "--out", str(out),
+                 "--readme", str(readme)]) == 0
+    results = out.read_text(encoding="utf-8")
+    assert "| hit@3 |" in results and "| MRR |" in results and "citation accuracy" in results
+    table = results.split("\n\n")[2]
+    assert readme.read_text(encoding="utf-8") == (
+        f"# X\n\n{README_START}\n{table}\n{README_END}\n\nrest\n"
+    )
+
+
+def test_committed_results_and_readme_show_the_current_numbers() -> None:
+    """evals/results.md and the README table are real: regenerate them with `eval` if the
+    corpus, the golden set or the retrieval code changes."""
+    settings = Settings.from_env({"LLM_PROVIDER": "offline", "EMBEDDING_PROVIDER": "none"})
+    table = metrics_table(run_eval(settings, CORPUS, GOLDEN, k=5))
+    assert table in (PROJECT / "evals" / "results.md").read_text(encoding="utf-8")
+    assert f"{README_START}\n{table}\n{README_END}" in (PROJECT / "README.md").read_text(
+        encoding="utf-8"
+    )

@@ -1,0 +1,143 @@
+"""The bundled RAG template: every choice generates a project whose own ruff and pytest pass.
+
+Each variant (the defaults, then `harness.choice_variants("rag")`, which together use every
+non-default option) is rendered with cookiecutter's API, checked file by file, committed to a
+fresh git repository to prove nothing it needs is ignored, installed editable into one shared
+virtual environment and held to its own `ruff check` and `pytest` with the network cut off.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+
+from tests.templates import harness
+
+KIND = "rag"
+CONTEXT = json.loads((harness.template_dir(KIND) / "cookiecutter.json").read_text("utf-8"))
+DEFAULTS = {k: v[0] for k, v in CONTEXT.items() if isinstance(v, list) and not k.startswith("_")}
+VARIANTS = [{}, *harness.choice_variants(KIND)]
+DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
+LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License",
+                       "BSD-3-Clause": "BSD 3-Clause License"}
+
+
+@pytest.fixture(scope="session")
+def rag_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One virtual environment for every variant: dependencies install once."""
+    return harness.make_venv(tmp_path_factory.mktemp("rag-venv") / "venv")
+
+
+def _git(project: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True,
+                            check=True)
+    return result.stdout
+
+
+def _assert_generated_files(project: Path, answers: dict[str, str]) -> None:
+    chosen = {**DEFAULTS, **answers}
+    slug, package = project.name, project.name.replace("-", "_")
+
+    for target, name in DEPLOY_FILES.items():
+        assert (project / name).is_file() == (target == chosen["deploy_target"]), name
+    license_text = (project / "LICENSE").read_text("utf-8")
+    assert license_text.lstrip().startswith(LICENSE_FIRST_WORDS[chosen["license"]])
+    assert not (project / "licenses").exists()
+    assert (project / ".python-version").read_text("utf-8").strip() == chosen["python_version"]
+
+    env_example = (project / ".env.example").read_text("utf-8")
+    assert f"LLM_PROVIDER={chosen['llm_provider']}\n" in env_example
+    assert f"EMBEDDING_PROVIDER={chosen['embedding_provider']}\n" in env_example
+    assert ".env" in (project / ".gitignore").read_text("utf-8").splitlines()
+    assert "* text=auto eol=lf" in (project / ".gitattributes").read_text("utf-8")
+
+    config = (project / "src" / package / "config.py").read_text("utf-8")
+    assert f'DEFAULT_LLM_PROVIDER = "{chosen["llm_provider"]}"' in config
+    assert f'DEFAULT_EMBEDDING_PROVIDER = "{chosen["embedding_provider"]}"' in config
+
+    ci = (project / ".github" / "workflows" / "ci.yml").read_text("utf-8")
+    assert "runs-on: ${{ matrix.os }}" in ci and "windows-latest" in ci
+    assert f'python-version: "{chosen["python_version"]}"' in ci
+    dockerfile = (project / "Dockerfile").read_text("utf-8")
+    assert f"ARG PYTHON_VERSION={chosen['python_version']}" in dockerfile
+    assert "HEALTHCHECK" in dockerfile and "USER app" in dockerfile
+
+    # The web UI is copied, not rendered: its JavaScript keeps its own braces.
+    app_js = (project / "src" / package / "static" / "app.js").read_text("utf-8")
+    assert "${c.source}" in app_js
+
+    # No template syntax left anywhere else, and README commands name this project's CLI.
+    for path in project.rglob("*"):
+        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".yml", ".yaml", ".json",
+                                              ".txt", ".html", ".example", ""}:
+            text = path.read_text("utf-8", errors="replace")
+            assert "cookiecutter." not in text, path
+            assert not re.search(r"\{%-? (if|endif|raw|endraw)", text), path
+    readme = (project / "README.md").read_text("utf-8")
+    assert f"{slug} serve --ingest data/sample" in readme
+    assert "```mermaid" in readme and "<!-- eval-results:start -->" in readme
+    assert "BENCHMARK_TABLE" not in readme
+    if chosen["embedding_provider"] == "sentence-transformers":
+        assert '".[sentence-transformers]"' in readme
+
+    # The sample corpus, golden set and committed results come along.
+    assert len(list((project / "data" / "sample").rglob("*.md"))) >= 30
+    assert (project / "evals" / "golden.jsonl").is_file()
+    assert "| hit@3 |" in (project / "evals" / "results.md").read_text("utf-8")
+    assert (project / "benchmarks" / "bench_retrieval.py").is_file()
+
+    # What the app does after generating: git add -A && commit. Nothing needed may be ignored.
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "Generated")
+    assert _git(project, "status", "--porcelain") == ""
+    assert _git(project, "status", "--porcelain", "--ignored") == ""
+    tracked = set(_git(project, "ls-files").splitlines())
+    assert {"evals/results.md", "data/sample/LICENSE", "evals/golden.jsonl"} <= tracked
+    assert not any(name.endswith((".lock", "package-lock.json")) for name in tracked)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answers", VARIANTS, ids=[harness.variant_id(v) for v in VARIANTS])
+def test_generated_project_passes_its_own_checks(
+    answers: dict[str, str], tmp_path: Path, rag_python: Path
+) -> None:
+    project = harness.render(KIND, tmp_path, **answers)
+    _assert_generated_files(project, answers)
+    harness.pip_install(rag_python, project)
+    output = harness.check_project(rag_python, project)
+    summary = output.strip().splitlines()[-1]
+    passed = int(re.search(r"(\d+) passed", summary).group(1))  # type: ignore[union-attr]
+    assert passed >= 80, summary
+    assert "failed" not in summary and "error" not in summary, summary
+
+
+def test_every_choice_is_covered_by_the_variants() -> None:
+    used = {(key, value) for variant in VARIANTS for key, value in variant.items()}
+    for key, options in CONTEXT.items():
+        if isinstance(options, list) and not key.startswith("_"):
+            for option in options[1:]:
+                assert (key, option) in used, (key, option)
+    assert CONTEXT["embedding_provider"] == ["none", "openai", "ollama", "sentence-transformers"]
+    assert "embedding_provider" in CONTEXT["__prompts__"]
+
+
+def test_a_package_name_that_is_not_an_identifier_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FailedHookException):
+        harness.render(KIND, tmp_path, package_name="not-valid")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_project_name_with_quotes_still_renders_valid_python(tmp_path: Path) -> None:
+    project = harness.render(KIND, tmp_path, project_name='Bob\'s "Docs" Q&A',
+                             description='Answers "hard" questions\\ fast.')
+    package = project / "src" / project.name.replace("-", "_")
+    namespace: dict[str, object] = {}
+    exec(compile((package / "__init__.py").read_text("utf-8"), "__init__.py", "exec"), namespace)
+    assert namespace["PROJECT_NAME"] == 'Bob\'s "Docs" Q&A'
+    assert namespace["DESCRIPTION"] == 'Answers "hard" questions\\ fast.'
