@@ -29,15 +29,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, hsts: bool) -> None:
         self.app = app
-        self.headers = [
-            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"same-origin"),
-        ]
+        self.headers = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
         if hsts:
             self.headers.append((b"strict-transport-security", b"max-age=31536000"))
 
@@ -145,8 +148,12 @@ def install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     def server_error(request: Request, exc: Exception) -> Response:
         log.error("unhandled error", exc_info=exc)
-        return _error_page(request, 500, "Something went wrong on our side",
-                           "The error was logged. Please try again in a moment.")
+        response = _error_page(request, 500, "Something went wrong on our side",
+                               "The error was logged. Please try again in a moment.")
+        # This answer is sent from outside the middleware stack: add what it would have.
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["x-request-id"] = request.scope.get("state", {}).get("request_id", "")
+        return response
 
 
 def _error_page(request: Request, status: int, title: str, detail: str) -> Response:

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
                     f"LLM_PROVIDER={self.llm_provider} needs {self.llm_provider.upper()}_API_KEY "
                     "(or set LLM_PROVIDER=offline)"
                 )
-        if not self.database_url.startswith(("sqlite", "postgresql")):
+        if not self.database_url.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
             problems.append("DATABASE_URL must start with sqlite:// or postgresql://")
         if bool(self.github_client_id) != bool(self.github_client_secret):
             problems.append("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together")

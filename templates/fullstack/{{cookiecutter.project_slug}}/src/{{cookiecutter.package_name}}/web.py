@@ -53,7 +53,9 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-Db = Annotated[Session, Depends(get_db)]
+# scope="function": commit before the response goes out, so the browser's next request
+# (following a redirect, say) already sees what this one wrote.
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def current_user(request: Request, db: Db) -> User | None:

@@ -22,7 +22,12 @@ STOPWORDS = frozenset({
 })
 _WORD = re.compile(r"[A-Za-z']+")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(\w+ed)\b", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+"
+    r"(?:\w+ed|\w+en|made|done|built|sent|found|held|kept|left|paid|said|told|bought|brought|"
+    r"caught|taught|thought|sold|put|set|won|shown)\b",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"\S+\s*")
 
 
