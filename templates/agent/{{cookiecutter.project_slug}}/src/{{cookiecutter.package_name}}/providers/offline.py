@@ -71,13 +71,15 @@ class OfflinePlanner:
         question = messages[last_user].content if last_user >= 0 else ""
         history = messages[: max(last_user, 0)]
         turn = messages[last_user + 1 :]
-        results = {m.tool_call_id: m for m in turn if m.role == "tool"}
+        # Call ids stay unique in a session (Anthropic insists): turn, stage, part.
+        prefix = f"offline_t{sum(1 for m in messages if m.role == 'user')}_"
+        results = {(m.tool_call_id or "").removeprefix(prefix): m for m in turn if m.role == "tool"}
         done_steps = sum(1 for m in turn if m.role == "assistant" and m.tool_calls)
         intents = plan(question, history, available)
 
         if done_steps == 0:
             calls = [
-                ToolCall(id=f"call_0_{i}", name=intent.tool, arguments=intent.arguments)
+                ToolCall(id=f"{prefix}0_{i}", name=intent.tool, arguments=intent.arguments)
                 for i, intent in enumerate(intents)
                 if intent.tool and not intent.follow_up
             ]
@@ -91,11 +93,11 @@ class OfflinePlanner:
             for i, intent in enumerate(intents):
                 if intent.follow_up is None or i == 0:
                     continue
-                previous = _number_from(results.get(f"call_0_{i - 1}"))
-                if previous is not None and f"call_1_{i}" not in results:
+                previous = _number_from(results.get(f"0_{i - 1}"))
+                if previous is not None and f"1_{i}" not in results:
                     calls.append(
                         ToolCall(
-                            id=f"call_1_{i}",
+                            id=f"{prefix}1_{i}",
                             name="calculator",
                             arguments={"expression": intent.follow_up(previous)},
                         )
@@ -334,7 +336,7 @@ def compose_answer(
 ) -> str:
     lines = []
     for i, intent in enumerate(intents):
-        call_id = f"call_1_{i}" if intent.follow_up else f"call_0_{i}"
+        call_id = f"1_{i}" if intent.follow_up else f"0_{i}"
         if intent.tool is None:
             lines.append(
                 _memory_answer(history)
@@ -354,7 +356,11 @@ def compose_answer(
             lines.append(intent.answer(data))
         elif intent.tool == "calculator" and isinstance(data, dict):
             # The bare number first: the short answer, then how it was found.
-            lines.append(f"{_fmt(data.get('result'))}\n(calculator: {data.get('expression')})")
+            value, expression = _fmt(data.get("result")), data.get("expression")
+            if intent.follow_up:
+                lines.append(f"{intent.describe.capitalize()}: {value} (calculator: {expression})")
+            else:
+                lines.append(f"{value}\n(calculator: {expression})")
         elif intent.tool == "web_search" and isinstance(data, dict):
             hits = data.get("results") or []
             if not hits:

@@ -29,4 +29,5 @@ def save_note(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stamp}-{slug}.md"
     path.write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
-    return {"saved": str(path), "bytes": path.stat().st_size}
+    # Relative to DATA_DIR: where the server keeps its files is nobody else's business.
+    return {"saved": f"notes/{path.name}", "bytes": path.stat().st_size}
