@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 
 class WorkerSignals(QObject):
@@ -61,10 +61,15 @@ _active: set[FunctionWorker] = set()
 
 
 def start(worker: FunctionWorker, pool: QThreadPool | None = None) -> FunctionWorker:
-    """Start `worker` on `pool` (the global pool by default) and keep it alive until it is done."""
+    """Queue `worker` on `pool` (the global pool by default) and keep it alive until it is done.
+
+    The worker reaches the pool on the next turn of the event loop, not now: a caller connects
+    to its signals right after this returns, and a fast function must not finish (and emit to
+    nobody) before that."""
     _active.add(worker)
     worker.signals.done.connect(lambda: _active.discard(worker))
-    (pool or QThreadPool.globalInstance()).start(worker)
+    target = pool or QThreadPool.globalInstance()
+    QTimer.singleShot(0, lambda: target.start(worker))
     return worker
 
 
@@ -75,4 +80,5 @@ def run_in_background(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Func
 
 def wait_for_all(timeout_ms: int = 30000) -> bool:
     """Block until every worker has finished (tests and application shutdown)."""
+    QCoreApplication.processEvents()  # hand queued workers to the pool first
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
