@@ -14,9 +14,13 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.evaluate import (
     README_END,
     README_START,
+    GoldenItem,
+    evaluate,
     metrics_table,
     run_eval,
 )
+from {{ cookiecutter.package_name }}.llm import Completion
+from {{ cookiecutter.package_name }}.service import RagService
 
 
 def test_ingest_ask_and_documents_from_the_command_line(
@@ -80,3 +84,30 @@ def test_committed_results_and_readme_show_the_current_numbers() -> None:
     assert f"{README_START}\n{table}\n{README_END}" in (PROJECT / "README.md").read_text(
         encoding="utf-8"
     )
+
+
+class Judge:
+    """A scripted grader: the faithfulness score comes from whatever the model replies."""
+
+    name = "judge:test"
+
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+
+    def complete(self, system: str, user: str) -> Completion:
+        self.prompts.append(user)
+        return Completion('{"score": 0.75}', None)
+
+    def stream(self, system: str, user: str):  # pragma: no cover - not used by eval
+        yield self.complete(system, user)
+
+
+def test_faithfulness_is_graded_by_the_model_on_answered_questions(indexed: RagService) -> None:
+    judge = Judge()
+    golden = [GoldenItem("How long do deleted notes stay in the trash?", ("admin/backups.md",)),
+              GoldenItem("What is the capital of Australia?", ())]
+    result = evaluate(indexed, golden, k=5, judge=judge)
+    assert result.faithfulness == 0.75
+    assert len(judge.prompts) == 1  # the unanswerable question is not graded
+    assert "60 days" in judge.prompts[0] and "Answer:" in judge.prompts[0]
+    assert "| answer faithfulness | 0.750 |" in metrics_table(result)

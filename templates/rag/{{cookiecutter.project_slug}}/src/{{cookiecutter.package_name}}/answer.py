@@ -157,7 +157,10 @@ class Answerer:
             _citation(n, hit, best_sentences(question, hit.chunk.text))
             for n, hit in enumerate(passages, start=1)
         ]
-        body = "\n\n".join(f"[{c.id}] {c.snippet}" for c in citations)
+        body = "\n\n".join(
+            f"[{c.id}] {c.snippet}\n    ({c.source}{f' § {c.heading}' if c.heading else ''})"
+            for c in citations
+        )
         return Answer(question, f"{OFFLINE_PREAMBLE}\n\n{body}", citations, mode, True)
 
     def _from_completion(
