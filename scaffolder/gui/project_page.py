@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from pathlib import Path
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from scaffolder.core.store import Project
 from scaffolder.gui.models.portfolio_model import last_commit_text
+from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.portfolio_state import PortfolioState
 
 
@@ -27,14 +29,14 @@ class ProjectPage(QWidget):
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setObjectName("project-details")
-        self.open_folder = QPushButton("Open &folder")
-        self.open_folder.clicked.connect(self._open_folder)
+        self.open_in_editor = OpenInEditorButton(self._project_path, state.store)
+        self.open_in_editor.setObjectName("project-open-in-editor")
         self.locate = QPushButton("&Locate…")
         self.locate.clicked.connect(lambda: self.project and self.locate_requested.emit(self.project.id))
         self.forget = QPushButton("Forget…")
         self.forget.clicked.connect(lambda: self.project and self.forget_requested.emit(self.project.id))
         self.actions = QHBoxLayout()
-        for button in (self.open_folder, self.locate, self.forget):
+        for button in (self.open_in_editor, self.locate, self.forget):
             self.actions.addWidget(button)
         self.actions.addStretch(1)
         self.body = QVBoxLayout()
@@ -50,9 +52,13 @@ class ProjectPage(QWidget):
         state.summaries_changed.connect(self.refresh)
         state.projects_changed.connect(self._reload_project)
 
+    def _project_path(self) -> Path | None:
+        return self.project.path if self.project is not None and self.project.exists else None
+
     def show_project(self, project: Project) -> None:
         self.project = project
         self.refresh()
+        self.open_in_editor.refresh()
 
     def _reload_project(self) -> None:
         if self.project is not None:
@@ -78,9 +84,5 @@ class ProjectPage(QWidget):
         if project.template:
             lines.append(f"Template: {project.template} {project.template_version or ''}")
         self.details.setText("<br>".join(lines))
-        self.open_folder.setEnabled(project.exists)
+        self.open_in_editor.setVisible(project.exists)
         self.locate.setVisible(not project.exists)
-
-    def _open_folder(self) -> None:
-        if self.project is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.project.path)))

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scaffolder.core.editors.preference import EditorChoice
 from scaffolder.core.settings import Settings
 from scaffolder.gui import messages
+from scaffolder.gui.open_in_editor import EditorChooser
 
 
 class SettingsDialog(QDialog):
@@ -45,7 +47,10 @@ class SettingsDialog(QDialog):
         form.addRow("Author &name:", self.author_name)
         form.addRow("Author &e-mail:", self.author_email)
         form.addRow("&GitHub username:", self.github_username)
-        self.editor_host = QVBoxLayout()
+        self.editor_chooser = EditorChooser()
+        self.editor_chooser.setObjectName("settings-editor")
+        self.editor_chooser.set_value(EditorChoice.default(settings))
+        form.addRow("Default &editor:", self.editor_chooser)
         note = QLabel(
             "Your name and e-mail prefill new projects and author their first commit when git has no identity."
         )
@@ -55,7 +60,6 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(self.editor_host)
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(560, 0)
@@ -66,11 +70,12 @@ class SettingsDialog(QDialog):
             self.projects_dir.setText(str(chosen))
 
     def values(self) -> Settings:
+        editor = self.editor_chooser.value()
         return Settings(
             projects_dir=self.projects_dir.text().strip(),
             author_name=self.author_name.text().strip(),
             author_email=self.author_email.text().strip(),
             github_username=self.github_username.text().strip(),
-            editor=self.settings.editor,
-            custom_editor_command=self.settings.custom_editor_command,
+            editor=editor.editor,
+            custom_editor_command=editor.custom_command,
         )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 from scaffolder.core.catalogue import TemplateInfo
 from scaffolder.core.settings import Settings
 from scaffolder.core.store import Store
+from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.wizard.generate_page import GeneratePage
 from scaffolder.gui.wizard.location_page import LocationPage
 from scaffolder.gui.wizard.questions_page import QuestionsPage
@@ -43,12 +44,20 @@ class NewProjectWizard(QWizard):
         self.generate_page = GeneratePage()
         for page in (self.template_page, self.questions_page, self.location_page, self.generate_page):
             self.addPage(page)
+        self.open_in_editor = OpenInEditorButton(self._created_path, store)
+        self.open_in_editor.setObjectName("wizard-open-in-editor")
+        self.generate_page.add_success_action(self.open_in_editor)
+        self.generate_page.generation_finished.connect(lambda _result: self.open_in_editor.refresh())
         self.generate_page.generation_finished.connect(self.project_created)
         self.generate_page.show_in_portfolio.connect(self.show_in_portfolio)
         self._close_when_done = False
         if kind:
             self.template_page.select(kind)
         self.resize(760, 600)
+
+    def _created_path(self) -> Path | None:
+        result = self.generate_page.result
+        return result.project.path if result is not None else None
 
     def reject(self) -> None:
         """Cancel: while generating, ask the worker to stop and close once it has cleaned up."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
 from scaffolder.core.errors import UserError
@@ -42,11 +41,8 @@ class GeneratePage(QWizardPage):
 
         self.success = QWidget()
         self.success_actions = QHBoxLayout()
-        self.open_folder = QPushButton("Open &folder")
         self.show_button = QPushButton("&Show in portfolio")
-        self.open_folder.clicked.connect(self._open_folder)
         self.show_button.clicked.connect(self._show_in_portfolio)
-        self.success_actions.addWidget(self.open_folder)
         self.success_actions.addWidget(self.show_button)
         self.success_actions.addStretch(1)
         self.success_message = QLabel()
@@ -142,10 +138,6 @@ class GeneratePage(QWizardPage):
 
     def _go_back(self) -> None:
         self.wizard().back()
-
-    def _open_folder(self) -> None:
-        if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.project.path)))
 
     def _show_in_portfolio(self) -> None:
         if self.result is not None:
