@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -16,8 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
+    serve.add_argument("--migrate", action="store_true",
+                       help="apply pending migrations first (single-instance deployments)")
     commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     evaluate = commands.add_parser("eval", help="score the configured model on evals/cases.jsonl")
     evaluate.add_argument("--cases", type=Path, default=Path("evals/cases.jsonl"))
@@ -58,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if all(r.passed for r in results) else 1
 
     try:
-        Database(settings.sqlalchemy_url).ensure_migrated(auto_upgrade=not settings.is_production)
+        auto_upgrade = args.migrate or not settings.is_production
+        Database(settings.sqlalchemy_url).ensure_migrated(auto_upgrade=auto_upgrade)
     except PendingMigrationsError as exc:
         print(exc, file=sys.stderr)
         return 3

@@ -53,6 +53,9 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
     root.setLevel(level)
     # uvicorn's own access log would duplicate ours (which has the request id).
     logging.getLogger("uvicorn.access").disabled = True
+    # Alembic chats at INFO on every readiness check; our own lines say what was migrated.
+    for name in ("alembic.runtime.plugins", "alembic.runtime.migration"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 class RequestIdMiddleware:

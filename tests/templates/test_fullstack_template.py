@@ -1,0 +1,139 @@
+"""The bundled full-stack AI product template: generated with its defaults and with every
+non-default choice, each variant must pass its own `ruff check` and `pytest` offline (the
+Playwright browser test included, wherever a Chromium is installed) and carry the files its
+answers ask for.
+
+Slow (one virtual environment with FastAPI, SQLAlchemy, Playwright & co. from PyPI, then an
+editable install per variant).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.templates import harness
+
+pytestmark = pytest.mark.slow
+
+KIND = "fullstack"
+VARIANTS = [{}, *harness.choice_variants(KIND)]
+DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
+LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License",
+                       "BSD-3-Clause": "BSD 3-Clause License"}
+
+
+def context() -> dict[str, object]:
+    return json.loads((harness.template_dir(KIND) / "cookiecutter.json").read_text("utf-8"))
+
+
+def defaults() -> dict[str, str]:
+    return {k: v[0] for k, v in context().items() if isinstance(v, list) and not k.startswith("_")}
+
+
+def browser_must_run() -> bool:
+    """Where a Chromium is installed (and always in CI) the browser test must not skip."""
+    return bool(os.environ.get("CI") or os.environ.get("CHROMIUM_PATH")
+                or shutil.which("chromium") or shutil.which("chromium-browser"))
+
+
+@pytest.fixture(scope="module")
+def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return harness.make_venv(tmp_path_factory.mktemp("fullstack-venv") / "venv")
+
+
+def test_every_choice_is_covered() -> None:
+    for key, options in context().items():
+        if isinstance(options, list) and not key.startswith("_"):
+            used = {variant.get(key, options[0]) for variant in VARIANTS}
+            assert used == set(options), key
+    assert defaults()["llm_provider"] == "offline"  # offline first
+    assert "frontend" not in context()  # one front end (server-rendered + htmx), no question
+
+
+def test_no_template_file_is_ignored_by_git() -> None:
+    ignored = subprocess.run(
+        ["git", "status", "--ignored", "--short", str(harness.template_dir(KIND))],
+        cwd=harness.REPO_ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    assert [line for line in ignored.splitlines() if line.startswith("!!")] == []
+
+
+@pytest.mark.parametrize("answers", VARIANTS, ids=harness.variant_id)
+def test_generated_project_passes_its_own_checks(
+    answers: dict[str, str], venv_python: Path, tmp_path: Path
+) -> None:
+    project = harness.render(KIND, tmp_path, **answers)
+    chosen = {**defaults(), **answers}
+    _assert_files(project, chosen)
+    harness.pip_install(venv_python, project)
+    output = harness.check_project(venv_python, project, ("-rs",))
+    assert " passed" in output and " failed" not in output
+    skipped = [line for line in output.splitlines() if line.startswith("SKIPPED")]
+    # Only the live tests (they need a real key) may skip; the browser test really runs.
+    assert all("test_live.py" in line for line in skipped), skipped
+    if not browser_must_run():
+        pytest.skip("no Chromium here, so the browser test was skipped (install chromium)")
+
+
+def test_invalid_package_name_is_refused(tmp_path: Path) -> None:
+    from cookiecutter.exceptions import FailedHookException
+
+    with pytest.raises(FailedHookException):
+        harness.render(KIND, tmp_path, package_name="not-an-identifier")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _assert_files(project: Path, chosen: dict[str, str]) -> None:
+    for name in ("README.md", "WRITEUP.md", "pyproject.toml", "alembic.ini", "Dockerfile",
+                 "compose.yaml", ".dockerignore", ".env.example", ".gitignore",
+                 ".gitattributes", "LICENSE", ".pre-commit-config.yaml",
+                 ".github/workflows/ci.yml", "docs/DEPLOY.md", "docs/ARCHITECTURE.md",
+                 "evals/cases.jsonl", "tests/test_browser.py"):
+        assert (project / name).is_file(), name
+    for target, name in DEPLOY_FILES.items():
+        assert (project / name).exists() == (target == chosen["deploy_target"]), name
+    deploy = (project / DEPLOY_FILES[chosen["deploy_target"]]).read_text("utf-8")
+    assert "migrate" in deploy and "/health" in deploy
+
+    license_text = (project / "LICENSE").read_text("utf-8")
+    assert license_text.lstrip().startswith(LICENSE_FIRST_WORDS[chosen["license"]])
+    assert "Your Name" in license_text
+    env_example = (project / ".env.example").read_text("utf-8")
+    assert f"LLM_PROVIDER={chosen['llm_provider']}\n" in env_example
+    assert ".env\n" in (project / ".gitignore").read_text("utf-8").splitlines(keepends=True)
+    assert "eol=lf" in (project / ".gitattributes").read_text("utf-8")
+
+    ci = (project / ".github/workflows/ci.yml").read_text("utf-8")
+    assert "${{ matrix.os }}" in ci and "windows-latest" in ci
+    assert f'python-version: "{chosen["python_version"]}"' in ci
+    assert "playwright install --with-deps chromium" in ci
+    dockerfile = (project / "Dockerfile").read_text("utf-8")
+    assert f"ARG PYTHON_VERSION={chosen['python_version']}" in dockerfile
+    assert "USER app" in dockerfile and "HEALTHCHECK" in dockerfile
+    compose = (project / "compose.yaml").read_text("utf-8")
+    assert "postgres:" in compose and "service_completed_successfully" in compose
+    pyproject = (project / "pyproject.toml").read_text("utf-8")
+    assert 'requires-python = ">=3.11"' in pyproject
+    assert "lock" not in {p.suffix for p in project.rglob("*")}
+    assert not (project / "package-lock.json").exists()
+
+    package = project / "src" / "writing_assistant"
+    # Jinja pages and JavaScript are copied as they are, not rendered by cookiecutter.
+    assert "{{ csrf_token }}" in (package / "templates" / "base.html").read_text("utf-8")
+    assert (package / "static" / "htmx.min.js").stat().st_size > 10_000
+    settings = (package / "settings.py").read_text("utf-8")
+    assert f'llm_provider: ProviderName = "{chosen["llm_provider"]}"' in settings
+    readme = (project / "README.md").read_text("utf-8")
+    assert "```mermaid" in readme and "| `DAILY_TOKEN_QUOTA` |" in readme
+    table = readme.split("<!-- eval-results:start -->")[1].split("<!-- eval-results:end -->")[0]
+    assert "| Cases passed | 6/6 (100%) |" in table
+    for path in project.rglob("*"):
+        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".yml", ".yaml", ".json",
+                                               ".ini"}:
+            assert "cookiecutter" not in path.read_text("utf-8"), path
