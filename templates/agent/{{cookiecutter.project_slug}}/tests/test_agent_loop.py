@@ -88,6 +88,9 @@ def test_stops_at_the_token_budget(tmp_path) -> None:
     assert result.stop_reason == "budget"
     assert result.usage.total_tokens == 360  # the third call crosses 250; its tools do not run
     assert len(result.tool_calls) == 2
+    # The calls that did not run still get a result, so the turn is valid to continue from.
+    assert [m.role for m in result.messages[-3:]] == ["assistant", "tool", "assistant"]
+    assert "budget" in result.messages[-2].content
 
 
 def test_stops_at_the_cost_budget(tmp_path) -> None:

@@ -329,6 +329,13 @@ def test_provider_error_stops_the_run_cleanly(settings: Settings) -> None:
     assert "HTTP 401" in result.answer
 
 
+def test_malformed_provider_answer_stops_the_run_cleanly(settings: Settings) -> None:
+    provider = OpenAIProvider("k", client=client_for(lambda r: httpx.Response(200, json={})))
+    result = Agent(provider, settings).run("hi")
+    assert result.stop_reason == "provider_error"
+    assert "choices" in result.answer
+
+
 @pytest.mark.parametrize("name", ["openai", "anthropic"])
 def test_missing_key_falls_back_to_offline(settings: Settings, name: str) -> None:
     assert isinstance(build_provider(settings, name), OfflinePlanner)

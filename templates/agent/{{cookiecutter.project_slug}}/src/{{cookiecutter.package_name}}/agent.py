@@ -193,6 +193,10 @@ class _Run:
                 log.error("provider failed: %s", exc)
                 stop_reason, answer = "provider_error", f"The model provider failed: {exc}"
                 break
+            except Exception as exc:  # an answer we could not parse is the provider's failure too
+                log.exception("provider returned something unusable")
+                stop_reason, answer = "provider_error", f"The model provider failed: {exc!r}"
+                break
             step_cost = cost_usd(response.usage, provider.name, provider.model, self.settings)
             self.usage.input_tokens += response.usage.input_tokens
             self.usage.output_tokens += response.usage.output_tokens
@@ -224,6 +228,17 @@ class _Run:
                 break
             if self.over_budget():
                 stop_reason = "budget"
+                # Every tool call needs a result, or the saved session is invalid for the APIs.
+                self.turn.extend(
+                    Message(
+                        "tool",
+                        "error: not run, the budget is used up",
+                        tool_call_id=c.id,
+                        name=c.name,
+                        is_error=True,
+                    )
+                    for c in message.tool_calls
+                )
                 break
             self.turn.extend(self.run_tools(step, message.tool_calls))
             if self.repeats > self.agent.max_repeated_calls:

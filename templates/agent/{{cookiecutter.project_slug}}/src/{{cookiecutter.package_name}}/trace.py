@@ -79,6 +79,8 @@ def format_trace(events: list[dict[str, Any]], width: int = 300) -> str:
                 lines.append(f"  thought: {_short(event['thought'], width)}")
             for call in event.get("tool_calls", []):
                 lines.append(f"  -> {call['name']}({_short(call.get('arguments'), width)})")
+            if not event.get("tool_calls"):
+                lines.append("  = answer (no tool calls)")
         elif kind == "approval_required":
             lines.append(f"  ? approval asked for {event['tool']} [{event['call_id']}]")
         elif kind == "approval_resolved":
