@@ -114,3 +114,12 @@ def test_streaming_sends_citations_then_tokens_then_done(indexed: RagService) ->
     assert kinds[0] == "citations" and kinds[-1] == "done"
     assert "".join(d["text"] + " " for e, d in events if e == "token").strip() == "Sixty days [1]."
     assert events[-1][1]["citations"][0]["id"] == 1
+
+
+def test_a_stream_that_fails_before_any_text_falls_back_to_offline(indexed: RagService) -> None:
+    events = list(Answerer(indexed.retriever, ScriptedLLM("", fail=True))
+                  .ask_stream("How long do deleted notes stay in the trash?"))
+    done = events[-1][1]
+    assert events[-1][0] == "done"
+    assert done["mode"].startswith(f"{OFFLINE_MODE} (fallback")
+    assert "60 days" in "".join(d["text"] for e, d in events if e == "token")

@@ -34,7 +34,7 @@ async function refreshDocuments() {
     ul.replaceChildren();
     for (const d of data.documents) {
       const li = document.createElement("li");
-      li.textContent = `${d.source} (${d.chunks} chunks)`;
+      li.textContent = `${d.source} (${d.chunks} ${d.chunks === 1 ? "chunk" : "chunks"})`;
       ul.appendChild(li);
     }
     const ready = await (await fetch("/ready")).json();
