@@ -12,7 +12,10 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api import create_app, safe_filename
 from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.embeddings import HashingEmbedder
+from {{ cookiecutter.package_name }}.http import ProviderError
 from {{ cookiecutter.package_name }}.service import RagService
+from {{ cookiecutter.package_name }}.store import SQLiteStore
 
 
 @pytest.fixture
@@ -112,7 +115,9 @@ def test_uploads_cannot_escape_the_upload_folder(api: TestClient, tmp_path: Path
     assert safe_filename("..") .startswith("upload-")
 
 
-def test_bad_uploads_are_reported_not_fatal(api: TestClient, service: RagService) -> None:
+def test_bad_uploads_are_reported_not_fatal(
+    api: TestClient, service: RagService, tmp_path: Path
+) -> None:
     service.settings = service.settings.with_(max_upload_mb=1)
     response = api.post("/ingest", files=[
         ("files", ("empty.md", b"")),
@@ -121,7 +126,8 @@ def test_bad_uploads_are_reported_not_fatal(api: TestClient, service: RagService
     ])
     body = response.json()
     assert body["added"] == ["uploads/good.md"]
-    assert {s["source"] for s in body["skipped"]} == {"uploads/empty.md", "big.txt"}
+    assert {s["source"] for s in body["skipped"]} == {"uploads/empty.md", "uploads/big.txt"}
+    assert not (tmp_path / "uploads" / "big.txt").exists()
 
 
 def test_delete_document(api: TestClient) -> None:
@@ -147,3 +153,31 @@ def test_app_builds_its_own_service_from_the_environment(
     with TestClient(create_app(Settings.from_env())) as client:
         assert client.get("/ready").json()["chunks"] == 0
     assert (tmp_path / "env.sqlite3").is_file()
+
+
+class FlakyEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail = False
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        if self.fail:
+            raise ProviderError("embeddings are down")
+        return super().embed(texts)
+
+
+def test_provider_and_store_failures_are_clear_http_errors(
+    settings: Settings, store: SQLiteStore
+) -> None:
+    embedder = FlakyEmbedder()
+    service = RagService(settings, store, embedder, None)
+    service.ingestor.ingest_bytes("a.md", b"# A\n\nAlpha text.")
+    embedder.fail = True
+    with TestClient(create_app(service=service)) as client:
+        response = client.post("/ask", json={"question": "alpha"})
+        assert response.status_code == 502
+        assert "embeddings are down" in response.json()["detail"]
+        service.embedder = None  # the index has vectors, this embedder gives none: refuse
+        response = client.post("/ingest", files=[("files", ("b.md", b"# B\n\nBeta."))])
+        assert response.status_code == 409
+        assert "--rebuild" in response.json()["detail"]

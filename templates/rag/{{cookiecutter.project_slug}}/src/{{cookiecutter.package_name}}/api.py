@@ -28,8 +28,11 @@ from pydantic import BaseModel, Field
 
 from . import PROJECT_NAME, __version__
 from .config import Settings
+from .http import ProviderError
+from .ingest import IngestReport
 from .retrieval import EmptyIndexError
 from .service import RagService
+from .store import StoreError
 
 log = logging.getLogger(__name__)
 STATIC = Path(str(resources.files(__package__) / "static"))
@@ -90,6 +93,15 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     async def empty_index(_: Request, exc: EmptyIndexError) -> JSONResponse:
         return JSONResponse(status_code=409, content={"detail": str(exc)})
 
+    @app.exception_handler(ProviderError)
+    async def provider_failed(_: Request, exc: ProviderError) -> JSONResponse:
+        log.error("provider failed", extra={"error": str(exc)})
+        return JSONResponse(status_code=502, content={"detail": f"A provider failed: {exc}"})
+
+    @app.exception_handler(StoreError)
+    async def store_refused(_: Request, exc: StoreError) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
+
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -135,22 +147,17 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         limit = service.settings.max_upload_mb * 1024 * 1024
         upload_dir = Path(service.settings.upload_dir)
         upload_dir.mkdir(parents=True, exist_ok=True)
-        combined: dict[str, list] = {"added": [], "updated": [], "unchanged": [], "skipped": []}
-        chunks = 0
+        total = IngestReport()
         for upload in files:
             name = safe_filename(upload.filename or "")
             data = upload.file.read(limit + 1)
             if len(data) > limit:
-                combined["skipped"].append(
-                    {"source": name, "reason": f"larger than {service.settings.max_upload_mb} MB"}
-                )
+                reason = f"larger than {service.settings.max_upload_mb} MB"
+                total.skipped.append((f"uploads/{name}", reason))
                 continue
             (upload_dir / name).write_bytes(data)
-            report = service.ingestor.ingest_bytes(f"uploads/{name}", data).as_dict()
-            for key in combined:
-                combined[key].extend(report[key])  # type: ignore[arg-type]
-            chunks += int(report["chunks_written"])  # type: ignore[call-overload]
-        return {**combined, "chunks_written": chunks}
+            total.merge(service.ingestor.ingest_bytes(f"uploads/{name}", data))
+        return total.as_dict()
 
     @app.post("/ask")
     def ask(body: AskRequest, request: Request) -> dict[str, object]:

@@ -40,6 +40,14 @@ class IngestReport:
             "chunks_written": self.chunks_written,
         }
 
+    def merge(self, other: IngestReport) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+        self.skipped += other.skipped
+        self.chunks_written += other.chunks_written
+
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, "
