@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+COOKIECUTTER = [sys.executable, "-m", "cookiecutter", "--no-input"]
 
 
 def isolated_env(root: Path) -> dict[str, str]:
@@ -75,8 +76,7 @@ def bare_tools_run(template: str, out: Path, name: str, slug: str) -> list[tuple
     project = out / slug
     return [
         (
-            [sys.executable, "-m", "cookiecutter", "--no-input", str(REPO_ROOT / "templates" / template)]
-            + ["-o", str(out), f"project_name={name}"],
+            [*COOKIECUTTER, str(REPO_ROOT / "templates" / template), "-o", str(out), f"project_name={name}"],
             out.parent,
         ),
         (["git", "init", "-q", "-b", "main"], project),
