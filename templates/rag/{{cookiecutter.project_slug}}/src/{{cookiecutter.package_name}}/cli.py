@@ -110,9 +110,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                                                    progress=_progress)
             if args.json:
                 print(json.dumps(report.as_dict(), indent=2))
-            else:
-                for source, reason in report.skipped:
-                    print(f"skipped {source}: {reason}", file=sys.stderr)
+            else:  # skipped files were already logged, one warning each
                 print(report.summary())
             return 0
         if args.command == "documents":
