@@ -72,7 +72,7 @@ class PendingApprovals:
         self._waiting: dict[str, tuple[ApprovalRequest, threading.Event, list[Decision]]] = {}
 
     def request(self, request: ApprovalRequest) -> Decision:
-        event, box = threading.Event(), []
+        event, box = threading.Event(), list[Decision]()
         with self._lock:
             self._waiting[request.call_id] = (request, event, box)
         if self.on_pending:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import uuid
@@ -243,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a Windows pipe must not crash on a rare character
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     return int(args.handler(args, settings))

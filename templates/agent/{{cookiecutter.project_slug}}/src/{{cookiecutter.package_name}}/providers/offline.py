@@ -184,7 +184,7 @@ def _math_intent(text: str, lower: str) -> Intent | None:
             text,
             "calculator",
             describe=f"{pct:g}% of the previous result",
-            follow_up=lambda x, pct=pct: f"{x:g} * {pct:g} / 100",
+            follow_up=lambda x: f"{x:g} * {pct:g} / 100",
         )
     percent = re.search(rf"({_NUMBER})\s*(%|percent)\s+of\s+({_NUMBER})", lower)
     if percent:
@@ -332,7 +332,7 @@ def _sql_answer(kind: str) -> Callable[[Any], str]:
 
 
 def compose_answer(
-    intents: list[Intent], results: dict[str | None, Message], history: list[Message]
+    intents: list[Intent], results: dict[str, Message], history: list[Message]
 ) -> str:
     lines = []
     for i, intent in enumerate(intents):

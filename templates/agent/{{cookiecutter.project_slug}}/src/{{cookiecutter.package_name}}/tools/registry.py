@@ -124,7 +124,7 @@ def build_tool(
             raise TypeError(f"tool {function.__name__}: *args/**kwargs cannot be described")
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (annotation, default)
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         f"{function.__name__}_arguments",
         __config__=ConfigDict(extra="forbid"),
         **fields,
