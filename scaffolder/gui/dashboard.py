@@ -21,10 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from scaffolder.core.catalogue import TemplateInfo
+from scaffolder.core.readiness.model import Report
 from scaffolder.core.store import Project
 from scaffolder.gui.models.portfolio_model import PROJECT_ID_ROLE, PortfolioTableModel, last_commit_text
 from scaffolder.gui.portfolio_state import PortfolioState
+from scaffolder.gui.readiness_view import LevelBadge
 
+SLOT_TITLE = {"rag": "RAG application", "agent": "AI agent", "fullstack": "full-stack AI product"}
 SLOT_PITCH = {
     "rag": "Answers questions over a knowledge base, with citations.",
     "agent": "An LLM that chooses and calls tools: search, a database, HTTP APIs.",
@@ -69,7 +72,7 @@ class ProjectSlot(QFrame):
         self.name = _label(bold=True, wrap=True)
         self.path = _label(wrap=True, muted=True)
         self.commit = _label(wrap=True)
-        self.readiness = _label("Readiness: not checked yet", wrap=True)
+        self.readiness = LevelBadge()
         self.missing = _label("The project folder is missing: it was moved or deleted.", wrap=True)
         self.missing.setStyleSheet("color: #b3261e")
         self.description = _label(template.description, wrap=True)
@@ -113,7 +116,7 @@ class ProjectSlot(QFrame):
 
         return emit
 
-    def show_project(self, project: Project | None, commit_text: str | None) -> None:
+    def show_project(self, project: Project | None, commit_text: str | None, report: Report | None = None) -> None:
         self.project = project
         filled = project is not None
         missing = filled and not project.exists  # type: ignore[union-attr]
@@ -129,6 +132,7 @@ class ProjectSlot(QFrame):
             self.path.setText(str(project.path))
             self.commit.setText(f"Last commit: {commit_text}" if commit_text else "")
             self.open_button.setEnabled(project.exists)
+            self.readiness.set_report(report)
 
 
 class DashboardPage(QWidget):
@@ -147,6 +151,9 @@ class DashboardPage(QWidget):
             "Generate each, make it yours, and keep it honest until it is shown.",
             wrap=True,
         )
+        self.portfolio_level = _label()
+        self.portfolio_level.setObjectName("portfolio-level")
+        self.portfolio_level.setTextFormat(Qt.TextFormat.RichText)
         self.slots = {t.kind: ProjectSlot(t) for t in templates}
         grid = QGridLayout()
         for column, slot in enumerate(self.slots.values()):
@@ -186,6 +193,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
+        layout.addWidget(self.portfolio_level)
         layout.addLayout(grid)
         layout.addWidget(_label("Other projects", bold=True))
         layout.addWidget(self.others_empty)
@@ -194,6 +202,7 @@ class DashboardPage(QWidget):
 
         state.projects_changed.connect(self.refresh)
         state.summaries_changed.connect(self.refresh)
+        state.reports_changed.connect(self.refresh)
         self.refresh()
 
     def _emit_selected(self, signal: Signal) -> None:
@@ -206,7 +215,15 @@ class DashboardPage(QWidget):
         for kind, slot in self.slots.items():
             project = self.state.slot_project(kind)
             summary = self.state.summaries.get(project.id) if project else None
-            slot.show_project(project, last_commit_text(summary, project) if project else None)
+            report = self.state.reports.get(project.id) if project else None
+            slot.show_project(project, last_commit_text(summary, project) if project else None, report)
+        portfolio = self.state.portfolio_report
+        if portfolio is None:
+            self.portfolio_level.setText("Portfolio readiness: checking…")
+        else:
+            weakest = portfolio.weakest
+            held_back = f" (held back by your {SLOT_TITLE.get(weakest, weakest)})" if weakest else ""
+            self.portfolio_level.setText(f"Portfolio readiness: <b>{portfolio.level.label}</b>{held_back}")
         others = self.state.other_projects()
         self.others_model.set_projects(others, self.state.summaries)
         self.others_empty.setVisible(not others)

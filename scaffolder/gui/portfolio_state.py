@@ -11,6 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from scaffolder.core import git
+from scaffolder.core.paths import BUNDLED_KINDS
+from scaffolder.core.readiness.engine import check_projects
+from scaffolder.core.readiness.model import PortfolioReport, Report
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import workers
 
@@ -19,15 +22,23 @@ def summarize_projects(projects: list[Project]) -> dict[int, git.RepoSummary | N
     return {p.id: git.summarize(p.path) if p.exists else None for p in projects}
 
 
+def check_offline(store: Store, projects: list[Project]) -> PortfolioReport:
+    """Readiness from files and git only: probing URLs is the project page's job."""
+    return PortfolioReport(tuple(check_projects(store, projects, offline=True)), BUNDLED_KINDS)
+
+
 class PortfolioState(QObject):
     projects_changed = Signal()
     summaries_changed = Signal()
+    reports_changed = Signal()
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.projects: list[Project] = []
         self.summaries: dict[int, git.RepoSummary | None] = {}
+        self.reports: dict[int, Report] = {}
+        self.portfolio_report: PortfolioReport | None = None
 
     def reload(self) -> None:
         """Re-read the store now, then refresh git summaries in the background."""
@@ -35,10 +46,25 @@ class PortfolioState(QObject):
         self.projects_changed.emit()
         worker = workers.run_in_background(summarize_projects, list(self.projects))
         worker.signals.finished.connect(self._on_summaries)
+        checking = workers.run_in_background(check_offline, self.store, list(self.projects))
+        checking.signals.finished.connect(self._on_reports)
 
     def _on_summaries(self, summaries: dict[int, git.RepoSummary | None]) -> None:
         self.summaries.update(summaries)
         self.summaries_changed.emit()
+
+    def _on_reports(self, portfolio: PortfolioReport) -> None:
+        self.portfolio_report = portfolio
+        self.reports = {r.project_id: r for r in portfolio.reports}
+        self.reports_changed.emit()
+
+    def update_report(self, report: Report) -> None:
+        """A fresher report (the project page re-checked): the dashboard shows it too."""
+        self.reports[report.project_id] = report
+        if self.portfolio_report is not None:
+            others = tuple(r for r in self.portfolio_report.reports if r.project_id != report.project_id)
+            self.portfolio_report = PortfolioReport((*others, report), BUNDLED_KINDS)
+        self.reports_changed.emit()
 
     def project(self, project_id: int) -> Project | None:
         return next((p for p in self.projects if p.id == project_id), None)

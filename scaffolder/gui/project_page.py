@@ -8,9 +8,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from scaffolder.core.store import Project
+from scaffolder.gui import messages
 from scaffolder.gui.models.portfolio_model import last_commit_text
 from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.portfolio_state import PortfolioState
+from scaffolder.gui.readiness_view import ReadinessView
 
 
 class ProjectPage(QWidget):
@@ -22,6 +24,7 @@ class ProjectPage(QWidget):
         super().__init__(parent)
         self.state = state
         self.project: Project | None = None
+        self.readiness: ReadinessView | None = None
         self.back = QPushButton("← &Dashboard")
         self.back.clicked.connect(self.back_requested)
         self.title = QLabel()
@@ -59,6 +62,21 @@ class ProjectPage(QWidget):
         self.project = project
         self.refresh()
         self.open_in_editor.refresh()
+        self._show_readiness(project)
+
+    def _show_readiness(self, project: Project) -> None:
+        if self.readiness is not None:
+            self.body.removeWidget(self.readiness)
+            self.readiness.deleteLater()
+            self.readiness = None
+        if not project.exists:
+            return
+        view = ReadinessView(self.state.store, project.id)
+        view.setObjectName("project-readiness")
+        view.report_changed.connect(self.state.update_report)
+        view.error_occurred.connect(lambda err, details: messages.report_error(self, err, details))
+        self.body.addWidget(view)
+        self.readiness = view
 
     def _reload_project(self) -> None:
         if self.project is not None:

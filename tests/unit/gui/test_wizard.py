@@ -244,7 +244,8 @@ def test_the_window_stays_responsive_while_a_slow_template_renders(
         wizard.next()
     heartbeat.stop()
     assert len(gaps) > 100, "the heartbeat barely ran: the UI thread was busy"
-    assert max(gaps[1:]) < 100, f"the UI thread froze for {max(gaps[1:])} ms"
+    worst = max(range(1, len(gaps)), key=gaps.__getitem__)
+    assert gaps[worst] < 100, f"the UI thread froze for {gaps[worst]} ms at beat {worst} of {len(gaps)}"
     assert (projects_dir / "demo-project" / "pkg" / "module_299.py").is_file()
 
 
