@@ -3,8 +3,6 @@ safe to publish (no `.env`, no key in the code)."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from scaffolder.core.readiness.leaks import is_env_file, is_env_template
 from scaffolder.core.readiness.model import Check, Checklist, Facts, Finding, Level, failed, not_checked, passed
 from scaffolder.core.readiness.probe import answered, describe
@@ -33,7 +31,7 @@ def _untracked_hint(facts: Facts, paths: tuple[str, ...] | list[str]) -> Finding
 
 def check_dockerfile(facts: Facts) -> Finding:
     found = sorted(
-        (p for p in facts.snapshot.tracked if PurePosixPath(p).name in DOCKERFILE_NAMES or p.endswith(".Dockerfile")),
+        (p for p in facts.snapshot.tracked if p.rpartition("/")[2] in DOCKERFILE_NAMES or p.endswith(".Dockerfile")),
         key=lambda p: (p.count("/"), p),
     )
     if found:
@@ -43,7 +41,7 @@ def check_dockerfile(facts: Facts) -> Finding:
 
 def _deploy_workflow(path: str, text: str) -> bool:
     """A workflow named for deploying, or with a job whose id starts with `deploy`."""
-    if "deploy" in PurePosixPath(path).name.lower():
+    if "deploy" in path.rpartition("/")[2].lower():
         return True
     for line in text.splitlines():
         stripped = line.strip()
@@ -74,7 +72,7 @@ def check_ci(facts: Facts) -> Finding:
 def check_tests_folder(facts: Facts) -> Finding:
     counts: dict[str, int] = {}
     for path in facts.snapshot.tracked:
-        parts = PurePosixPath(path).parts[:-1]
+        parts = path.split("/")[:-1]
         for i, part in enumerate(parts):
             if part in TEST_FOLDERS:
                 folder = "/".join(parts[: i + 1])
@@ -118,7 +116,11 @@ def check_remote_pushed(facts: Facts) -> Finding:
         return failed(f"{snapshot.root} is not a git repository", "git init, commit, and push to GitHub.")
     if remote.head is None:
         return failed("no commit yet", "Commit your work, then push it.")
-    branch = remote.branch or "main"
+    if remote.branch is None:
+        return failed(
+            f"HEAD is detached at {remote.head[:7]}, not on a branch", "git switch main (or the branch you publish)"
+        )
+    branch = remote.branch
     if not remote.remotes:
         return failed(
             "no git remote",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,12 @@ def find_keys(path: str, line_number: int, line: str) -> list[KeyHit]:
 
 def is_env_file(path: str) -> bool:
     """A tracked `.env`, `.env.local`, `.env.production`…, but not `.env.example` and friends."""
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]
     if name != ".env" and not name.startswith(".env."):
         return False
     return not name.endswith(ENV_TEMPLATE_SUFFIXES)
 
 
 def is_env_template(path: str) -> bool:
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]
     return name.startswith(".env") and name.endswith(ENV_TEMPLATE_SUFFIXES)

@@ -1,13 +1,14 @@
 """A Markdown file as the checks need it: headings with the lines their section spans, links and
 images (Markdown and inline HTML), code blocks, paragraphs and a word count.
 
-Parsed with markdown-it-py (CommonMark plus tables) and, for embedded HTML, the standard
-library's HTMLParser: never regular expressions over raw text, which misread code blocks,
+Parsed with markdown-it-py (CommonMark) and, for embedded HTML, the standard library's
+HTMLParser: never regular expressions over raw text, which misread code blocks,
 reference links and HTML. Parsing never raises: any text gives a document.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 # GitHub turns bare URLs into links; CommonMark does not, so text words with these prefixes count.
 _BARE_URL_PREFIXES = ("http://", "https://")
+_NOT_WORD = re.compile(r"[\W_]+")  # for comparing heading words, not for reading Markdown
 _URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 
@@ -87,15 +89,28 @@ def mentions(text: str, phrases: tuple[str, ...] | list[str]) -> bool:
     return any(f" {_words_only(p)} " in normal for p in phrases)
 
 
+@lru_cache(maxsize=4096)
 def _words_only(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+    """Lower-case words separated by single spaces (headings repeat across checks: cached)."""
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+def is_table_source(source: str) -> bool:
+    """A GFM table: a header row, then a delimiter row of cells like `---`, `:--`, `--:`."""
+    lines = source.split("\n", 2)
+    if len(lines) < 2 or "|" not in lines[0] + lines[1]:
+        return False
+    cells = lines[1].strip().strip("|").split("|")
+    return all((cell := c.strip()) and "-" in cell and not cell.strip(":-") for c in cells)
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table")
+    # Not the GFM table rule: it is tried at every line and costs a third of the parse; a
+    # paragraph whose second line is a delimiter row is recognised as a table instead.
+    return MarkdownIt("commonmark")
 
 
 class _HtmlScan(HTMLParser):
@@ -189,6 +204,10 @@ class _Builder:
                 if len(url) > len("https://"):
                     self.links.append(Link(url, url, line, image=False))
 
+    def _relabel_table(self, line: int) -> None:
+        if self.blocks and self.blocks[-1] == Block("paragraph", line):
+            self.blocks[-1] = Block("table", line)
+
     def build(self, tokens: list[Token], total_lines: int) -> MarkdownDoc:
         heading_level: int | None = None
         paragraph_line = 0
@@ -208,7 +227,10 @@ class _Builder:
                     self.headings.append((heading_level, text, line))
                     heading_level = None
                 elif paragraph_line:
-                    self.paragraphs.append(Paragraph(text, paragraph_line, media_only))
+                    if is_table_source(token.content):
+                        self._relabel_table(paragraph_line)
+                    else:
+                        self.paragraphs.append(Paragraph(text, paragraph_line, media_only))
                     paragraph_line = 0
             elif token.type in ("fence", "code_block"):
                 lang = token.info.strip().split(" ")[0].lower() if token.info.strip() else ""

@@ -1,10 +1,10 @@
 """Everything the checks read from one project, read once: tracked files, README and write-up
 text (parsed), CI workflows, commit dates, the remote-tracking state and key-like strings.
 
-A fixed handful of `git` processes per project (ls-files, log, for-each-ref, remote, grep),
-whatever the number of checks, so a portfolio of 100 projects is checked in about a second.
-Every git call sets GIT_OPTIONAL_LOCKS=0: reading must never write to `.git`, or the GUI's
-file watcher would see its own re-check as a change.
+Three `git` processes per project (ls-files, log, grep), whatever the number of checks; refs and
+remotes are read from `.git` directly (see gitdir.py), so a portfolio of 100 projects is checked
+in about a second. Every git call sets GIT_OPTIONAL_LOCKS=0: reading must never write to `.git`,
+or the GUI's file watcher would see its own re-check as a change.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from scaffolder.core.git import git_executable
+from scaffolder.core.readiness.gitdir import read_git_refs
 from scaffolder.core.readiness.leaks import KeyHit, find_keys, grep_expression
 from scaffolder.core.readiness.markdown import MarkdownDoc, parse_markdown
 
@@ -86,7 +87,13 @@ class RepoSnapshot:
     @cached_property
     def tracked_dirs(self) -> frozenset[str]:
         """Every folder that holds a tracked file, at any depth ("" is the root)."""
-        return frozenset(str(parent) for path in self.tracked for parent in PurePosixPath(path).parents) - {"."}
+        folders: set[str] = set()
+        for path in self.tracked:
+            folder = path.rpartition("/")[0]
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        return frozenset(folders)
 
     def untracked_on_disk(self, path: str) -> bool:
         """The file is there but git does not track it: the fix is `git add`, not writing it."""
@@ -151,8 +158,10 @@ def _commits(root: Path) -> tuple[tuple[str, int], ...]:
     return tuple(commits)
 
 
-def _parse_track(track: str) -> tuple[int, int, bool]:
+def _parse_track(track: str) -> tuple[int | None, int | None, bool]:
     """`%(upstream:track,nobracket)`: "", "ahead 2", "behind 1", "ahead 2, behind 1" or "gone"."""
+    if track.strip() == "gone":
+        return None, None, True
     ahead = behind = 0
     for part in track.split(","):
         word, _, number = part.strip().partition(" ")
@@ -160,10 +169,55 @@ def _parse_track(track: str) -> tuple[int, int, bool]:
             ahead = int(number)
         elif word == "behind" and number.isdigit():
             behind = int(number)
-    return ahead, behind, track.strip() == "gone"
+    return ahead, behind, False
+
+
+def _compare(
+    root: Path,
+    remotes: tuple[str, ...],
+    branch: str,
+    head: str,
+    ref: str,
+    remote_sha: str,
+    commits: tuple[tuple[str, int], ...],
+) -> RemoteState:
+    """HEAD against a remote-tracking ref: from the history already read when the remote ref is
+    in it (the usual case), else from one `git rev-list --left-right --count`."""
+    history = [sha for sha, _ in commits]
+    name = ref.removeprefix("refs/remotes/")
+    if remote_sha in history:
+        return RemoteState(remotes, branch, head, name, remote_sha, history.index(remote_sha), 0)
+    counts = _git(root, "rev-list", "--left-right", "--count", f"{head}...{remote_sha}").stdout.split()
+    if len(counts) == 2 and all(c.isdigit() for c in counts):
+        return RemoteState(remotes, branch, head, name, remote_sha, int(counts[0]), int(counts[1]))
+    return RemoteState(remotes, branch, head, name, remote_sha)
 
 
 def _remote_state(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteState:
+    refs = read_git_refs(root)
+    if refs is None:
+        return _remote_state_from_git(root, commits)
+    if refs.head is None:  # no commit yet: nothing to compare
+        return RemoteState(refs.remotes)
+    if refs.branch is None:
+        return RemoteState(refs.remotes, head=refs.head)
+    if refs.upstream:
+        remote_sha = refs.resolve(refs.upstream)
+        if remote_sha is None:
+            return RemoteState(
+                refs.remotes, refs.branch, refs.head, refs.upstream.removeprefix("refs/remotes/"), gone=True
+            )
+        return _compare(root, refs.remotes, refs.branch, refs.head, refs.upstream, remote_sha, commits)
+    # No upstream configured (pushed without -u): compare with the same branch on a remote.
+    for remote in refs.remotes:
+        ref = f"refs/remotes/{remote}/{refs.branch}"
+        if (remote_sha := refs.resolve(ref)) is not None:
+            return _compare(root, refs.remotes, refs.branch, refs.head, ref, remote_sha, commits)
+    return RemoteState(refs.remotes, refs.branch, refs.head)
+
+
+def _remote_state_from_git(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteState:
+    """The same, asking git: for layouts `read_git_refs` does not read (worktrees, reftable…)."""
     remotes = tuple(_git(root, "remote").stdout.decode("utf-8", errors="replace").split())
     refs = _git(
         root,
@@ -182,8 +236,8 @@ def _remote_state(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteSta
         ref_sha[name] = sha
         if is_head == "*":
             current = (name, sha, upstream, track)
-    if current is None:
-        return RemoteState(remotes=remotes)
+    if current is None:  # detached HEAD, or no commit yet
+        return RemoteState(remotes=remotes, head=commits[0][0] if commits else None)
     name, sha, upstream, track = current
     branch = name.removeprefix("refs/heads/")
     if upstream:
@@ -191,14 +245,10 @@ def _remote_state(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteSta
         return RemoteState(
             remotes, branch, sha, upstream.removeprefix("refs/remotes/"), ref_sha.get(upstream), ahead, behind, gone
         )
-    # No upstream configured (pushed without -u): compare with the same branch on a remote.
     for remote in remotes:
-        remote_sha = ref_sha.get(f"refs/remotes/{remote}/{branch}")
-        if remote_sha is None:
-            continue
-        history = [commit_sha for commit_sha, _ in commits]
-        ahead_of_remote = history.index(remote_sha) if remote_sha in history else None
-        return RemoteState(remotes, branch, sha, f"{remote}/{branch}", remote_sha, ahead_of_remote, None)
+        ref = f"refs/remotes/{remote}/{branch}"
+        if ref in ref_sha:
+            return _compare(root, remotes, branch, sha, ref, ref_sha[ref], commits)
     return RemoteState(remotes, branch, sha)
 
 
