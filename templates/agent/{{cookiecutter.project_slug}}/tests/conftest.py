@@ -41,7 +41,10 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 @pytest.fixture(autouse=True)
 def offline_env(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    keys = {name: os.environ.get(name) for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY")}
+    keys = {
+        name: os.environ.get(name)
+        for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OLLAMA_HOST")
+    }
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     if request.node.get_closest_marker("live"):

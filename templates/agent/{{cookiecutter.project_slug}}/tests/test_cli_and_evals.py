@@ -110,6 +110,6 @@ def test_min_success_gate(tmp_path) -> None:
         )
         + "\n"
     )
-    args = ["eval", "--tasks", str(tasks), "--out", str(tmp_path / "r.md"), "--readme", ""]
+    args = ["eval", "--tasks", str(tasks), "--out", str(tmp_path / "r.md"), "--no-readme"]
     assert main([*args, "--min-success", "0.5"]) == 1
     assert main(args) == 0

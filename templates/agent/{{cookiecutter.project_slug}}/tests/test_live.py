@@ -25,3 +25,14 @@ def test_real_model_uses_the_calculator(tmp_path, provider: str, key: str) -> No
     assert result.stop_reason == "final"
     assert "calculator" in {call["name"] for call in result.tool_calls}
     assert "7006652" in result.answer.replace(",", "")
+
+
+def test_local_ollama_model_answers(tmp_path) -> None:
+    if not os.environ.get("OLLAMA_HOST"):
+        pytest.skip("OLLAMA_HOST is not set (e.g. http://localhost:11434 with a tool model pulled)")
+    settings = Settings(_env_file=None, data_dir=tmp_path, llm_provider="ollama")
+    provider = build_provider(settings)
+    assert provider.name == "ollama", f"no Ollama answers at {settings.ollama_host}"
+    result = Agent(provider, settings).run("Use the calculator: what is 12 * 12?")
+    assert result.stop_reason == "final"
+    assert "144" in result.answer

@@ -147,7 +147,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         newline="\n",
     )
     print(f"\nwrote {out}")
-    if args.readme and Path(args.readme).exists() and update_readme(Path(args.readme), table):
+    readme = None if args.no_readme or not args.readme else Path(args.readme)
+    if readme is not None and readme.exists() and update_readme(readme, table):
         print(f"updated the results table in {args.readme}")
     return 0 if summary["success_rate"] >= args.min_success else 1
 
@@ -217,8 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--tasks", default="evals/tasks.jsonl")
     evaluate.add_argument("--out", default="evals/results.md")
     evaluate.add_argument(
-        "--readme", default="README.md", help="README whose results table to update ('' to skip)"
+        "--readme", default="README.md", help="README whose results table to update"
     )
+    evaluate.add_argument("--no-readme", action="store_true", help="leave the README alone")
     evaluate.add_argument(
         "--min-success",
         type=float,
