@@ -250,6 +250,8 @@ def execute_plan(
         commit = git.init_and_commit(
             project, f"Initial commit from {plan.template.name} template", plan.identity, on_git_step
         )
+        if cancel is not None and cancel.is_set():  # the last point before anything is kept
+            raise Cancelled("Generation was cancelled; nothing was written.")
         report(Progress("register", 0, 1, "Adding to the portfolio"))
         with store.transaction() as db:
             project_id = store.insert_project(
@@ -261,9 +263,15 @@ def execute_plan(
                 template_version=plan.template.version,
                 answers=plan.answers,
             )
-            if plan.target.exists():  # empty (checked in the plan); a rename cannot replace it on Windows
+            emptied = plan.target.exists()
+            if emptied:  # empty (checked in the plan); a rename cannot replace it on Windows
                 plan.target.rmdir()
-            os.rename(project, plan.target)
+            try:
+                os.rename(project, plan.target)
+            except BaseException:
+                if emptied:  # give the user's empty folder back
+                    plan.target.mkdir(exist_ok=True)
+                raise
     except OSError as err:
         raise UserError(
             f"Writing the project failed: {err.strerror or err}.",

@@ -295,8 +295,17 @@ class Store:
 
     def relocate(self, name: str, new_path: Path) -> Project:
         project = self.get(name)
+        resolved = str(Path(new_path).resolve())
         with self.transaction() as db:
-            db.execute("UPDATE projects SET path = ? WHERE id = ?", (str(Path(new_path).resolve()), project.id))
+            clash = db.execute(
+                "SELECT name FROM projects WHERE path = ? AND id != ?", (resolved, project.id)
+            ).fetchone()
+            if clash:
+                raise UserError(
+                    f"{resolved} is already the folder of {clash['name']} in the portfolio.",
+                    f"Choose the folder {project.name} was moved to, or forget {clash['name']} first.",
+                )
+            db.execute("UPDATE projects SET path = ? WHERE id = ?", (resolved, project.id))
         return self.get(project.id)
 
     def _set_column(self, name: str, column: str, value: str | None) -> Project:

@@ -400,3 +400,39 @@ def test_a_third_party_template_with_hooks_is_refused_until_its_hooks_are_accept
 
     assert (result.project.path / "hook-ran.txt").read_text(encoding="utf-8") == "demo-project\n"
     assert "hook-ran.txt" in git(result.project.path, "ls-files").splitlines()
+
+
+def test_cancelling_during_the_git_steps_still_leaves_no_trace(tmp_path: Path, out: Path, store: Store) -> None:
+    template = load_template(minimal_template(tmp_path / "tpl"))
+    cancel = threading.Event()
+
+    def cancel_at_commit(progress: Progress) -> None:
+        if progress.phase == "git" and progress.message == "git commit":
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        generate(template, {}, out, store=store, progress=cancel_at_commit, cancel=cancel)
+
+    assert_no_trace(out, store)
+
+
+def test_a_failing_rename_gives_back_the_empty_target_folder_it_was_given(
+    tmp_path: Path, out: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = load_template(minimal_template(tmp_path / "tpl"))
+    (out / "demo-project").mkdir()
+    real_rename = os.rename
+
+    def failing_rename(src: Any, dst: Any) -> None:
+        if Path(dst).parent == out.resolve():
+            raise OSError(28, "No space left on device")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+    with pytest.raises(UserError):
+        generate(template, {}, out, store=store)
+    monkeypatch.undo()
+
+    assert [p.name for p in out.iterdir()] == ["demo-project"]
+    assert list((out / "demo-project").iterdir()) == []
+    assert store.projects() == []

@@ -268,3 +268,14 @@ def test_answers_are_stored_as_json(tmp_path: Path) -> None:
         raw = db.execute("SELECT answers FROM projects").fetchone()[0]
     db.close()
     assert json.loads(raw) == answers == Store(store.path).get("U").answers
+
+
+def test_relocating_onto_another_projects_folder_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.sqlite3")
+    add(store, "One", tmp_path / "one")
+    add(store, "Two", tmp_path / "two")
+
+    with pytest.raises(UserError, match="One"):
+        store.relocate("Two", tmp_path / "one")
+
+    assert store.get("Two").path == (tmp_path / "two").resolve()
