@@ -10,7 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from {{ cookiecutter.package_name }}.agent import Agent
 from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.providers.offline import OfflinePlanner
 from {{ cookiecutter.package_name }}.tools import ToolContext, ToolError, registry
 
 
@@ -112,3 +114,9 @@ def test_refuses_other_schemes_and_credentials(allowed: Settings, url: str) -> N
 def test_default_allow_list_does_not_include_loopback(settings: Settings) -> None:
     assert "127.0.0.1" not in settings.allowed_hosts
     assert "localhost" not in settings.allowed_hosts
+
+
+def test_offline_planner_fetches_a_url_through_the_loop(allowed: Settings, server: str) -> None:
+    result = Agent(OfflinePlanner(), allowed).run(f"What does http://{server}/rates return?")
+    assert [c["name"] for c in result.tool_calls] == ["http_get"]
+    assert "answered HTTP 200" in result.answer and '"USD": 1.08' in result.answer

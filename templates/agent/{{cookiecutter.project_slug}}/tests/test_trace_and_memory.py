@@ -127,3 +127,19 @@ def test_sessions_persist_across_processes(offline_env) -> None:
     assert "How long is the warranty on tents?" in second
     store = SessionStore(offline_env / "sessions.db")
     assert [m.role for m in store.load("trip")].count("user") == 2
+
+
+def test_structured_json_logs(capsys) -> None:
+    import logging
+
+    from {{ cookiecutter.package_name }}.logs import configure_logging
+
+    configure_logging("INFO", "json")
+    try:
+        logging.getLogger("agent.test").info("request", extra={"path": "/runs", "status": 200})
+        line = capsys.readouterr().err.strip().splitlines()[-1]
+    finally:
+        configure_logging("WARNING", "text")
+    entry = json.loads(line)
+    assert entry["level"] == "info" and entry["message"] == "request"
+    assert entry["path"] == "/runs" and entry["status"] == 200
