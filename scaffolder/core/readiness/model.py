@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,7 +177,7 @@ class Report:
     checked_at: datetime
     probes: dict[str, Probe] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def level(self) -> Level:
         """The highest level whose checks, and every lower level's, all pass."""
         reached = Level.DRAFT
@@ -186,7 +187,7 @@ class Report:
             reached = level
         return reached
 
-    @property
+    @cached_property
     def score(self) -> int:
         """Share of applicable checks passed, 0–100."""
         applicable = [r for r in self.results if r.result is not Result.NOT_APPLICABLE]
@@ -239,7 +240,7 @@ class PortfolioReport:
     reports: tuple[Report, ...]
     recommended_kinds: tuple[str, ...]
 
-    @property
+    @cached_property
     def best_by_kind(self) -> dict[str, Report]:
         best: dict[str, Report] = {}
         for report in self.reports:

@@ -7,14 +7,13 @@ and headers are read. The standard library is enough here; no HTTP client depend
 
 from __future__ import annotations
 
-import http.client
 import socket
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from scaffolder import __version__
 from scaffolder.core.store import Probe
@@ -23,12 +22,20 @@ PROBE_TIMEOUT_S = 5.0
 _MAX_PARALLEL_PROBES = 16
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # urllib then raises HTTPError carrying the 3xx status
+if TYPE_CHECKING:
+    import urllib.request
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+@lru_cache(maxsize=1)
+def _opener() -> urllib.request.OpenerDirector:
+    """urllib is imported on first use: `status --offline` never pays for it (20 ms)."""
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None  # urllib then raises HTTPError carrying the 3xx status
+
+    return urllib.request.build_opener(NoRedirect)
 
 
 def answered(probe: Probe | None) -> bool:
@@ -47,6 +54,11 @@ def describe(probe: Probe) -> str:
 
 def probe_url(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
     """GET `url` once; never raises. A status outside 2xx/3xx is recorded as it came."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    opener = _opener()
     request = urllib.request.Request(
         url, headers={"User-Agent": f"ai-portfolio-scaffolder/{__version__} (readiness check)"}
     )
@@ -54,7 +66,7 @@ def probe_url(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
     status: int | None = None
     error: str | None = None
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             status = int(response.status)
     except urllib.error.HTTPError as err:
         status = int(err.code)
