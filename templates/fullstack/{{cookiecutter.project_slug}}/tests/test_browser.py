@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 QUESTION = "Please check this: it was written very quickly and it is really very rough."
+FOLLOW_UP = "And this one? The budget was approved by the board."
 
 
 def find_chromium() -> str | None:
@@ -136,9 +137,19 @@ def test_sign_up_ask_stream_and_find_it_in_history(chromium: str, server: str,
             expect(answer.locator(".meta")).to_contain_text("tokens in")
             assert page.locator("#usage-used").inner_text() != "0"
 
+            # A follow-up goes through htmx: appended in place, streamed, the box cleared.
+            page.get_by_label("Your message").fill(FOLLOW_UP)
+            page.get_by_role("button", name="Send").click()
+            follow_up = page.locator(".message.assistant").nth(1)
+            expect(follow_up).to_have_attribute("data-status", "complete", timeout=20_000)
+            expect(follow_up.locator(".content")).to_contain_text("Possible passive voice")
+            expect(page.get_by_label("Your message")).to_have_value("")
+
             page.reload()
-            expect(page.locator(".message.user").last).to_contain_text(QUESTION)
-            expect(page.locator(".message.assistant").last).to_contain_text('"very" (2x)')
+            expect(page.locator(".message.user").first).to_contain_text(QUESTION)
+            expect(page.locator(".message.assistant").first).to_contain_text('"very" (2x)')
+            expect(page.locator(".message.user").last).to_contain_text(FOLLOW_UP)
+            assert page.locator(".message.assistant").count() == 2
             expect(page.get_by_role("link", name=QUESTION[:40])).to_be_visible()
             page.screenshot(path=str(tmp_path / "conversation.png"), full_page=True)
             assert errors == []

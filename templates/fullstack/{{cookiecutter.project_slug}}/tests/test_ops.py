@@ -68,6 +68,9 @@ def test_friendly_404_page(visitor: Visitor) -> None:
     assert "text/html" in response.headers["content-type"]
     assert "Page not found" in response.text
     assert "Back to safety" in response.text
+    visitor.sign_up("ada@example.com")
+    signed_in = visitor.client.get("/no/such/page").text
+    assert "Log out" in signed_in  # the header still knows who you are
 
 
 def test_friendly_500_page_with_a_reference(app: FastAPI) -> None:

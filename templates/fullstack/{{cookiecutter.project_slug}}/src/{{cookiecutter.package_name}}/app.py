@@ -19,7 +19,16 @@ from .db import Database
 from .providers import make_provider
 from .ratelimit import RateLimiter
 from .settings import Settings
-from .web import PACKAGE_DIR, CsrfError, LoginRequired, MaybeUser, csrf_protect, is_htmx, render
+from .web import (
+    PACKAGE_DIR,
+    CsrfError,
+    LoginRequired,
+    MaybeUser,
+    csrf_protect,
+    current_user,
+    is_htmx,
+    render,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +167,9 @@ def install_error_pages(app: FastAPI) -> None:
 
 def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
     request_id = request.scope.get("state", {}).get("request_id", "")
-    return render(request, "error.html",
-                  {"status": status, "title": title, "detail": detail, "request_id": request_id},
-                  status_code=status)
+    context = {"status": status, "title": title, "detail": detail, "request_id": request_id}
+    if status >= 500:  # the database may be the problem: don't touch it
+        return render(request, "error.html", context, status_code=status)
+    with request.app.state.db.session() as db:  # so the header shows who is signed in
+        return render(request, "error.html", context, status_code=status,
+                      user=current_user(request, db), db=db)

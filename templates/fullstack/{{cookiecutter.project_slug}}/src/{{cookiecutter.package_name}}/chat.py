@@ -194,12 +194,11 @@ def sse(event: str, data: object) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-def _claim(db: Database, message_id: int) -> tuple[Message, list[ChatMessage]] | Message:
+def _claim(db: Database, message_id: int) -> tuple[Message, list[ChatMessage]] | Message | None:
     """Move a pending answer to `streaming` (one stream per answer); else return it as it is."""
     with db.session() as session:
         message = session.get(Message, message_id)
-        assert message is not None
-        if message.status != "pending":
+        if message is None or message.status != "pending":
             return message
         message.status = "streaming"
         earlier = session.scalars(
@@ -242,6 +241,9 @@ async def answer_events(db: Database, provider: Provider, settings: Settings, us
                         message_id: int) -> AsyncIterator[bytes]:
     """token* then done, or error. Whatever happens, the answer so far is saved."""
     claimed = await anyio.to_thread.run_sync(_claim, db, message_id)
+    if claimed is None:  # deleted meanwhile
+        yield sse("failure", {"message": "This conversation was deleted."})
+        return
     if isinstance(claimed, Message):  # already answered (a reload, or EventSource reconnecting)
         if claimed.status == "complete":
             yield sse("token", claimed.content)

@@ -75,6 +75,25 @@
     }
   });
 
+  // A request htmx could not complete (expired form, lost connection, server error): say so.
+  function showProblem(text) {
+    var box = document.getElementById("composer-error");
+    if (!box) return;
+    var p = document.createElement("p");
+    p.className = "form-error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    box.replaceChildren(p);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    showProblem(status === 403 ? "This page has expired. Reload it and try again."
+      : "That did not work (error " + status + "). Please try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showProblem("Could not reach the server. Check your connection and try again.");
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.form &&
         event.target.matches("textarea")) {
