@@ -72,6 +72,8 @@ def test_each_bundled_template_generates_a_committed_clean_repository_on_main(
     assert git(project, "log", "-1", "--format=%s") == f"Initial commit from {kind} template"
     assert git(project, "rev-parse", "HEAD") == result.commit
     assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    # ...and nothing the template rendered is hidden by its own .gitignore (it would be lost on clone).
+    assert git(project, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
 
     # The pristine template output is kept under a hidden ref: not a branch, not a tag.
     assert git(project, "rev-parse", "refs/scaffolder/template") == result.commit

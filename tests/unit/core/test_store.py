@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -141,13 +142,14 @@ def test_two_store_instances_writing_at_once_both_land(tmp_path: Path) -> None:
 
 WRITER = """
 import sys
+import time
 from pathlib import Path
 from scaffolder.core.store import Store
 
 db, index, flag_dir = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 (flag_dir / f"ready-{index}").touch()
 while not (flag_dir / "go").exists():  # start together, to race on the fresh file too
-    pass
+    time.sleep(0.0005)
 store = Store(db)
 for n in range(30):
     store.add_project(name=f"proc{index}-{n}", kind="custom", path=flag_dir / f"proc{index}-{n}",
@@ -170,9 +172,11 @@ def test_two_processes_opening_a_new_portfolio_and_writing_at_once_both_land(tmp
         for i in range(2)
     ]
     try:
+        deadline = time.monotonic() + 60
         while not all((tmp_path / f"ready-{i}").exists() for i in range(2)):
-            if any(w.poll() is not None for w in writers):
-                break
+            if any(w.poll() is not None for w in writers) or time.monotonic() > deadline:
+                break  # the checks below say why
+            time.sleep(0.001)
         (tmp_path / "go").touch()
         results = [w.communicate(timeout=120) for w in writers]
     finally:
