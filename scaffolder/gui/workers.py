@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import inspect
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
+
+PROGRESS_INTERVAL_S = 0.04
 
 
 class WorkerSignals(QObject):
@@ -37,13 +40,31 @@ class FunctionWorker(QRunnable):
         self.cancel_event = threading.Event()
         params = inspect.signature(fn).parameters
         if "progress" in params and "progress" not in kwargs:
-            kwargs["progress"] = self.signals.progress.emit
+            kwargs["progress"] = self._throttled_progress
+        self._last_progress_at = 0.0
+        self._held_progress: tuple[Any] | None = None
         if "cancel" in params and "cancel" not in kwargs:
             kwargs["cancel"] = self.cancel_event
         self._fn, self._args, self._kwargs = fn, args, kwargs
 
     def cancel(self) -> None:
         self.cancel_event.set()
+
+    def _throttled_progress(self, value: Any) -> None:
+        """At most one progress signal per PROGRESS_INTERVAL_S: a burst of queued signals (one per
+        rendered file) would starve the UI thread's timers. The last value is never dropped."""
+        now = time.monotonic()
+        if now - self._last_progress_at >= PROGRESS_INTERVAL_S:
+            self._last_progress_at = now
+            self._held_progress = None
+            self.signals.progress.emit(value)
+        else:
+            self._held_progress = (value,)
+
+    def _flush_progress(self) -> None:
+        if self._held_progress is not None:
+            self.signals.progress.emit(self._held_progress[0])
+            self._held_progress = None
 
     def run(self) -> None:
         self.signals.started.emit()

@@ -35,6 +35,20 @@ def type_into(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
     qtbot.keyClicks(widget, text)
 
 
+def wizard_at_review(
+    qtbot: QtBot, window: MainWindow, template: Path, agree_to_hooks: bool = False
+) -> NewProjectWizard:
+    """Open the wizard on a custom template folder and go to the review page with its defaults."""
+    wizard = open_wizard(qtbot, window)
+    type_into(qtbot, wizard.template_page.custom_path, str(template))
+    assert wizard.template_page.custom_radio.isChecked()
+    wizard.template_page.hooks_agreed.setChecked(agree_to_hooks)
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.location_page
+    return wizard
+
+
 def editor(wizard: NewProjectWizard, name: str):
     return wizard.questions_page.editors[name].widget
 
@@ -195,11 +209,7 @@ def test_a_failing_template_shows_the_error_and_leaves_no_folder(
         tmp_path / "broken",
         files={f"{PROJECT_DIR}/broken.txt": "{{ cookiecutter.no_such_question }}"},
     )
-    wizard = open_wizard(qtbot, window)
-    type_into(qtbot, wizard.template_page.custom_path, str(template))
-    assert wizard.template_page.custom_radio.isChecked()
-    wizard.next()
-    wizard.next()
+    wizard = wizard_at_review(qtbot, window, template)
     with qtbot.waitSignal(wizard.generate_page.generation_failed, timeout=30000):
         wizard.next()
     page = wizard.generate_page
@@ -222,12 +232,7 @@ def test_the_window_stays_responsive_while_a_slow_template_renders(
     }
     files["hooks/pre_gen_project.py"] = "import time\ntime.sleep(1.5)\n"
     template = minimal_template(tmp_path / "slow", files=files)
-    wizard = open_wizard(qtbot, window)
-    type_into(qtbot, wizard.template_page.custom_path, str(template))
-    assert wizard.template_page.custom_radio.isChecked()
-    wizard.template_page.hooks_agreed.setChecked(True)
-    wizard.next()
-    wizard.next()
+    wizard = wizard_at_review(qtbot, window, template, agree_to_hooks=True)
 
     gaps: list[int] = []
     clock = QElapsedTimer()
@@ -255,12 +260,7 @@ def test_cancelling_during_generation_leaves_nothing(
     files = {f"{PROJECT_DIR}/pkg/module_{i}.py": "X = 1\n" for i in range(200)}
     files["hooks/pre_gen_project.py"] = "import time\ntime.sleep(1)\n"
     template = minimal_template(tmp_path / "slow", files=files)
-    wizard = open_wizard(qtbot, window)
-    type_into(qtbot, wizard.template_page.custom_path, str(template))
-    assert wizard.template_page.custom_radio.isChecked()
-    wizard.template_page.hooks_agreed.setChecked(True)
-    wizard.next()
-    wizard.next()
+    wizard = wizard_at_review(qtbot, window, template, agree_to_hooks=True)
     with qtbot.waitSignal(wizard.generate_page.generation_failed, timeout=30000) as failed:
         wizard.next()
         wizard.reject()

@@ -1,0 +1,52 @@
+"""Workers run core functions off the UI thread and report back by signals."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from pytestqt.qtbot import QtBot
+
+from scaffolder.gui import workers
+
+
+def count_to(n: int, progress: Callable[[int], None]) -> int:
+    for i in range(n):
+        progress(i)
+    return n
+
+
+def test_progress_is_throttled_but_the_last_value_always_arrives(qtbot: QtBot) -> None:
+    seen: list[int] = []
+    worker = workers.run_in_background(count_to, 20000)
+    worker.signals.progress.connect(seen.append)
+    with qtbot.waitSignal(worker.signals.finished, timeout=10000) as finished:
+        pass
+    assert finished.args == [20000]
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1] == 19999)
+    assert len(seen) < 200, f"{len(seen)} progress signals would flood the UI thread"
+
+
+def test_a_failure_is_reported_with_its_traceback_not_swallowed(qtbot: QtBot) -> None:
+    def explode() -> None:
+        raise LookupError("no such thing")
+
+    worker = workers.run_in_background(explode)
+    with qtbot.waitSignal(worker.signals.failed, timeout=10000) as failed:
+        pass
+    err, details = failed.args
+    assert isinstance(err, LookupError) and "no such thing" in details and "Traceback" in details
+
+
+def test_a_function_that_takes_cancel_gets_an_event_that_cancel_sets(qtbot: QtBot) -> None:
+    started = threading.Event()
+
+    def wait_for_cancel(cancel: threading.Event) -> str:
+        started.set()
+        return "cancelled" if cancel.wait(10) else "timed out"
+
+    worker = workers.run_in_background(wait_for_cancel)
+    qtbot.waitUntil(started.is_set, timeout=10000)
+    with qtbot.waitSignal(worker.signals.finished, timeout=10000) as finished:
+        worker.cancel()
+    assert finished.args == ["cancelled"]
