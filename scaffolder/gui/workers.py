@@ -70,9 +70,11 @@ class FunctionWorker(QRunnable):
         self.signals.started.emit()
         try:
             result = self._fn(*self._args, **self._kwargs)
-        except BaseException as err:
+        except BaseException as err:  # every failure must reach the UI
+            self._flush_progress()
             self.signals.failed.emit(err, "".join(traceback.format_exception(err)))
         else:
+            self._flush_progress()
             self.signals.finished.emit(result)
         finally:
             self.signals.done.emit()
