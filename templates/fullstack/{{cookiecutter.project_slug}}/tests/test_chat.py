@@ -56,6 +56,21 @@ def test_the_answer_streams_token_by_token_in_order(app: FastAPI, alice: Visitor
         assert (answer.status, answer.content) == ("complete", expected)
 
 
+def test_each_answer_shows_its_cost_when_prices_are_set(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, price_per_1k_input_tokens=1.0,
+                             price_per_1k_output_tokens=2.0)
+    Database(settings.sqlalchemy_url).upgrade()
+    with TestClient(create_app(settings)) as client:
+        alice = Visitor(client)
+        alice.sign_up("alice@example.com")
+        conversation = alice.start_conversation(DRAFT)
+        done = json.loads(alice.stream(answer_url(alice, conversation))[-1][1])
+        expected = (done["input_tokens"] * 1.0 + done["output_tokens"] * 2.0) / 1000
+        assert done["cost_usd"] == round(expected, 6)
+        assert f"· ${expected:.5f} ·" in client.get(f"/app/c/{conversation}").text
+        assert f"(≈ ${expected:.4f})" in client.get("/account").text
+
+
 def test_reconnecting_to_a_finished_answer_replays_it_without_charging(alice: Visitor) -> None:
     conversation = alice.start_conversation(DRAFT)
     url = answer_url(alice, conversation)

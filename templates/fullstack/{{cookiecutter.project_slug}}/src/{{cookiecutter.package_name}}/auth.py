@@ -114,5 +114,3 @@ def logout(request: Request, db: Db) -> Response:
     end_session(request, response, db)
     return response
 
-
-__all__ = ["client_address", "router"]

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/app")
 
 MAX_PROMPT_CHARS = 8000
 HISTORY_MESSAGES = 20
-# Optional at the HTTP level so that an empty box gets our message, not a generic 422 page.
+# Routes default it to "" so that an empty box gets our message, not a generic 422 page.
 Prompt = Annotated[str, Form(max_length=MAX_PROMPT_CHARS * 2)]
 
 
@@ -231,9 +231,9 @@ def _finish(db: Database, settings: Settings, user_id: int, message_id: int, tex
         return {
             "input_tokens": message.input_tokens,
             "output_tokens": message.output_tokens,
+            "cost_usd": round(usage.cost(spent, settings), 6) if spent else 0.0,
             "used_today": today.used,
             "quota": today.quota,
-            "percent": today.percent,
         }
 
 

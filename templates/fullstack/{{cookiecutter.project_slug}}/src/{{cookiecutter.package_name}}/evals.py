@@ -12,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .providers import ChatMessage, Provider, Usage
 
@@ -29,12 +30,12 @@ class CaseResult:
     usage: Usage
 
 
-def load_cases(path: Path) -> list[dict[str, object]]:
+def load_cases(path: Path) -> list[dict[str, Any]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
-async def run_case(provider: Provider, case: dict[str, object], max_tokens: int) -> CaseResult:
+async def run_case(provider: Provider, case: dict[str, Any], max_tokens: int) -> CaseResult:
     started = time.perf_counter()
     first: float | None = None
     parts: list[str] = []
@@ -46,10 +47,10 @@ async def run_case(provider: Provider, case: dict[str, object], max_tokens: int)
         first = first if first is not None else time.perf_counter()
         parts.append(item)
     answer = "".join(parts).lower()
-    wanted = [str(w) for w in case.get("must_mention", [])]  # type: ignore[attr-defined]
+    wanted = [str(w) for w in case.get("must_mention", [])]
     missing = [w for w in wanted if w.lower() not in answer]
     words = len(re.findall(r"\S+", answer))
-    limit = int(case.get("max_words", 10_000))  # type: ignore[call-overload]
+    limit = int(case.get("max_words", 10_000))
     finished = time.perf_counter()
     return CaseResult(
         name=str(case["name"]),
@@ -62,7 +63,7 @@ async def run_case(provider: Provider, case: dict[str, object], max_tokens: int)
     )
 
 
-def run(provider: Provider, cases: list[dict[str, object]], max_tokens: int) -> list[CaseResult]:
+def run(provider: Provider, cases: list[dict[str, Any]], max_tokens: int) -> list[CaseResult]:
     async def all_cases() -> list[CaseResult]:
         return [await run_case(provider, case, max_tokens) for case in cases]
 

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio
 import httpx
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
@@ -65,9 +66,12 @@ async def github_callback(request: Request, code: str = "", state: str = "") -> 
                       status_code=400)
     response = RedirectResponse("/app", status_code=303)
     response.delete_cookie(STATE_COOKIE, path="/auth/github")
-    with request.app.state.db.session() as db:
-        user = find_or_create(db, profile)
-        start_session(request, response, db, user)
+
+    def sign_in() -> None:  # database work off the event loop
+        with request.app.state.db.session() as db:
+            start_session(request, response, db, find_or_create(db, profile))
+
+    await anyio.to_thread.run_sync(sign_in)
     return response
 
 

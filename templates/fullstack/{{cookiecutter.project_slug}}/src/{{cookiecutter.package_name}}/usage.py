@@ -20,16 +20,8 @@ class Today:
     cost_usd: float
 
     @property
-    def remaining(self) -> int:
-        return max(self.quota - self.used, 0)
-
-    @property
     def exhausted(self) -> bool:
         return self.used >= self.quota
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.used / self.quota)) if self.quota else 100
 
 
 class QuotaExceeded(Exception):

@@ -37,7 +37,10 @@
     });
     source.addEventListener("done", function (event) {
       var data = JSON.parse(event.data);
-      if (meta) meta.textContent = data.input_tokens + " tokens in · " + data.output_tokens + " out";
+      if (meta) {
+        meta.textContent = data.input_tokens + " tokens in · " + data.output_tokens + " out" +
+          (data.cost_usd ? " · $" + data.cost_usd.toFixed(5) : "");
+      }
       updateUsage(data);
       finish("complete");
     });
