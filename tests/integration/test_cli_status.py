@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scaffolder.core.store import Store
-from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, Repo, make_repo
+from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, Repo, answer, http_site, make_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,22 +51,8 @@ def project(tmp_path: Path, store: Store) -> Repo:
 
 @pytest.fixture
 def live_site() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with http_site(lambda request: answer(request, 200)) as url:
+        yield url
 
 
 def test_status_json_gives_level_score_and_every_checklist(project: Repo) -> None:

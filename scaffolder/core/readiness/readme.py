@@ -7,10 +7,11 @@ it found or the line it expected something under.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from scaffolder.core.readiness.markdown import Heading, Link, MarkdownDoc, mentions
+from scaffolder.core.readiness.markdown import Link, MarkdownDoc, mentions
 from scaffolder.core.readiness.model import (
     Check,
     Checklist,
@@ -127,12 +128,55 @@ def _at(readme: TextFile, line: int) -> str:
     return f"{readme.path}:{line}"
 
 
-def _section_code(doc: MarkdownDoc, headings: list[Heading], shell_only: bool) -> tuple[Heading, int] | None:
-    for heading in headings:
+@dataclass(frozen=True)
+class SectionWithCode:
+    """A README section that must hold a code block: which headings, which blocks, what to say."""
+
+    phrases: tuple[str, ...]
+    shell_only: bool
+    headings_named: str  # for "README.md has no … heading"
+    block_named: str  # "shell", "example": what the code block must be
+    found_named: str  # "shell block", "example": how a found one is named in the evidence
+    missing_block_fix: str
+
+
+def _check_section_code(facts: Facts, rule: SectionWithCode) -> Finding:
+    readme = _readme(facts)
+    if readme is None:
+        return _no_readme(facts)
+    doc = readme.doc
+    sections = doc.sections(*rule.phrases)
+    if not sections:
+        return failed(f"{readme.path} has no {rule.headings_named} heading")
+    for heading in sections:
         for block in doc.code_blocks:
-            if doc.within(heading, block.line) and (not shell_only or _is_shell(block.lang, block.content)):
-                return heading, block.line
-    return None
+            if doc.within(heading, block.line) and (not rule.shell_only or _is_shell(block.lang, block.content)):
+                return passed(
+                    f"{_at(readme, block.line)} {rule.found_named} under {_quote(heading.text, 40)} (line {heading.line})"
+                )
+    first = sections[0]
+    return failed(
+        f"{_at(readme, first.line)} {_quote(first.text, 40)} has no {rule.block_named} code block",
+        rule.missing_block_fix,
+    )
+
+
+SETUP_SECTION = SectionWithCode(
+    SETUP_PHRASES,
+    shell_only=True,
+    headings_named="Installation / Setup / Quick start",
+    block_named="shell",
+    found_named="shell block",
+    missing_block_fix="Under it, add a ```bash block with the exact commands to install and run.",
+)
+USAGE_SECTION = SectionWithCode(
+    USAGE_PHRASES,
+    shell_only=False,
+    headings_named="Usage / Examples",
+    block_named="example",
+    found_named="example",
+    missing_block_fix="Add a code block with a real request and its answer (a curl call, a CLI run, a Python snippet).",
+)
 
 
 def _is_shell(lang: str, content: str) -> bool:
@@ -178,39 +222,11 @@ def check_title_pitch(facts: Facts) -> Finding:
 
 
 def check_setup(facts: Facts) -> Finding:
-    readme = _readme(facts)
-    if readme is None:
-        return _no_readme(facts)
-    sections = readme.doc.sections(*SETUP_PHRASES)
-    if not sections:
-        return failed(f"{readme.path} has no Installation / Setup / Quick start heading")
-    found = _section_code(readme.doc, sections, shell_only=True)
-    if found is None:
-        heading = sections[0]
-        return failed(
-            f"{_at(readme, heading.line)} {_quote(heading.text, 40)} has no shell code block",
-            "Under it, add a ```bash block with the exact commands to install and run.",
-        )
-    heading, line = found
-    return passed(f"{_at(readme, line)} shell block under {_quote(heading.text, 40)} (line {heading.line})")
+    return _check_section_code(facts, SETUP_SECTION)
 
 
 def check_usage(facts: Facts) -> Finding:
-    readme = _readme(facts)
-    if readme is None:
-        return _no_readme(facts)
-    sections = readme.doc.sections(*USAGE_PHRASES)
-    if not sections:
-        return failed(f"{readme.path} has no Usage / Examples heading")
-    found = _section_code(readme.doc, sections, shell_only=False)
-    if found is None:
-        heading = sections[0]
-        return failed(
-            f"{_at(readme, heading.line)} {_quote(heading.text, 40)} has no example code block",
-            "Add a code block with a real request and its answer (a curl call, a CLI run, a Python snippet).",
-        )
-    heading, line = found
-    return passed(f"{_at(readme, line)} example under {_quote(heading.text, 40)} (line {heading.line})")
+    return _check_section_code(facts, USAGE_SECTION)
 
 
 def check_diagram(facts: Facts) -> Finding:

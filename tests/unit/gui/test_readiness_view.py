@@ -3,9 +3,7 @@ re-checks when files change on disk, and records ticks and URLs through workers.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from scaffolder.core.readiness import Checklist, Level, Report, Result
 from scaffolder.core.store import Store
 from scaffolder.gui import workers
 from scaffolder.gui.readiness_view import ChecklistModel, LevelBadge, ReadinessView
-from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, GOOD_README, Repo, make_repo
+from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, GOOD_README, Repo, answer, http_site, make_repo
 
 DEBOUNCE_MS = 200
 WAIT_MS = 10000
@@ -165,21 +163,8 @@ def test_ticking_a_manual_check_box_records_it_and_an_evidence_url(
 
 @pytest.fixture
 def live_site() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with http_site(lambda request: answer(request, 204)) as url:
+        yield url
 
 
 def test_the_live_url_field_validates_saves_and_probes(

@@ -6,8 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -81,6 +85,38 @@ COMPLETE_PROJECT = {
     ".env.example": "OPENAI_API_KEY=\n",
     ".gitignore": ".env\n",
 }
+
+
+def answer(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str] | None = None) -> None:
+    request.send_response(status)
+    for name, value in (headers or {}).items():
+        request.send_header(name, value)
+    request.send_header("Content-Length", "0")
+    request.end_headers()
+
+
+@contextmanager
+def http_site(respond: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (a free port) that answers each GET with `respond`;
+    yields its base URL, ending in "/"."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            respond(self)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def git(path: Path, *args: str, when: datetime | None = None) -> str:

@@ -7,21 +7,20 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from scaffolder.core.readiness import Result, check_project
 from scaffolder.core.readiness.probe import answered, probe_all, probe_url
-from tests.unit.core.readiness.conftest import Repo
+from tests.unit.core.readiness.conftest import Repo, answer, http_site
 
 TIMEOUT = 0.5
 
 
 class Site:
-    def __init__(self, server: ThreadingHTTPServer, release: threading.Event) -> None:
-        self.server, self.release = server, release
-        self.base = f"http://127.0.0.1:{server.server_address[1]}"
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -29,32 +28,20 @@ class Site:
 
 @pytest.fixture
 def site() -> Iterator[Site]:
+    """/ answers 200, /error 500, /moved 301, and /slow… only when the test is over."""
     release = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path.startswith("/slow"):
-                release.wait(10)  # answers only when the test is over: far beyond the probe timeout
-            status = {"/error": 500, "/moved": 301}.get(self.path, 200)
-            self.send_response(status)
-            if status == 301:
-                self.send_header("Location", "/elsewhere")
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+    def respond(request: BaseHTTPRequestHandler) -> None:
+        if request.path.startswith("/slow"):
+            release.wait(10)  # far beyond the probe timeout
+        if request.path == "/moved":
+            answer(request, 301, {"Location": "/elsewhere"})
+        else:
+            answer(request, 500 if request.path == "/error" else 200)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(server, release)
-    release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with http_site(respond) as base:
+        yield Site(base)
+        release.set()
 
 
 @pytest.fixture
