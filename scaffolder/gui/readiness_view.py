@@ -342,6 +342,8 @@ class ReadinessView(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         table.verticalHeader().hide()
+        # Rows follow their wrapped text as columns resize, also on tabs not shown yet (nine rows at most).
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         return table
@@ -399,7 +401,6 @@ class ReadinessView(QWidget):
         for i, checklist in enumerate(Checklist):
             results = report.checklist(checklist)
             self.models[checklist].set_results(results, evidence_urls)
-            self.tables[checklist].resizeRowsToContents()
             done = sum(r.ok for r in results)
             self.tabs.setTabText(i, f"{checklist.label} ({done}/{len(results)})")
         for edit, url in ((self.live_url, project.live_url), (self.writeup_url, project.writeup_url)):
