@@ -89,6 +89,15 @@ def test_status_of_one_project_in_text(project: Repo) -> None:
     assert "Next:\n  1. The live URL is linked in the README [readme-live-url]" in out
 
 
+def test_status_of_the_portfolio_in_text(project: Repo) -> None:
+    done = scaffolder("status", "--offline")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Portfolio: Not started (held back by agent; not started: agent, fullstack)"
+    assert lines[2].startswith("Docs Q&A  rag        Shareable        ")
+    assert lines[2].endswith("next: readme-live-url, remote-pushed, live-url-answers")
+
+
 def test_status_of_an_unknown_project_fails_with_the_names(project: Repo) -> None:
     done = scaffolder("status", "Nope")
     assert done.returncode == 1
