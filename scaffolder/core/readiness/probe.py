@@ -78,6 +78,8 @@ def probe_url(url: str, timeout: float = PROBE_TIMEOUT_S) -> Probe:
     except (OSError, http.client.HTTPException, ValueError) as err:
         error = _reason(err, timeout)
     latency = (time.perf_counter() - started) * 1000
+    if status is not None and latency > timeout * 1000:  # the socket timeout is per read: a trickle can outlast it
+        status, error = None, f"answered HTTP {status} only after {latency / 1000:.1f} s (limit {timeout:g} s)"
     return Probe(url, status, round(latency, 1) if status is not None else None, error, datetime.now(UTC))
 
 

@@ -34,6 +34,14 @@ def site() -> Iterator[Site]:
     def respond(request: BaseHTTPRequestHandler) -> None:
         if request.path.startswith("/slow"):
             release.wait(10)  # far beyond the probe timeout
+        if request.path == "/trickle":  # each header in time for the socket timeout, all of them too late
+            request.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for i in range(4):
+                request.wfile.flush()
+                release.wait(TIMEOUT / 2)
+                request.wfile.write(f"X-Part: {i}\r\n".encode())
+            request.wfile.write(b"Content-Length: 0\r\n\r\n")
+            return
         if request.path == "/moved":
             answer(request, 301, {"Location": "/elsewhere"})
         else:
@@ -77,6 +85,13 @@ def test_a_slow_site_times_out(site: Site) -> None:
     probe = probe_url(site.url("/slow"), TIMEOUT)
     assert (probe.status, probe.error) == (None, "no answer within 0.5 s")
     assert time.perf_counter() - started < TIMEOUT * 4
+    assert not answered(probe)
+
+
+def test_a_site_that_trickles_its_answer_past_the_limit_has_not_answered(site: Site) -> None:
+    probe = probe_url(site.url("/trickle"), TIMEOUT)
+    assert probe.status is None
+    assert probe.error is not None and probe.error.startswith("answered HTTP 200 only after ")
     assert not answered(probe)
 
 
