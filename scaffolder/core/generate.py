@@ -163,7 +163,16 @@ def plan_generation(
     )
 
 
-def _render(plan: GenerationPlan, staging: Path, report: ProgressCallback, cancel: threading.Event | None) -> Path:
+def render_template(
+    template: TemplateInfo,
+    overrides: dict[str, Any],
+    staging: Path,
+    run_hooks: bool,
+    total_files: int,
+    report: ProgressCallback,
+    cancel: threading.Event | None = None,
+) -> Path:
+    """Render with cookiecutter into `staging`, reporting each file; returns the project folder."""
     import cookiecutter.generate as cc_generate
     from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
     from cookiecutter.main import cookiecutter
@@ -178,32 +187,42 @@ def _render(plan: GenerationPlan, staging: Path, report: ProgressCallback, cance
             raise Cancelled("Generation was cancelled; nothing was written.")
         result = original(*args, **kwargs)
         rendered += 1
-        report(Progress("render", min(rendered, plan.total_files), plan.total_files, f"Rendered {rendered} files"))
+        report(Progress("render", min(rendered, total_files), total_files, f"Rendered {rendered} files"))
         return result
 
     with _RENDER_LOCK:
         cc_generate.generate_file = counting_generate_file
         try:
             project = cookiecutter(
-                str(plan.template.path),
+                str(template.path),
                 no_input=True,
-                extra_context=plan.overrides,
+                extra_context=overrides,
                 output_dir=str(staging),
-                accept_hooks=plan.run_hooks,
+                accept_hooks=run_hooks,
                 default_config=True,
             )
         except UndefinedVariableInTemplate as err:  # its str() appends the whole context
             raise TemplateError(
-                f"The template {plan.template.name!r} failed: {err.message}: {getattr(err.error, 'message', err.error)}."
+                f"The template {template.name!r} failed: {err.message}: {getattr(err.error, 'message', err.error)}."
             ) from err
         except CookiecutterException as err:
-            raise TemplateError(f"The template {plan.template.name!r} failed: {err}.") from err
+            raise TemplateError(f"The template {template.name!r} failed: {err}.") from err
         except JinjaError as err:
-            raise TemplateError(f"The template {plan.template.name!r} has a Jinja error: {err}.") from err
+            raise TemplateError(f"The template {template.name!r} has a Jinja error: {err}.") from err
         finally:
             cc_generate.generate_file = original
-    report(Progress("render", plan.total_files, plan.total_files, "Rendered all files"))
+    report(Progress("render", total_files, total_files, "Rendered all files"))
     return Path(project)
+
+
+def _render(
+    plan: GenerationPlan, staging: Path, report: ProgressCallback, cancel: threading.Event | None, isolate: bool
+) -> Path:
+    if isolate:
+        from scaffolder.core.render_process import render_in_child
+
+        return render_in_child(plan, staging, report, cancel)
+    return render_template(plan.template, plan.overrides, staging, plan.run_hooks, plan.total_files, report, cancel)
 
 
 def _write_answers(plan: GenerationPlan, project: Path) -> None:
@@ -226,7 +245,10 @@ def execute_plan(
     store: Store,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    isolate: bool = False,
 ) -> GenerationResult:
+    """Carry out a plan. `isolate` renders in a child Python process (the GUI's choice: no GIL
+    contention with the UI thread, a crashing hook cannot take the app down, cancel kills it)."""
     report = progress or (lambda _p: None)
     created_output_dir = not plan.output_dir.exists()
     try:
@@ -238,7 +260,7 @@ def execute_plan(
         ) from err
     try:
         git.preload()  # ready by the time the render is done
-        project = _render(plan, staging, report, cancel)
+        project = _render(plan, staging, report, cancel, isolate)
         _write_answers(plan, project)
         if cancel is not None and cancel.is_set():
             raise Cancelled("Generation was cancelled; nothing was written.")
@@ -295,10 +317,11 @@ def generate(
     cancel: threading.Event | None = None,
     accept_hooks: bool = False,
     fallback_identity: git.Identity | None = None,
+    isolate: bool = False,
 ) -> GenerationResult:
     """Render `template` with `answers` into `output_dir/<slug>`, commit it on `main`, register it."""
     store = store or Store()
     plan = plan_generation(
         template, answers, output_dir, store=store, accept_hooks=accept_hooks, fallback_identity=fallback_identity
     )
-    return execute_plan(plan, store, progress, cancel)
+    return execute_plan(plan, store, progress, cancel, isolate)

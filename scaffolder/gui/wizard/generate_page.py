@@ -86,6 +86,7 @@ class GeneratePage(QWizardPage):
             store=wizard.store,
             accept_hooks=wizard.template_page.accept_hooks,
             fallback_identity=wizard.settings.identity,
+            isolate=True,  # render in a child process: the UI thread never competes for the GIL
         )
         worker.signals.progress.connect(self._on_progress)
         worker.signals.finished.connect(self._on_finished)
