@@ -100,6 +100,11 @@ def check_no_secrets(facts: Facts) -> Finding:
             f"tracked: {', '.join(env_files)}",
             f"git rm --cached {env_files[0]}, add it to .gitignore, commit, and rotate every key it held (it stays in the history).",
         )
+    if snapshot.key_scan_error:
+        return not_checked(
+            f"the scan for keys did not finish: {snapshot.key_scan_error}",
+            "Re-check; if it persists, run git grep yourself.",
+        )
     if snapshot.key_hits:
         listed = "; ".join(str(hit) for hit in snapshot.key_hits[:3])
         more = f" (+{len(snapshot.key_hits) - 3} more)" if len(snapshot.key_hits) > 3 else ""

@@ -79,7 +79,7 @@ class RepoSnapshot:
     readme: TextFile | None = None
     writeup: TextFile | None = None
     workflows: dict[str, str] = field(default_factory=dict)  # path → text
-    problems: tuple[str, ...] = ()  # git failures worth showing as evidence
+    key_scan_error: str | None = None  # the scan for keys could not finish: no-secrets is then unknown
 
     def has(self, path: str) -> bool:
         return path in self.tracked
@@ -102,13 +102,12 @@ class RepoSnapshot:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    return subprocess.run(
-        [git_executable(), "-C", str(root), *args],
-        capture_output=True,
-        env=env,
-        timeout=_GIT_TIMEOUT_S,
-        check=False,
-    )
+    command = [git_executable(), "-C", str(root), *args]
+    try:
+        return subprocess.run(command, capture_output=True, env=env, timeout=_GIT_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        message = f"git {args[0]} did not finish in {_GIT_TIMEOUT_S} s".encode()
+        return subprocess.CompletedProcess(command, -1, b"", message)
 
 
 def _present_tracked(listing: str) -> frozenset[str]:
@@ -252,9 +251,12 @@ def _remote_state_from_git(root: Path, commits: tuple[tuple[str, int], ...]) -> 
     return RemoteState(remotes, branch, sha)
 
 
-def _key_hits(root: Path, is_repo: bool) -> tuple[KeyHit, ...]:
+def _key_hits(root: Path, is_repo: bool) -> tuple[tuple[KeyHit, ...], str | None]:
+    """Key-like strings in tracked text files, and why the scan failed if it did."""
     scope = () if is_repo else ("--no-index", "--exclude-standard")
     out = _git(root, "grep", *scope, "-I", "-n", "-z", "-E", "-e", grep_expression())
+    if out.returncode not in (0, 1):  # 1: no match
+        return (), out.stderr.decode("utf-8", errors="replace").strip() or f"git grep failed ({out.returncode})"
     hits: list[KeyHit] = []
     for raw in out.stdout.decode("utf-8", errors="replace").splitlines():
         path, _, rest = raw.partition("\0")
@@ -263,7 +265,7 @@ def _key_hits(root: Path, is_repo: bool) -> tuple[KeyHit, ...]:
             hits.extend(find_keys(path, int(number), line))
         if len(hits) >= _MAX_KEY_HITS:
             break
-    return tuple(hits[:_MAX_KEY_HITS])
+    return tuple(hits[:_MAX_KEY_HITS]), None
 
 
 def read_snapshot(root: Path) -> RepoSnapshot:
@@ -274,14 +276,13 @@ def read_snapshot(root: Path) -> RepoSnapshot:
     # -t tags each entry; with -d a file deleted from the working tree comes again tagged "R".
     listing = _git(root, "ls-files", "-z", "-t", "-c", "-d")
     is_repo = listing.returncode == 0 and (root / ".git").exists()
-    problems: tuple[str, ...] = ()
     if is_repo:
         tracked = _present_tracked(listing.stdout.decode("utf-8", errors="replace"))
         commits = _commits(root)
         remote = _remote_state(root, commits)
     else:
         tracked, commits, remote = _walk_files(root), (), RemoteState()
-        problems = (f"{root} is not a git repository",)
+    key_hits, key_scan_error = _key_hits(root, is_repo)
     workflows = {
         path: text
         for path in sorted(tracked)
@@ -295,9 +296,9 @@ def read_snapshot(root: Path) -> RepoSnapshot:
         tracked=tracked,
         commits=commits,
         remote=remote,
-        key_hits=_key_hits(root, is_repo),
+        key_hits=key_hits,
+        key_scan_error=key_scan_error,
         readme=_first_present(root, tracked, README_NAMES),
         writeup=_first_present(root, tracked, WRITEUP_NAMES),
         workflows=workflows,
-        problems=problems,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.core.readiness import Result
+from scaffolder.core.store import Store
 from tests.unit.core.readiness.conftest import Repo, git
 
 
@@ -150,3 +151,18 @@ def test_pushed_without_upstream_is_compared_with_the_same_branch(repo: Repo, re
 def test_a_repository_with_no_commit(repo: Repo) -> None:
     result = repo.result("remote-pushed")
     assert (result.result, result.evidence) == (Result.FAILED, "no commit yet")
+
+
+def test_a_folder_that_is_not_a_repository_is_judged_by_its_files(tmp_path: Path, store: Store) -> None:
+    folder = tmp_path / "plain"
+    (folder / "tests").mkdir(parents=True)
+    (folder / "tests" / "test_a.py").write_text("def test(): pass\n", encoding="utf-8")
+    (folder / "Dockerfile").write_text("FROM python\n", encoding="utf-8")
+    (folder / "config.py").write_text('KEY = "AKIA' + "Q" * 16 + '"\n', encoding="utf-8")
+    store.add_project(name="Plain", kind="custom", path=folder, template=None, template_version=None, answers={})
+    report = Repo(folder, store, "Plain").report()
+    assert report.result("dockerfile").result is Result.PASSED
+    assert report.result("tests-folder").evidence == "tests/ with 1 tracked file"
+    assert report.result("no-secrets").evidence.startswith("config.py:1 has what looks like an AWS access key")
+    assert report.result("remote-pushed").evidence == f"{folder} is not a git repository"
+    assert report.result("git-iteration").evidence == f"{folder} is not a git repository"
