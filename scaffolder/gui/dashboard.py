@@ -77,9 +77,7 @@ class ProjectSlot(QFrame):
         self.missing.setStyleSheet("color: #b3261e")
         self.description = _label(template.description, wrap=True)
 
-        self.generate_button = QPushButton(
-            f"&Generate {template.title}…" if self.kind == "rag" else f"Generate {template.title}…"
-        )
+        self.generate_button = QPushButton(f"Generate {template.title}…")
         self.open_button = QPushButton("Open")
         self.locate_button = QPushButton("Locate…")
         self.forget_button = QPushButton("Forget")

@@ -3,8 +3,6 @@ intents into calls on the core (through workers when they may be slow)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QToolBar, QWidget
@@ -159,13 +157,6 @@ class MainWindow(QMainWindow):
             lambda project: (self.state.reload(), self.statusBar().showMessage(f"Added {project.name}", 5000))
         )
         worker.signals.failed.connect(lambda err, details: messages.report_error(self, err, details))
-
-    def import_path(self, path: Path) -> workers.FunctionWorker:
-        """Import without the folder dialog (used by tests and drag-and-drop)."""
-        worker = workers.run_in_background(import_project, self.store, path)
-        worker.signals.finished.connect(lambda _project: self.state.reload())
-        worker.signals.failed.connect(lambda err, details: messages.report_error(self, err, details))
-        return worker
 
     @Slot()
     def edit_settings(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from scaffolder.core import git
 from scaffolder.core.store import Project
@@ -66,7 +67,5 @@ class PortfolioTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return str(project.path) if project.exists else f"{project.path} is missing: locate or forget it"
         if role == Qt.ItemDataRole.ForegroundRole and not project.exists:
-            from PySide6.QtGui import QColor
-
             return QColor("#b3261e")
         return None
