@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -22,9 +23,25 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    Database(settings.sqlalchemy_url).upgrade()
-    return create_app(settings)
+def make_app() -> Iterator[Callable[..., FastAPI]]:
+    """Build apps on migrated databases; their connections are closed after the test."""
+    apps: list[FastAPI] = []
+
+    def build(settings: Settings, *, migrate: bool = True, **kwargs: Any) -> FastAPI:
+        if migrate:
+            with Database(settings.sqlalchemy_url) as database:
+                database.upgrade()
+        apps.append(create_app(settings, **kwargs))
+        return apps[-1]
+
+    yield build
+    for app in apps:
+        app.state.db.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings, make_app: Callable[..., FastAPI]) -> FastAPI:
+    return make_app(settings)
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from {{ cookiecutter.package_name }}.app import create_app
-from {{ cookiecutter.package_name }}.db import Database
 from {{ cookiecutter.package_name }}.models import User, UserSession
 
-from .support import PASSWORD, Visitor, make_settings
+from .support import PASSWORD, MakeApp, Visitor, make_settings
 
 
 def set_cookie_headers(response: httpx.Response) -> dict[str, str]:
@@ -120,10 +118,9 @@ def test_login_only_redirects_within_the_site(visitor: Visitor) -> None:
     assert outside.headers["location"] == "/app"
 
 
-def test_cookies_are_secure_in_production(tmp_path: Path) -> None:
+def test_cookies_are_secure_in_production(tmp_path: Path, make_app: MakeApp) -> None:
     settings = make_settings(tmp_path, app_env="production", secret_key="p" * 40)
-    Database(settings.sqlalchemy_url).upgrade()
-    with TestClient(create_app(settings), base_url="https://testserver") as client:
+    with TestClient(make_app(settings), base_url="https://testserver") as client:
         response = Visitor(client).sign_up("ada@example.com")
         assert "Secure" in set_cookie_headers(response)["session"]
         assert "Secure" in set_cookie_headers(response)["csrf_seed"]

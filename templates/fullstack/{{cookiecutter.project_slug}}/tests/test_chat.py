@@ -12,13 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from {{ cookiecutter.package_name }}.app import create_app
-from {{ cookiecutter.package_name }}.db import Database
 from {{ cookiecutter.package_name }}.models import Message, UsageDay
 from {{ cookiecutter.package_name }}.providers import ChatMessage, ProviderError, Usage
 from {{ cookiecutter.package_name }}.providers.offline import check_writing
 
-from .support import Visitor, make_settings
+from .support import MakeApp, Visitor, make_settings
 
 DRAFT = "This is a very very good draft. It was written quickly and it is really long."
 
@@ -56,11 +54,11 @@ def test_the_answer_streams_token_by_token_in_order(app: FastAPI, alice: Visitor
         assert (answer.status, answer.content) == ("complete", expected)
 
 
-def test_each_answer_shows_its_cost_when_prices_are_set(tmp_path: Path) -> None:
+def test_each_answer_shows_its_cost_when_prices_are_set(tmp_path: Path,
+                                                       make_app: MakeApp) -> None:
     settings = make_settings(tmp_path, price_per_1k_input_tokens=1.0,
                              price_per_1k_output_tokens=2.0)
-    Database(settings.sqlalchemy_url).upgrade()
-    with TestClient(create_app(settings)) as client:
+    with TestClient(make_app(settings)) as client:
         alice = Visitor(client)
         alice.sign_up("alice@example.com")
         conversation = alice.start_conversation(DRAFT)
@@ -126,10 +124,9 @@ def test_deleting_a_conversation_removes_its_messages(app: FastAPI, alice: Visit
         assert db.scalars(select(Message)).all() == []
 
 
-def test_exhausted_quota_is_explained_and_nothing_is_generated(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, daily_token_quota=30)
-    Database(settings.sqlalchemy_url).upgrade()
-    app = create_app(settings)
+def test_exhausted_quota_is_explained_and_nothing_is_generated(tmp_path: Path,
+                                                              make_app: MakeApp) -> None:
+    app = make_app(make_settings(tmp_path, daily_token_quota=30))
     with TestClient(app) as client:
         alice = Visitor(client)
         alice.sign_up("alice@example.com")
@@ -183,14 +180,14 @@ def test_unexpected_provider_crashes_are_a_message_too(app: FastAPI, alice: Visi
     assert json.loads(events[-1][1])["message"].startswith("Something went wrong")
 
 
-def test_a_provider_timeout_is_shown_not_a_broken_page(tmp_path: Path) -> None:
+def test_a_provider_timeout_is_shown_not_a_broken_page(tmp_path: Path,
+                                                      make_app: MakeApp) -> None:
     def never_answers(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("no answer", request=request)
 
     settings = make_settings(tmp_path, llm_provider="openai", openai_api_key="sk-test",
                              llm_max_retries=1, llm_timeout_seconds=5)
-    Database(settings.sqlalchemy_url).upgrade()
-    app = create_app(settings, http_transport=httpx.MockTransport(never_answers))
+    app = make_app(settings, http_transport=httpx.MockTransport(never_answers))
     app.state.provider.backoff = 0
     with TestClient(app) as client:
         alice = Visitor(client)

@@ -14,10 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 
 from {{ cookiecutter.package_name }}.__main__ import main
-from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.db import Base, Database, PendingMigrationsError
 
-from .support import make_settings
+from .support import MakeApp, make_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 TABLES = {"alembic_version", "users", "sessions", "conversations", "messages", "usage_days"}
@@ -29,24 +28,24 @@ def test_alembic_upgrade_head_from_an_empty_database(tmp_path: Path) -> None:
     for command in (["upgrade", "head"], ["downgrade", "base"], ["upgrade", "head"]):
         subprocess.run([sys.executable, "-m", "alembic", *command], cwd=PROJECT, env=env,
                        check=True, capture_output=True)
-    database = Database(url)
-    assert set(inspect(database.engine).get_table_names()) == TABLES
-    assert database.pending_migrations() == []
+    with Database(url) as database:
+        assert set(inspect(database.engine).get_table_names()) == TABLES
+        assert database.pending_migrations() == []
 
 
 def test_the_models_and_the_migrations_agree(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{(tmp_path / 'm.db').as_posix()}")
-    database.upgrade()
-    with database.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    with Database(f"sqlite:///{(tmp_path / 'm.db').as_posix()}") as database:
+        database.upgrade()
+        with database.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == [], "models changed: run `alembic revision --autogenerate -m ...`"
 
 
-def test_production_refuses_to_start_on_an_old_schema(tmp_path: Path) -> None:
+def test_production_refuses_to_start_on_an_old_schema(tmp_path: Path,
+                                                     make_app: MakeApp) -> None:
     settings = make_settings(tmp_path, app_env="production", secret_key="s" * 40)
-    with pytest.raises(PendingMigrationsError, match="Run `alembic upgrade head`"), TestClient(
-        create_app(settings)
-    ):
+    app = make_app(settings, migrate=False)
+    with pytest.raises(PendingMigrationsError, match="Run `alembic upgrade head`"), TestClient(app):
         pass
 
 
@@ -63,8 +62,9 @@ def test_the_command_line_says_how_to_migrate(tmp_path: Path, monkeypatch: pytes
     assert "up to date" in capsys.readouterr().out
 
 
-def test_development_upgrades_on_start(tmp_path: Path) -> None:
+def test_development_upgrades_on_start(tmp_path: Path, make_app: MakeApp) -> None:
     settings = make_settings(tmp_path)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(make_app(settings, migrate=False)) as client:
         assert client.get("/ready").json()["status"] == "ready"
-    assert Database(settings.sqlalchemy_url).pending_migrations() == []
+    with Database(settings.sqlalchemy_url) as database:
+        assert database.pending_migrations() == []

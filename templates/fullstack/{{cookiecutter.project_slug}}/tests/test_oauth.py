@@ -10,11 +10,9 @@ from fastapi import FastAPI, Form, Header
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from {{ cookiecutter.package_name }}.app import create_app
-from {{ cookiecutter.package_name }}.db import Database
 from {{ cookiecutter.package_name }}.models import User
 
-from .support import Visitor, make_settings
+from .support import MakeApp, Visitor, make_settings
 
 
 def fake_github(emails: list[dict[str, object]]) -> FastAPI:
@@ -40,13 +38,12 @@ def fake_github(emails: list[dict[str, object]]) -> FastAPI:
     return github
 
 
-def github_app(tmp_path: Path, emails: list[dict[str, object]]) -> FastAPI:
+def github_app(make_app: MakeApp, tmp_path: Path, emails: list[dict[str, object]]) -> FastAPI:
     settings = make_settings(
         tmp_path, github_client_id="gh-id", github_client_secret="gh-secret",
         github_oauth_url="https://github.test/login/oauth", github_api_url="https://github.test",
     )
-    Database(settings.sqlalchemy_url).upgrade()
-    return create_app(settings, http_transport=httpx.ASGITransport(app=fake_github(emails)))
+    return make_app(settings, http_transport=httpx.ASGITransport(app=fake_github(emails)))
 
 
 def start(client: TestClient) -> str:
@@ -68,9 +65,9 @@ def test_github_sign_in_is_off_by_default(visitor: Visitor) -> None:
     assert "Sign in with GitHub" not in visitor.client.get("/login").text
 
 
-def test_github_sign_in_creates_then_reuses_the_account(tmp_path: Path) -> None:
-    app = github_app(tmp_path, [{"email": "Octo@Example.com", "primary": True,
-                                 "verified": True}])
+def test_github_sign_in_creates_then_reuses_the_account(tmp_path: Path, make_app: MakeApp) -> None:
+    emails = [{"email": "Octo@Example.com", "primary": True, "verified": True}]
+    app = github_app(make_app, tmp_path, emails)
     with TestClient(app) as client:
         assert "Sign in with GitHub" in client.get("/login").text
         state = start(client)
@@ -91,9 +88,9 @@ def test_github_sign_in_creates_then_reuses_the_account(tmp_path: Path) -> None:
         ]
 
 
-def test_a_forged_state_or_code_signs_nobody_in(tmp_path: Path) -> None:
-    app = github_app(tmp_path, [{"email": "octo@example.com", "primary": True,
-                                 "verified": True}])
+def test_a_forged_state_or_code_signs_nobody_in(tmp_path: Path, make_app: MakeApp) -> None:
+    emails = [{"email": "octo@example.com", "primary": True, "verified": True}]
+    app = github_app(make_app, tmp_path, emails)
     with TestClient(app) as client:
         start(client)
         forged = client.get("/auth/github/callback?code=good-code&state=attacker")
@@ -105,9 +102,9 @@ def test_a_forged_state_or_code_signs_nobody_in(tmp_path: Path) -> None:
         assert client.get("/app", follow_redirects=False).status_code == 303
 
 
-def test_an_unverified_email_is_not_trusted(tmp_path: Path) -> None:
-    app = github_app(tmp_path, [{"email": "victim@example.com", "primary": True,
-                                 "verified": False}])
+def test_an_unverified_email_is_not_trusted(tmp_path: Path, make_app: MakeApp) -> None:
+    emails = [{"email": "victim@example.com", "primary": True, "verified": False}]
+    app = github_app(make_app, tmp_path, emails)
     with TestClient(app) as client:
         state = start(client)
         response = client.get(f"/auth/github/callback?code=good-code&state={state}")

@@ -10,10 +10,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.logs import JsonFormatter, request_id_var
 
-from .support import Visitor, make_settings
+from .support import MakeApp, Visitor, make_settings
 
 
 def test_health_and_ready(client: TestClient) -> None:
@@ -21,8 +20,8 @@ def test_health_and_ready(client: TestClient) -> None:
     assert client.get("/ready").json() == {"status": "ready", "provider": "offline"}
 
 
-def test_not_ready_while_migrations_are_pending(tmp_path: Path) -> None:
-    app = create_app(make_settings(tmp_path))
+def test_not_ready_while_migrations_are_pending(tmp_path: Path, make_app: MakeApp) -> None:
+    app = make_app(make_settings(tmp_path), migrate=False)
     client = TestClient(app)  # no `with`: start-up (which would migrate) does not run
     response = client.get("/ready")
     assert response.status_code == 503

@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     from .db import Database, PendingMigrationsError
 
     if args.command == "migrate":
-        Database(settings.sqlalchemy_url).upgrade()
+        with Database(settings.sqlalchemy_url) as database:
+            database.upgrade()
         print("Database is up to date.")
         return 0
     if args.command == "eval":
@@ -62,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         auto_upgrade = args.migrate or not settings.is_production
-        Database(settings.sqlalchemy_url).ensure_migrated(auto_upgrade=auto_upgrade)
+        with Database(settings.sqlalchemy_url) as database:
+            database.ensure_migrated(auto_upgrade=auto_upgrade)
     except PendingMigrationsError as exc:
         print(exc, file=sys.stderr)
         return 3

@@ -78,7 +78,7 @@ def create_app(
         log.info("started", extra={"env": settings.app_env, "provider": settings.model_name,
                                    "llm_provider": settings.effective_provider})
         yield
-        database.engine.dispose()
+        database.dispose()
 
     app = FastAPI(
         title=APP_NAME,

@@ -61,6 +61,16 @@ class Database:
                 session.rollback()
                 raise
 
+    def dispose(self) -> None:
+        """Close pooled connections (tests and commands, so nothing is left to the GC)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.dispose()
+
     def ping(self) -> None:
         with self.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
