@@ -210,3 +210,51 @@ def test_a_deleted_project_is_listed_as_missing(workdir: Path, tmp_path: Path) -
     [listed] = ok("list", "--json", cwd=workdir)
     assert listed["exists"] is False
     assert "(missing)" in ok("list", cwd=workdir)
+
+
+def test_new_without_output_dir_uses_the_projects_folder_in_home(workdir: Path, isolated_user: Path) -> None:
+    created = ok("new", "agent", "--no-input", "--json", cwd=workdir)
+
+    assert Path(created["path"]).parent == (isolated_user / "portfolio").resolve()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_new_asks_each_question_on_a_terminal_with_rendered_defaults(workdir: Path, tmp_path: Path) -> None:
+    import pty
+
+    template = minimal_template(
+        tmp_path / "tpl",
+        flavour=["{{ cookiecutter.project_slug }}-classic", "plain"],
+        license=["MIT", "BSD-3-Clause"],
+        files={"{{cookiecutter.project_slug}}/choices.txt": "{{ cookiecutter.flavour }} {{ cookiecutter.license }}\n"},
+    )
+    controller, terminal = pty.openpty()
+    # project_name typed; slug and flavour (a templated choice) take their rendered defaults;
+    # an invalid license is asked again, then answered.
+    os.write(controller, b"Pty Project\n\n\nGPL\nBSD-3-Clause\n")
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scaffolder", "new", str(template), "-o", str(tmp_path / "out"), "--json"],
+            cwd=workdir,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # it is waiting for input it should not need
+            process.kill()
+            stdout, stderr = process.communicate()
+            pytest.fail(f"scaffolder new kept asking:\n{stdout}\n{stderr}")
+    finally:
+        os.close(terminal)
+        os.close(controller)
+
+    assert process.returncode == 0, stderr
+    created = json.loads(stdout[stdout.index('{\n  "name"') :])  # after the prompts
+    project = Path(created["path"])
+    assert project.name == "pty-project"
+    assert (project / "choices.txt").read_text(encoding="utf-8") == "pty-project-classic BSD-3-Clause\n"
+    assert "'GPL' is not one of the choices" in stderr
