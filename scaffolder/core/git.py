@@ -128,7 +128,9 @@ def init_and_commit(
                 config.set_value("user", "name", identity.name)
                 config.set_value("user", "email", identity.email)
         on_step("git add")
-        repo.git.add("--all")
+        # The user's global excludes (core.excludesFile: .vscode/, .env, *.log...) must not drop
+        # files the template ships; the project's own .gitignore still applies.
+        repo.git(c=f"core.excludesFile={os.devnull}").add("--all")
         on_step("git commit")
         repo.git.commit("--no-verify", "--no-gpg-sign", "--quiet", "-m", message)
         # Read from the ref files: repo.head.commit would start a `git cat-file` helper process.

@@ -185,3 +185,35 @@ def test_summarize_reports_branch_head_count_and_dirtiness(out: Path, tmp_path: 
     assert dirty.dirty is True
     assert core_git.summarize(tmp_path / "tpl-nothing") is None
     assert core_git.is_repository(project) and not core_git.is_repository(tmp_path)
+
+
+# --- the user's own git configuration -------------------------------------------------------
+
+
+def test_the_users_global_gitignore_does_not_drop_template_files_from_the_first_commit(
+    isolated_user: Path, tmp_path: Path, out: Path
+) -> None:
+    """Many people ignore .vscode/, .env or *.log globally; a template that ships such a file
+    still commits it, while its own .gitignore keeps working."""
+    global_ignore = tmp_path / "global-ignore"
+    global_ignore.write_text(".vscode/\n*.log\n", encoding="utf-8")
+    with (isolated_user / ".gitconfig").open("a", encoding="utf-8") as config:
+        config.write(f"[core]\n\texcludesFile = {global_ignore.as_posix()}\n")
+    template = load_template(
+        minimal_template(
+            tmp_path / "tpl",
+            files={
+                "{{cookiecutter.project_slug}}/.vscode/settings.json": "{}\n",
+                "{{cookiecutter.project_slug}}/docs/changes.log": "v1\n",
+                "{{cookiecutter.project_slug}}/.gitignore": "/build/\n",
+                "hooks/post_gen_project.py": "import os\nos.makedirs('build')\nopen('build/artifact', 'w').write('x')\n",
+            },
+        )
+    )
+
+    result = generate(template, {}, out, store=Store(), accept_hooks=True)
+
+    tracked = git(result.project.path, "ls-files").splitlines()
+    assert ".vscode/settings.json" in tracked and "docs/changes.log" in tracked
+    assert "build/artifact" not in tracked  # the project's own .gitignore still applies
+    assert git(result.project.path, "status", "--porcelain", "--untracked-files=all") == ""
