@@ -75,7 +75,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Development upgrades the schema itself; production refuses to run on an old one.
         database.ensure_migrated(auto_upgrade=not settings.is_production)
-        log.info("started", extra={"env": settings.app_env, "provider": settings.model_name,
+        log.info("started", extra={"env": settings.app_env, "model": settings.model_name,
                                    "llm_provider": settings.effective_provider})
         yield
         database.dispose()
