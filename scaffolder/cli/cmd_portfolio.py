@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +125,21 @@ def _ask(template: Any, answers: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Template hooks are processes writing to file descriptor 1: with --json, what they print
+    goes to stderr, so that stdout is one JSON document."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
     from scaffolder.core.catalogue import resolve_template
@@ -159,7 +177,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         if interactive and not args.json:
             print(f"\r{progress.fraction:4.0%} {progress.message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
-    result = execute_plan(plan, store, progress=show)
+    with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+        result = execute_plan(plan, store, progress=show)
     if interactive and not args.json:
         print(file=sys.stderr)
     project = result.project

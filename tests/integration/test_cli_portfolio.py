@@ -261,3 +261,21 @@ def test_new_asks_each_question_on_a_terminal_with_rendered_defaults(workdir: Pa
     assert project.name == "pty-project"
     assert (project / "choices.txt").read_text(encoding="utf-8") == "pty-project-classic BSD-3-Clause\n"
     assert "'GPL' is not one of the choices" in stderr
+
+
+def test_json_output_stays_parseable_when_a_templates_hooks_print(workdir: Path, tmp_path: Path) -> None:
+    template = minimal_template(
+        tmp_path / "tpl",
+        files={
+            "hooks/pre_gen_project.py": "print('checking answers...')\n",
+            "hooks/post_gen_project.py": "import sys\nprint('all done!')\nsys.stdout.flush()\n",
+        },
+    )
+
+    result = scaffolder(
+        "new", str(template), "--no-input", "--accept-hooks", "-o", str(tmp_path / "o"), "--json", cwd=workdir
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["kind"] == "custom"  # the whole of stdout is the JSON document
+    assert "checking answers..." in result.stderr and "all done!" in result.stderr
