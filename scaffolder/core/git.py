@@ -166,8 +166,9 @@ def head_commit_of(path: Path) -> str | None:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     try:
-        return str(repo.head.commit.hexsha)
-    except ValueError:
+        # From the ref files: repo.head.commit would start a `git cat-file` helper process.
+        return str(git.SymbolicReference.dereference_recursive(repo, "HEAD"))
+    except ValueError:  # no commit yet
         return None
     finally:
         repo.close()

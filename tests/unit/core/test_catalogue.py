@@ -281,6 +281,14 @@ def test_a_third_party_template_in_git_is_versioned_by_its_commit(every_kind: Te
     assert load_template(every_kind.path).version == head
 
 
+def test_a_template_in_a_repository_without_commits_is_unversioned(every_kind: TemplateInfo) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=every_kind.path, check=True)
+
+    assert load_template(every_kind.path).version == "unversioned"
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
