@@ -259,7 +259,6 @@ def execute_plan(
             f"Cannot write in {plan.output_dir}: {err.strerror or err}.", "Choose a folder you can write to."
         ) from err
     try:
-        git.preload()  # ready by the time the render is done
         project = _render(plan, staging, report, cancel, isolate)
         _write_answers(plan, project)
         if cancel is not None and cancel.is_set():

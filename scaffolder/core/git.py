@@ -6,11 +6,9 @@ missing), so the check for the `git` program can come first and say what to do.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,20 +53,6 @@ def _git_module() -> Any:
     import git
 
     return git
-
-
-def preload() -> None:
-    """Start importing GitPython on a background thread. The import costs tens of milliseconds
-    (and two `git version` processes); started before rendering, it overlaps with cookiecutter's
-    file writes and hook processes instead of adding to `scaffolder new`'s time. A failure is
-    left for the real import, in the caller's thread, to raise."""
-
-    def load() -> None:
-        with contextlib.suppress(Exception):
-            _git_module()
-
-    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")  # here: os.environ is not written from the thread
-    threading.Thread(target=load, name="gitpython-import", daemon=True).start()
 
 
 def configured_identity() -> Identity | None:
