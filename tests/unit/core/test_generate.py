@@ -438,3 +438,32 @@ def test_a_failing_rename_gives_back_the_empty_target_folder_it_was_given(
     assert [p.name for p in out.iterdir()] == ["demo-project"]
     assert list((out / "demo-project").iterdir()) == []
     assert store.projects() == []
+
+
+def test_a_full_disk_while_rendering_leaves_no_trace(
+    tmp_path: Path, out: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import cookiecutter.generate as cc_generate
+
+    template = load_template(
+        minimal_template(tmp_path / "tpl", files={f"{PROJECT_DIR}/f{i}.txt": "x" for i in range(4)})
+    )
+    real_generate_file = cc_generate.generate_file
+    written: list[str] = []
+
+    def disk_fills_up(project_dir: str, infile: str, *args: Any, **kwargs: Any) -> Any:
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), infile)
+        written.append(infile)
+        return real_generate_file(project_dir, infile, *args, **kwargs)
+
+    monkeypatch.setattr(cc_generate, "generate_file", disk_fills_up)
+
+    with pytest.raises(UserError, match="No space left on device") as failed:
+        generate(template, {}, out, store=store)
+
+    assert "Nothing was kept" in str(failed.value)
+    assert len(written) == 2  # it did start writing
+    assert_no_trace(out, store)
