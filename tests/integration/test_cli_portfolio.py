@@ -279,3 +279,27 @@ def test_json_output_stays_parseable_when_a_templates_hooks_print(workdir: Path,
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["kind"] == "custom"  # the whole of stdout is the JSON document
     assert "checking answers..." in result.stderr and "all done!" in result.stderr
+
+
+def test_the_command_line_never_imports_qt(workdir: Path, tmp_path: Path) -> None:
+    """`scaffolder new` must not pay for Qt: only `scaffolder` with no arguments opens the GUI."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from scaffolder.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['new', 'rag', '--no-input', '-o', {str(tmp_path / 'out')!r}])\n"
+        "    main(['list', '--json'])\n"
+        "    main(['templates'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'scaffolder.gui'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=workdir,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
