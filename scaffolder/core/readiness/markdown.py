@@ -67,7 +67,8 @@ class MarkdownDoc:
     code_blocks: tuple[CodeBlock, ...]
     paragraphs: tuple[Paragraph, ...]
     blocks: tuple[Block, ...]
-    words: int
+    words: int  # the author's words: not counting wholly italic paragraphs (a template's prompts)
+    prompt_words: int = 0  # words in paragraphs that are one italic span, like "_Describe the problem._"
 
     @property
     def title(self) -> Heading | None:
@@ -157,6 +158,18 @@ def _scan_html(html: str, first_line: int) -> _HtmlScan:
     return scan
 
 
+def _wholly_emphasised(children: list[Token]) -> bool:
+    """Whether an inline run is one italic span from start to end: a template's writing prompt."""
+    if len(children) < 3 or children[0].type != "em_open" or children[-1].type != "em_close":
+        return False
+    depth = 0
+    for index, child in enumerate(children):
+        depth += {"em_open": 1, "em_close": -1}.get(child.type, 0)
+        if depth == 0 and index < len(children) - 1:
+            return False
+    return True
+
+
 class _Builder:
     def __init__(self) -> None:
         self.headings: list[tuple[int, str, int]] = []
@@ -165,6 +178,7 @@ class _Builder:
         self.paragraphs: list[Paragraph] = []
         self.blocks: list[Block] = []
         self.words = 0
+        self.prompt_words = 0
 
     def inline(self, token: Token, line: int) -> tuple[str, bool]:
         """Collect the links of an inline token; return its plain text and whether it is only media."""
@@ -194,7 +208,10 @@ class _Builder:
                 self.links.extend(scan.links)
                 has_media = has_media or any(link.image for link in scan.links)
         text = " ".join("".join(parts).split())
-        self.words += len(text.split())
+        if _wholly_emphasised(token.children or []):
+            self.prompt_words += len(text.split())
+        else:
+            self.words += len(text.split())
         return text, has_media and not text
 
     def _bare_urls(self, text: str, line: int) -> None:
@@ -257,6 +274,7 @@ class _Builder:
             paragraphs=tuple(self.paragraphs),
             blocks=tuple(self.blocks),
             words=self.words,
+            prompt_words=self.prompt_words,
         )
 
 

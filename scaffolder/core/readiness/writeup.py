@@ -44,12 +44,14 @@ def check_draft(facts: Facts) -> Finding:
     if doc.words < MIN_WORDS or missing:
         gaps = []
         if doc.words < MIN_WORDS:
-            gaps.append(f"{doc.words} words (needs {MIN_WORDS})")
+            prompts = f"; {doc.prompt_words} more are italic prompts to replace" if doc.prompt_words else ""
+            gaps.append(f"{doc.words} words of your own (needs {MIN_WORDS}{prompts})")
         if missing:
             gaps.append(f"no heading for {', '.join(missing)}")
         return failed(
             f"{draft.path}: {'; '.join(gaps)}",
-            "Write at least 300 words under headings for the problem, your approach, the results and what you learned.",
+            "Write at least 300 words of your own under headings for the problem, your approach, the results and"
+            " what you learned (the template's italic prompts do not count).",
         )
     found = ", ".join(f"{h.text} (l.{h.line})" for h in covered.values() if h is not None)
     return passed(f"{draft.path}: {doc.words} words; {found}")

@@ -24,7 +24,7 @@ def test_a_short_draft_without_lessons_fails_saying_both(repo: Repo) -> None:
     result = repo.result("writeup-draft")
     assert (result.result, result.evidence) == (
         Result.FAILED,
-        "docs/writeup.md: 10 words (needs 300); no heading for lessons",
+        "docs/writeup.md: 10 words of your own (needs 300); no heading for lessons",
     )
 
 
@@ -33,7 +33,20 @@ def test_words_in_code_blocks_and_comments_do_not_count(repo: Repo) -> None:
     headings = "# P\n\n## Problem\n\n## Approach\n\n## Results\n\n## Lessons learned\n\n"
     repo.write("WRITEUP.md", headings + filler).commit()
     result = repo.result("writeup-draft")
-    assert (result.result, result.evidence) == (Result.FAILED, "WRITEUP.md: 6 words (needs 300)")
+    assert (result.result, result.evidence) == (Result.FAILED, "WRITEUP.md: 6 words of your own (needs 300)")
+
+
+def test_a_template_draft_of_italic_prompts_is_not_the_authors_writing(repo: Repo) -> None:
+    prompt = "_Describe who has this problem and what it costs them today, with one concrete example._\n\n"
+    sections = "".join(f"## {h}\n\n{prompt * 4}" for h in ("Problem", "Approach", "Results", "What I learned"))
+    repo.write("WRITEUP.md", "# My project\n\nI built this in two weeks.\n\n" + sections).commit()
+    result = repo.result("writeup-draft")
+    assert result.result is Result.FAILED
+    assert result.evidence == "WRITEUP.md: 14 words of your own (needs 300; 240 more are italic prompts to replace)"
+
+    own = "I wrote this paragraph myself, with *one emphasised word*, and it counts in full. " * 25
+    repo.write("WRITEUP.md", "# My project\n\n" + sections + own + "\n").commit()
+    assert repo.result("writeup-draft").result is Result.PASSED
 
 
 def test_no_draft(repo: Repo) -> None:
