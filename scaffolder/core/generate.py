@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -240,6 +242,24 @@ def _write_answers(plan: GenerationPlan, project: Path) -> None:
     (project / ANSWERS_FILE).write_text(json.dumps(replay, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def remove_tree(path: Path) -> None:
+    """Delete a folder even where git made files read-only (Windows refuses to delete those)."""
+
+    def make_writable_and_retry(function: Callable[[str], object], failed_path: str, _exc: object) -> None:
+        try:
+            os.chmod(failed_path, stat.S_IWRITE | stat.S_IREAD)
+            function(failed_path)
+        except OSError:
+            pass  # gone already, or truly stuck: a leftover staging folder is hidden, not harmful
+
+    if not path.exists():
+        return
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=make_writable_and_retry)
+    else:  # `onerror` is deprecated from 3.12 on
+        shutil.rmtree(path, onerror=make_writable_and_retry)
+
+
 def execute_plan(
     plan: GenerationPlan,
     store: Store,
@@ -299,7 +319,7 @@ def execute_plan(
             "Nothing was kept; free some space or fix permissions and try again.",
         ) from err
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
         if created_output_dir and plan.output_dir.is_dir() and not any(plan.output_dir.iterdir()):
             plan.output_dir.rmdir()
     report(Progress("done", 1, 1, f"Created {plan.target}"))
