@@ -47,14 +47,15 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=cmd_forget)
 
 
-def _question_dict(q: Any, default: Any) -> dict[str, Any]:
+def _question_dict(q: Any, default: Any, rendered_choices: list[Any]) -> dict[str, Any]:
+    """A question as the form shows it: default and choices rendered the way cookiecutter renders them."""
     return {
         "name": q.name,
         "kind": q.kind.value,
         "default": default,
         "raw_default": q.raw_default,
         "help": q.help,
-        "choices": list(q.choices),
+        "choices": rendered_choices,
     }
 
 
@@ -63,7 +64,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from scaffolder.core.catalogue import bundled_templates, render_context
 
     templates = bundled_templates()
-    defaults = {t.name: render_context(t, {}) for t in templates}
+    choices: dict[str, dict[str, list[Any]]] = {t.name: {} for t in templates}
+    defaults = {t.name: render_context(t, {}, choices[t.name]) for t in templates}
     data = [
         {
             "name": t.name,
@@ -72,7 +74,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
             "description": t.description,
             "version": t.version,
             "path": str(t.path),
-            "questions": [_question_dict(q, defaults[t.name][q.name]) for q in t.asked_questions],
+            "questions": [
+                _question_dict(q, defaults[t.name][q.name], choices[t.name].get(q.name, [])) for q in t.asked_questions
+            ],
         }
         for t in templates
     ]
@@ -80,7 +84,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
     for t in templates:
         lines.append(f"{t.name}  —  {t.title} (v{t.version})\n  {t.description}")
         for q in t.asked_questions:
-            extra = f" [{' | '.join(map(str, q.choices))}]" if q.choices else f" (default: {defaults[t.name][q.name]})"
+            options = choices[t.name].get(q.name)
+            extra = f" [{' | '.join(map(str, options))}]" if options else f" (default: {defaults[t.name][q.name]})"
             lines.append(f"    {q.name}: {q.kind.value}{extra}")
     emit(args, data, "\n".join(lines))
     return 0
