@@ -43,7 +43,9 @@ class SettingsDialog(QDialog):
         ):
             widget.setObjectName(f"settings-{name}")
         form = QFormLayout()
-        form.addRow("Default &projects folder:", folder_row)
+        folder_label = QLabel("Default &projects folder:")
+        folder_label.setBuddy(self.projects_dir)  # a row that is a layout gets no buddy by itself
+        form.addRow(folder_label, folder_row)
         form.addRow("Author &name:", self.author_name)
         form.addRow("Author &e-mail:", self.author_email)
         form.addRow("&GitHub username:", self.github_username)

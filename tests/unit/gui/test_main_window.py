@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from scaffolder.app import setup_logging
@@ -77,3 +77,28 @@ def test_an_unexpected_error_is_logged_with_its_traceback(monkeypatch: pytest.Mo
     finally:
         logging.getLogger("scaffolder").removeHandler(handler)
         handler.close()
+
+
+def labels_with_a_literal_ampersand(widget: QWidget) -> list[str]:
+    """A label with a mnemonic `&` but no buddy shows the ampersand to the user."""
+    return [
+        label.text()
+        for label in widget.findChildren(QLabel)
+        if "&" in label.text().replace("&&", "")
+        and label.textFormat() != Qt.TextFormat.RichText
+        and "<" not in label.text()
+        and label.buddy() is None
+    ]
+
+
+def test_no_window_shows_a_literal_ampersand(qtbot: QtBot, window: MainWindow) -> None:
+    from scaffolder.core.settings import load_settings
+    from scaffolder.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(load_settings(window.store), window)
+    qtbot.addWidget(dialog)
+    wizard = window.new_project("rag")
+    wizard.next()
+    wizard.next()
+    for widget in (window, dialog, wizard):
+        assert labels_with_a_literal_ampersand(widget) == []
