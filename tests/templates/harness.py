@@ -37,10 +37,7 @@ def choice_variants(kind: str) -> list[dict[str, str]]:
     context = json.loads((template_dir(kind) / "cookiecutter.json").read_text(encoding="utf-8"))
     choices = {k: v for k, v in context.items() if not k.startswith("_") and isinstance(v, list)}
     longest = max((len(v) for v in choices.values()), default=1)
-    return [
-        {key: options[i] for key, options in choices.items() if i < len(options)}
-        for i in range(1, longest)
-    ]
+    return [{key: options[i] for key, options in choices.items() if i < len(options)} for i in range(1, longest)]
 
 
 def variant_id(answers: dict[str, str]) -> str:
@@ -74,8 +71,11 @@ def make_venv(env_dir: Path) -> Path:
 def pip_install(python: Path, project: Path, extras: str = "test") -> None:
     """`pip install -e .[extras]` of the generated project (dependencies come from PyPI)."""
     spec = f"{project}[{extras}]" if extras else str(project)
-    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", spec],
-        cwd=project, network=True)
+    run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", spec],
+        cwd=project,
+        network=True,
+    )
 
 
 def offline_command(args: list[str]) -> list[str]:
@@ -83,20 +83,18 @@ def offline_command(args: list[str]) -> list[str]:
     if sys.platform.startswith("linux") and shutil.which("unshare"):
         probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
         if probe.returncode == 0:
-            return ["unshare", "-rn", "sh", "-c", 'ip link set lo up 2>/dev/null; exec "$@"',
-                    "sh", *args]
+            return ["unshare", "-rn", "sh", "-c", 'ip link set lo up 2>/dev/null; exec "$@"', "sh", *args]
     return args
 
 
-def run(args: list[str], cwd: Path, network: bool = False, timeout: float = 900,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path, network: bool = False, timeout: float = 900, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LLM_PROVIDER", "DATABASE_URL",
-                "VIRTUAL_ENV", "PYTHONPATH"):
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LLM_PROVIDER", "DATABASE_URL", "VIRTUAL_ENV", "PYTHONPATH"):
         full_env.pop(key, None)
     command = args if network else offline_command(args)
-    result = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         raise AssertionError(
             f"`{' '.join(args)}` failed in {cwd} (exit {result.returncode})\n"
@@ -108,6 +106,5 @@ def run(args: list[str], cwd: Path, network: bool = False, timeout: float = 900,
 def check_project(python: Path, project: Path, pytest_args: tuple[str, ...] = ()) -> str:
     """ruff check + the project's own pytest, offline. Returns pytest's output."""
     run([str(python), "-m", "ruff", "check", "."], cwd=project)
-    result = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
-                 cwd=project)
+    result = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args], cwd=project)
     return result.stdout

@@ -8,7 +8,6 @@ Slow (one virtual environment with FastAPI & co. from PyPI, then an editable ins
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,7 @@ pytestmark = pytest.mark.slow
 KIND = "agent"
 VARIANTS = [{}, *harness.choice_variants(KIND)]
 DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
-LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License",
-                       "BSD-3-Clause": "BSD 3-Clause License"}
+LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License", "BSD-3-Clause": "BSD 3-Clause License"}
 
 
 def defaults() -> dict[str, str]:
@@ -34,28 +32,14 @@ def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return harness.make_venv(tmp_path_factory.mktemp("agent-venv") / "venv")
 
 
-def test_every_choice_is_covered() -> None:
+def test_web_search_is_offline_first() -> None:
     context = json.loads((harness.template_dir(KIND) / "cookiecutter.json").read_text("utf-8"))
-    for key, options in context.items():
-        if isinstance(options, list) and not key.startswith("_"):
-            used = {variant.get(key, options[0]) for variant in VARIANTS}
-            assert used == set(options), key
-    assert context["search_backend"][0] == "local"  # offline first
+    assert context["search_backend"][0] == "local"
     assert "search_backend" in context["__prompts__"]
 
 
-def test_no_template_file_is_ignored_by_git() -> None:
-    ignored = subprocess.run(
-        ["git", "status", "--ignored", "--short", str(harness.template_dir(KIND))],
-        cwd=harness.REPO_ROOT, capture_output=True, text=True, check=True,
-    ).stdout
-    assert [line for line in ignored.splitlines() if line.startswith("!!")] == []
-
-
 @pytest.mark.parametrize("answers", VARIANTS, ids=harness.variant_id)
-def test_generated_project_passes_its_own_checks(
-    answers: dict[str, str], venv_python: Path, tmp_path: Path
-) -> None:
+def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_python: Path, tmp_path: Path) -> None:
     project = harness.render(KIND, tmp_path, **answers)
     chosen = {**defaults(), **answers}
     _assert_files(project, chosen)
@@ -64,20 +48,24 @@ def test_generated_project_passes_its_own_checks(
     assert " passed" in output and " failed" not in output
 
 
-def test_invalid_package_name_is_refused(tmp_path: Path) -> None:
-    from cookiecutter.exceptions import FailedHookException
-
-    with pytest.raises(FailedHookException):
-        harness.render(KIND, tmp_path, package_name="not-an-identifier")
-    assert list(tmp_path.iterdir()) == []
-
-
 def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     # Every file the baseline asks for.
-    for name in ("README.md", "WRITEUP.md", "pyproject.toml", "Dockerfile", "compose.yaml",
-                 ".env.example", ".gitignore", ".gitattributes", "LICENSE",
-                 ".pre-commit-config.yaml", ".github/workflows/ci.yml", "docs/DEPLOY.md",
-                 "evals/tasks.jsonl", "evals/results.md"):
+    for name in (
+        "README.md",
+        "WRITEUP.md",
+        "pyproject.toml",
+        "Dockerfile",
+        "compose.yaml",
+        ".env.example",
+        ".gitignore",
+        ".gitattributes",
+        "LICENSE",
+        ".pre-commit-config.yaml",
+        ".github/workflows/ci.yml",
+        "docs/DEPLOY.md",
+        "evals/tasks.jsonl",
+        "evals/results.md",
+    ):
         assert (project / name).is_file(), name
 
     # Only the chosen platform's deploy file.
