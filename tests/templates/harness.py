@@ -108,3 +108,54 @@ def check_project(python: Path, project: Path, pytest_args: tuple[str, ...] = ()
     run([str(python), "-m", "ruff", "check", "."], cwd=project)
     result = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args], cwd=project)
     return result.stdout
+
+
+DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
+LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License", "BSD-3-Clause": "BSD 3-Clause License"}
+BASELINE_FILES = (
+    "README.md",
+    "WRITEUP.md",
+    "pyproject.toml",
+    "Dockerfile",
+    ".env.example",
+    ".gitignore",
+    ".gitattributes",
+    "LICENSE",
+    ".pre-commit-config.yaml",
+    ".github/workflows/ci.yml",
+    "docs/DEPLOY.md",
+)
+RENDERED_SUFFIXES = {".py", ".md", ".toml", ".yml", ".yaml", ".json", ".ini", ".txt", ".example"}
+
+
+def choice_defaults(kind: str) -> dict[str, str]:
+    """The first option of every choice question: what a project gets when nothing is answered."""
+    context = json.loads((template_dir(kind) / "cookiecutter.json").read_text(encoding="utf-8"))
+    return {k: v[0] for k, v in context.items() if isinstance(v, list) and not k.startswith("_")}
+
+
+def assert_baseline(project: Path, chosen: dict[str, str]) -> None:
+    """What ../shared/TEMPLATES.md asks of every generated project, for the answers `chosen`."""
+    missing = [name for name in BASELINE_FILES if not (project / name).is_file()]
+    assert missing == [], missing
+    for target, name in DEPLOY_FILES.items():  # only the chosen platform's deploy file
+        assert (project / name).is_file() == (target == chosen["deploy_target"]), name
+    license_text = (project / "LICENSE").read_text("utf-8")
+    assert license_text.lstrip().startswith(LICENSE_FIRST_WORDS[chosen["license"]])
+    assert f"LLM_PROVIDER={chosen['llm_provider']}\n" in (project / ".env.example").read_text("utf-8")
+    assert ".env" in (project / ".gitignore").read_text("utf-8").splitlines()
+    assert "* text=auto eol=lf" in (project / ".gitattributes").read_text("utf-8")
+    ci = (project / ".github" / "workflows" / "ci.yml").read_text("utf-8")
+    assert "${{ matrix.os }}" in ci and "windows-latest" in ci
+    assert f'python-version: "{chosen["python_version"]}"' in ci
+    dockerfile = (project / "Dockerfile").read_text("utf-8")
+    assert "HEALTHCHECK" in dockerfile and chosen["python_version"] in dockerfile
+    users = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}, users  # runs as a non-root user
+    assert 'requires-python = ">=3.11"' in (project / "pyproject.toml").read_text("utf-8")
+    files = [p for p in project.rglob("*") if p.is_file()]
+    assert [p.name for p in files if p.name.endswith((".lock", "package-lock.json"))] == []
+    unrendered = [
+        p for p in files if p.suffix in RENDERED_SUFFIXES and "cookiecutter." in p.read_text("utf-8", errors="replace")
+    ]
+    assert unrendered == []

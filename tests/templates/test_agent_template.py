@@ -18,13 +18,6 @@ pytestmark = pytest.mark.slow
 
 KIND = "agent"
 VARIANTS = [{}, *harness.choice_variants(KIND)]
-DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
-LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License", "BSD-3-Clause": "BSD 3-Clause License"}
-
-
-def defaults() -> dict[str, str]:
-    context = json.loads((harness.template_dir(KIND) / "cookiecutter.json").read_text("utf-8"))
-    return {k: v[0] for k, v in context.items() if isinstance(v, list) and not k.startswith("_")}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +34,7 @@ def test_web_search_is_offline_first() -> None:
 @pytest.mark.parametrize("answers", VARIANTS, ids=harness.variant_id)
 def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_python: Path, tmp_path: Path) -> None:
     project = harness.render(KIND, tmp_path, **answers)
-    chosen = {**defaults(), **answers}
+    chosen = {**harness.choice_defaults(KIND), **answers}
     _assert_files(project, chosen)
     harness.pip_install(venv_python, project)
     output = harness.check_project(venv_python, project)
@@ -49,47 +42,13 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_p
 
 
 def _assert_files(project: Path, chosen: dict[str, str]) -> None:
-    # Every file the baseline asks for.
-    for name in (
-        "README.md",
-        "WRITEUP.md",
-        "pyproject.toml",
-        "Dockerfile",
-        "compose.yaml",
-        ".env.example",
-        ".gitignore",
-        ".gitattributes",
-        "LICENSE",
-        ".pre-commit-config.yaml",
-        ".github/workflows/ci.yml",
-        "docs/DEPLOY.md",
-        "evals/tasks.jsonl",
-        "evals/results.md",
-    ):
+    harness.assert_baseline(project, chosen)
+    for name in ("compose.yaml", "evals/tasks.jsonl", "evals/results.md"):
         assert (project / name).is_file(), name
-
-    # Only the chosen platform's deploy file.
-    for target, name in DEPLOY_FILES.items():
-        assert (project / name).exists() == (target == chosen["deploy_target"]), name
-
-    license_text = (project / "LICENSE").read_text("utf-8")
-    assert license_text.lstrip().startswith(LICENSE_FIRST_WORDS[chosen["license"]])
-    assert "Your Name" in license_text
-
-    env_example = (project / ".env.example").read_text("utf-8")
-    assert f"LLM_PROVIDER={chosen['llm_provider']}\n" in env_example
-    assert f"SEARCH_BACKEND={chosen['search_backend']}\n" in env_example
-    assert ".env\n" in (project / ".gitignore").read_text("utf-8").splitlines(keepends=True)
-    assert "eol=lf" in (project / ".gitattributes").read_text("utf-8")
-
-    ci = (project / ".github/workflows/ci.yml").read_text("utf-8")
-    assert "${{ matrix.os }}" in ci and "windows-latest" in ci
-    assert f'python-version: "{chosen["python_version"]}"' in ci
+    assert "Your Name" in (project / "LICENSE").read_text("utf-8")
+    assert f"SEARCH_BACKEND={chosen['search_backend']}\n" in (project / ".env.example").read_text("utf-8")
     dockerfile = (project / "Dockerfile").read_text("utf-8")
-    assert f"FROM python:{chosen['python_version']}-slim" in dockerfile
-    assert "USER agent" in dockerfile and "HEALTHCHECK" in dockerfile
-    pyproject = (project / "pyproject.toml").read_text("utf-8")
-    assert 'requires-python = ">=3.11"' in pyproject
+    assert f"FROM python:{chosen['python_version']}-slim" in dockerfile and "USER agent" in dockerfile
 
     # The web UI's JavaScript is copied as is, not rendered.
     package = project / "src" / "research_agent"
@@ -103,7 +62,3 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     table = readme.split("<!-- eval-results:start -->")[1].split("<!-- eval-results:end -->")[0]
     assert "| offline (scripted-planner) | 22 |" in table
     assert table.strip() in (project / "evals/results.md").read_text("utf-8")
-    # Nothing left unrendered.
-    for path in project.rglob("*"):
-        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".yml", ".yaml", ".json"}:
-            assert "cookiecutter." not in path.read_text("utf-8"), path

@@ -22,16 +22,10 @@ pytestmark = pytest.mark.slow
 
 KIND = "fullstack"
 VARIANTS = [{}, *harness.choice_variants(KIND)]
-DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
-LICENSE_FIRST_WORDS = {"MIT": "MIT License", "Apache-2.0": "Apache License", "BSD-3-Clause": "BSD 3-Clause License"}
 
 
 def context() -> dict[str, object]:
     return json.loads((harness.template_dir(KIND) / "cookiecutter.json").read_text("utf-8"))
-
-
-def defaults() -> dict[str, str]:
-    return {k: v[0] for k, v in context().items() if isinstance(v, list) and not k.startswith("_")}
 
 
 def browser_must_run() -> bool:
@@ -56,7 +50,7 @@ def test_one_front_end_so_no_front_end_question() -> None:
 @pytest.mark.parametrize("answers", VARIANTS, ids=harness.variant_id)
 def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_python: Path, tmp_path: Path) -> None:
     project = harness.render(KIND, tmp_path, **answers)
-    chosen = {**defaults(), **answers}
+    chosen = {**harness.choice_defaults(KIND), **answers}
     _assert_files(project, chosen)
     harness.pip_install(venv_python, project)
     output = harness.check_project(venv_python, project, ("-rs",))
@@ -69,52 +63,24 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_p
 
 
 def _assert_files(project: Path, chosen: dict[str, str]) -> None:
+    harness.assert_baseline(project, chosen)
     for name in (
-        "README.md",
-        "WRITEUP.md",
-        "pyproject.toml",
         "alembic.ini",
-        "Dockerfile",
         "compose.yaml",
         ".dockerignore",
-        ".env.example",
-        ".gitignore",
-        ".gitattributes",
-        "LICENSE",
-        ".pre-commit-config.yaml",
-        ".github/workflows/ci.yml",
-        "docs/DEPLOY.md",
         "docs/ARCHITECTURE.md",
         "evals/cases.jsonl",
         "tests/test_browser.py",
     ):
         assert (project / name).is_file(), name
-    for target, name in DEPLOY_FILES.items():
-        assert (project / name).exists() == (target == chosen["deploy_target"]), name
-    deploy = (project / DEPLOY_FILES[chosen["deploy_target"]]).read_text("utf-8")
+    deploy = (project / harness.DEPLOY_FILES[chosen["deploy_target"]]).read_text("utf-8")
     assert "migrate" in deploy and "/health" in deploy
-
-    license_text = (project / "LICENSE").read_text("utf-8")
-    assert license_text.lstrip().startswith(LICENSE_FIRST_WORDS[chosen["license"]])
-    assert "Your Name" in license_text
-    env_example = (project / ".env.example").read_text("utf-8")
-    assert f"LLM_PROVIDER={chosen['llm_provider']}\n" in env_example
-    assert ".env\n" in (project / ".gitignore").read_text("utf-8").splitlines(keepends=True)
-    assert "eol=lf" in (project / ".gitattributes").read_text("utf-8")
-
-    ci = (project / ".github/workflows/ci.yml").read_text("utf-8")
-    assert "${{ matrix.os }}" in ci and "windows-latest" in ci
-    assert f'python-version: "{chosen["python_version"]}"' in ci
-    assert "playwright install --with-deps chromium" in ci
+    assert "Your Name" in (project / "LICENSE").read_text("utf-8")
+    assert "playwright install --with-deps chromium" in (project / ".github/workflows/ci.yml").read_text("utf-8")
     dockerfile = (project / "Dockerfile").read_text("utf-8")
-    assert f"ARG PYTHON_VERSION={chosen['python_version']}" in dockerfile
-    assert "USER app" in dockerfile and "HEALTHCHECK" in dockerfile
+    assert f"ARG PYTHON_VERSION={chosen['python_version']}" in dockerfile and "USER app" in dockerfile
     compose = (project / "compose.yaml").read_text("utf-8")
     assert "postgres:" in compose and "service_completed_successfully" in compose
-    pyproject = (project / "pyproject.toml").read_text("utf-8")
-    assert 'requires-python = ">=3.11"' in pyproject
-    assert "lock" not in {p.suffix for p in project.rglob("*")}
-    assert not (project / "package-lock.json").exists()
 
     package = project / "src" / "writing_assistant"
     # Jinja pages and JavaScript are copied as they are, not rendered by cookiecutter.
@@ -126,6 +92,3 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     assert "```mermaid" in readme and "| `DAILY_TOKEN_QUOTA` |" in readme
     table = readme.split("<!-- eval-results:start -->")[1].split("<!-- eval-results:end -->")[0]
     assert "| Cases passed | 6/6 (100%) |" in table
-    for path in project.rglob("*"):
-        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".yml", ".yaml", ".json", ".ini"}:
-            assert "cookiecutter" not in path.read_text("utf-8"), path
