@@ -1,4 +1,4 @@
-"""Keep only the deploy file of the chosen platform. No git operations here: the app does those."""
+"""Keep only the deploy file of the chosen platform, name .python-version. No git operations here."""
 
 from pathlib import Path
 
@@ -8,3 +8,7 @@ chosen = "{{ cookiecutter.deploy_target }}"
 for target, name in DEPLOY_FILES.items():
     if target != chosen:
         Path(name).unlink(missing_ok=True)
+
+# Shipped under another name: a literal `.python-version` inside the template folder would
+# point pyenv at an unrendered version for anyone working in the app's repository.
+Path("dot-python-version").rename(".python-version")

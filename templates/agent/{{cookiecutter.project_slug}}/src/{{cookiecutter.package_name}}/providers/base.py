@@ -145,6 +145,21 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
+def function_tools(tools: list[ToolSpec]) -> list[dict[str, Any]]:
+    """Tools in OpenAI's function-calling format, which Ollama's chat API also takes."""
+    return [
+        {
+            "type": "function",
+            "function": {
+                "name": spec.name,
+                "description": spec.description,
+                "parameters": spec.parameters,
+            },
+        }
+        for spec in tools
+    ]
+
+
 def parse_arguments(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
     """Arguments as a dict, or (None, raw text) when the model's JSON does not parse."""
     if isinstance(raw, dict):

@@ -7,7 +7,16 @@ from typing import Any
 
 import httpx
 
-from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage, parse_arguments, post_json
+from .base import (
+    Message,
+    ModelResponse,
+    ToolCall,
+    ToolSpec,
+    Usage,
+    function_tools,
+    parse_arguments,
+    post_json,
+)
 
 DEFAULT_MODEL = "llama3.1"
 
@@ -53,17 +62,7 @@ class OllamaProvider:
                 wire.append({"role": message.role, "content": message.content})
         payload: dict[str, Any] = {"model": self.model, "messages": wire, "stream": False}
         if tools:
-            payload["tools"] = [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": spec.name,
-                        "description": spec.description,
-                        "parameters": spec.parameters,
-                    },
-                }
-                for spec in tools
-            ]
+            payload["tools"] = function_tools(tools)
         return payload
 
     def parse_response(self, data: dict[str, Any]) -> ModelResponse:

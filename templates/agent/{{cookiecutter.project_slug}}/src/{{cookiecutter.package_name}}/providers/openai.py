@@ -7,7 +7,16 @@ from typing import Any
 
 import httpx
 
-from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage, parse_arguments, post_json
+from .base import (
+    Message,
+    ModelResponse,
+    ToolCall,
+    ToolSpec,
+    Usage,
+    function_tools,
+    parse_arguments,
+    post_json,
+)
 
 DEFAULT_MODEL = "gpt-4o-mini"
 
@@ -67,17 +76,7 @@ class OpenAIProvider:
                 wire.append({"role": message.role, "content": message.content})
         payload: dict[str, Any] = {"model": self.model, "messages": wire}
         if tools:
-            payload["tools"] = [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": spec.name,
-                        "description": spec.description,
-                        "parameters": spec.parameters,
-                    },
-                }
-                for spec in tools
-            ]
+            payload["tools"] = function_tools(tools)
             payload["parallel_tool_calls"] = True
         return payload
 
