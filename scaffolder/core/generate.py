@@ -23,6 +23,7 @@ from typing import Any
 from scaffolder import __version__
 from scaffolder.core import git
 from scaffolder.core.catalogue import TemplateInfo, answers_only, resolve_answers
+from scaffolder.core.deferred_import import deferred_import
 from scaffolder.core.errors import (
     Cancelled,
     HooksNotApproved,
@@ -177,8 +178,10 @@ def render_template(
     """Render with cookiecutter into `staging`, reporting each file; returns the project folder."""
     import cookiecutter.generate as cc_generate
     from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
-    from cookiecutter.main import cookiecutter
     from jinja2 import TemplateError as JinjaError
+
+    with deferred_import("requests"):  # only for templates zipped at a URL, which the catalogue refuses
+        from cookiecutter.main import cookiecutter
 
     original = cc_generate.generate_file
     rendered = 0

@@ -117,15 +117,10 @@ def init_and_commit(
         repo.git(c=f"core.excludesFile={os.devnull}").add("--all")
         on_step("git commit")
         repo.git.commit("--no-verify", "--no-gpg-sign", "--quiet", "-m", message)
-        # Read from the ref files: repo.head.commit would start a `git cat-file` helper process.
+        # Read and write the ref files directly: repo.head.commit would start a `git cat-file`
+        # helper process, and `git update-ref` one more git process.
         sha = str(git.SymbolicReference.dereference_recursive(repo, "HEAD"))
-        repo.git.update_ref(TEMPLATE_REF, sha)
-        leftover = repo.git.status("--porcelain", "--untracked-files=all")
-        if leftover:
-            raise UserError(
-                "The template left files that git did not commit:\n" + leftover,
-                "The template's .gitignore hides files the project needs; fix the template.",
-            )
+        git.SymbolicReference(repo, TEMPLATE_REF).set_reference(git.Commit(repo, bytes.fromhex(sha)))
         return sha
     except git.GitCommandError as err:
         raise UserError(f"git failed while creating the first commit: {err.stderr.strip() or err}.") from err
