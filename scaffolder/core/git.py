@@ -6,9 +6,11 @@ missing), so the check for the `git` program can come first and say what to do.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +55,21 @@ def _git_module() -> Any:
     import git
 
     return git
+
+
+def import_in_background() -> None:
+    """Start importing GitPython on another thread; the next `_git_module()` waits for it.
+
+    Only worth it while the calling thread waits for something outside Python (a process):
+    GitPython's import is Python code, and would compete with other Python work for the GIL.
+    A failure is left for the real import to raise, with git's own message."""
+
+    def import_quietly() -> None:
+        with contextlib.suppress(Exception):  # reported by the import that needs it
+            import git  # noqa: F401
+
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")  # here: not while another thread starts a process
+    threading.Thread(target=import_quietly, name="import-gitpython").start()
 
 
 def configured_identity() -> Identity | None:

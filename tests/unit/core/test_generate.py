@@ -21,7 +21,7 @@ from scaffolder.core.errors import (
     TemplateError,
     UserError,
 )
-from scaffolder.core.generate import Progress, generate
+from scaffolder.core.generate import Progress, generate, render_template
 from scaffolder.core.names import ALLOWED
 from scaffolder.core.paths import BUNDLED_KINDS
 from scaffolder.core.store import Store
@@ -122,6 +122,40 @@ def test_progress_counts_rendered_files_then_git_steps_and_ends_at_one(tmp_path:
     assert [p.message for p in seen if p.phase == "git"] == ["git init", "git add", "git commit"]
     fractions = [p.fraction for p in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_the_post_generation_hook_is_announced_once_every_file_is_rendered_and_before_it_runs(
+    tmp_path: Path,
+) -> None:
+    """While the hook's process runs, the app imports GitPython on another thread (see
+    `render_template`); the announcement must come at that moment, and cookiecutter is left
+    as it was found."""
+    import cookiecutter.generate as cc_generate
+
+    original_run_hook = cc_generate.run_hook_from_repo_dir
+    hook = "from pathlib import Path\nPath('hook-ran.txt').write_text('yes')\n"
+    template = load_template(minimal_template(tmp_path / "tpl", files={"hooks/post_gen_project.py": hook}))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    rendered: list[int] = []
+    announced: list[tuple[int, bool]] = []
+
+    def when_the_hook_starts() -> None:
+        announced.append((rendered[-1], (staging / "demo-project" / "hook-ran.txt").exists()))
+
+    project = render_template(
+        template,
+        {},
+        staging,
+        True,
+        2,
+        lambda progress: rendered.append(progress.done),
+        before_post_gen_hook=when_the_hook_starts,
+    )
+
+    assert announced == [(2, False)]  # both files rendered, the hook not yet run
+    assert (project / "hook-ran.txt").read_text() == "yes"
+    assert cc_generate.run_hook_from_repo_dir is original_run_hook
 
 
 def test_two_projects_from_the_same_template_need_different_names(out: Path, store: Store) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,28 @@ def test_the_users_global_gitignore_does_not_drop_template_files_from_the_first_
     assert ".vscode/settings.json" in tracked and "docs/changes.log" in tracked
     assert "build/artifact" not in tracked  # the project's own .gitignore still applies
     assert git(result.project.path, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_gitpython_can_be_imported_on_another_thread_while_this_one_waits(tmp_path: Path) -> None:
+    """What `scaffolder new` does while a template's post-generation hook runs; in a fresh
+    interpreter, so that the import really happens. Without git on PATH it stays quiet:
+    the check for git, before anything is rendered, is what tells the user."""
+    script = (
+        "import sys, threading\n"
+        "from scaffolder.core import git\n"
+        "git.import_in_background()\n"
+        "workers = [t for t in threading.enumerate() if t.name == 'import-gitpython']\n"
+        "for worker in workers: worker.join()\n"
+        "print(len(workers), 'git' in sys.modules)\n"
+    )
+    with_git = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    without_git = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PATH": str(tmp_path)},
+    )
+
+    assert (with_git.stdout, with_git.stderr) == ("1 True\n", "")
+    assert without_git.returncode == 0 and without_git.stderr == ""
