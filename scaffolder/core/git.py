@@ -122,7 +122,9 @@ def init_and_commit(
     global pre-commit hook must not hang or fail generation."""
     git = _git_module()
     on_step("git init")
-    repo = git.Repo.init(path, initial_branch="main")
+    # Files, not reftable, whatever the user's git makes by default (init.defaultRefFormat;
+    # Git 3.0): GitPython and the readiness scan read refs as files. Older git ignores this.
+    repo = git.Repo.init(path, initial_branch="main", env={"GIT_DEFAULT_REF_FORMAT": "files"})
     try:
         if identity is not None:
             with repo.config_writer("repository") as config:

@@ -221,6 +221,28 @@ def test_the_users_global_gitignore_does_not_drop_template_files_from_the_first_
     assert git(result.project.path, "status", "--porcelain", "--untracked-files=all") == ""
 
 
+def git_version() -> tuple[int, ...]:
+    words = git(Path.cwd(), "version").split()  # "git version 2.47.3" (".windows.1" on Windows)
+    return tuple(int(part) for part in words[2].split(".")[:2])
+
+
+@pytest.mark.skipif(git_version() < (2, 45), reason="git before 2.45 makes only files-backed repositories")
+def test_a_user_whose_git_makes_reftable_repositories_still_gets_a_working_project(
+    isolated_user: Path, out: Path
+) -> None:
+    """init.defaultRefFormat = reftable (the default from Git 3.0): the app reads refs as
+    files, so it creates the project's repository with files; git itself is happy either way."""
+    with (isolated_user / ".gitconfig").open("a", encoding="utf-8") as config:
+        config.write("[init]\n\tdefaultRefFormat = reftable\n")
+
+    result = generate(resolve_template("rag"), {}, out, store=Store())
+
+    project = result.project.path
+    assert git(project, "rev-parse", "--show-ref-format") == "files"
+    assert git(project, "rev-parse", "HEAD", core_git.TEMPLATE_REF).splitlines() == [result.commit] * 2
+    assert core_git.summarize(project).branch == "main"
+
+
 def test_gitpython_can_be_imported_on_another_thread_while_this_one_waits(tmp_path: Path) -> None:
     """What `scaffolder new` does while a template's post-generation hook runs; in a fresh
     interpreter, so that the import really happens. Without git on PATH it stays quiet:
