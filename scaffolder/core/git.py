@@ -173,19 +173,31 @@ def head_commit_of(path: Path) -> str | None:
 
 
 def summarize(path: Path) -> RepoSummary | None:
-    """Branch, head, last commit time, commit count and dirtiness; None if not a repository."""
+    """Branch, head, last commit time, commit count and dirtiness; None if not a repository.
+
+    Asked of git, not read from the ref files, so that a repository with git's newer reftable
+    ref storage (which the user may import) is summarized like any other."""
     git = _git_module()
     try:
         repo = git.Repo(path)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     try:
-        branch = None if repo.head.is_detached else repo.active_branch.name
-        try:
-            commit = repo.head.commit
-        except ValueError:
-            return RepoSummary(branch, None, None, 0, repo.is_dirty(untracked_files=True))
+        branch = _output_or_none(repo.git.symbolic_ref, "--quiet", "--short", "HEAD")  # None: detached
+        dirty = repo.is_dirty(untracked_files=True)
+        last = _output_or_none(repo.git.log, "-1", "--format=%H %cI")
+        if last is None:  # no commit yet
+            return RepoSummary(branch, None, None, 0, dirty)
+        head, committed_at = last.split()
         count = int(repo.git.rev_list("--count", "HEAD"))
-        return RepoSummary(branch, commit.hexsha, commit.committed_datetime, count, repo.is_dirty(untracked_files=True))
+        return RepoSummary(branch, head, datetime.fromisoformat(committed_at), count, dirty)
     finally:
         repo.close()
+
+
+def _output_or_none(command: Callable[..., str], *args: str) -> str | None:
+    """A git command's output, or None when it fails (an unborn branch, a detached HEAD)."""
+    try:
+        return command(*args).strip() or None
+    except _git_module().GitCommandError:
+        return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -185,8 +186,23 @@ def test_summarize_reports_branch_head_count_and_dirtiness(out: Path, tmp_path: 
     assert clean is not None and dirty is not None
     assert (clean.branch, clean.head, clean.commit_count, clean.dirty) == ("main", result.commit, 1, False)
     assert dirty.dirty is True
+    assert clean.last_commit_at is not None and clean.last_commit_at.tzinfo is not None
+    assert clean.last_commit_at == datetime.fromisoformat(git(project, "log", "-1", "--format=%cI"))
     assert core_git.summarize(tmp_path / "tpl-nothing") is None
     assert core_git.is_repository(project) and not core_git.is_repository(tmp_path)
+
+
+def test_summarize_a_detached_head_and_a_repository_without_commits(out: Path, tmp_path: Path) -> None:
+    project = generate(resolve_template("agent"), {}, out, store=Store()).project.path
+    git(project, "checkout", "--quiet", "--detach")
+    empty = tmp_path / "empty"
+    git(tmp_path, "init", "--quiet", "-b", "trunk", str(empty))
+
+    detached, unborn = core_git.summarize(project), core_git.summarize(empty)
+
+    assert detached is not None and (detached.branch, detached.commit_count) == (None, 1)
+    assert unborn is not None
+    assert (unborn.branch, unborn.head, unborn.last_commit_at, unborn.commit_count) == ("trunk", None, None, 0)
 
 
 # --- the user's own git configuration -------------------------------------------------------
@@ -241,6 +257,25 @@ def test_a_user_whose_git_makes_reftable_repositories_still_gets_a_working_proje
     assert git(project, "rev-parse", "--show-ref-format") == "files"
     assert git(project, "rev-parse", "HEAD", core_git.TEMPLATE_REF).splitlines() == [result.commit] * 2
     assert core_git.summarize(project).branch == "main"
+
+
+@pytest.mark.skipif(git_version() < (2, 45), reason="git before 2.45 cannot make a reftable repository")
+def test_a_reftable_repository_the_user_imports_is_summarized_like_any_other(tmp_path: Path) -> None:
+    repo = tmp_path / "reftable-repo"
+    git(tmp_path, "init", "--quiet", "--ref-format=reftable", "-b", "main", str(repo))
+    (repo / "README.md").write_text("# Mine\n", encoding="utf-8")
+    git(repo, "add", "README.md")
+    git(repo, "commit", "--quiet", "-m", "First")
+
+    summary = core_git.summarize(repo)
+
+    assert summary is not None
+    assert (summary.branch, summary.head, summary.commit_count, summary.dirty) == (
+        "main",
+        git(repo, "rev-parse", "HEAD"),
+        1,
+        False,
+    )
 
 
 def test_gitpython_can_be_imported_on_another_thread_while_this_one_waits(tmp_path: Path) -> None:
