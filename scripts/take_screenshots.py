@@ -42,14 +42,27 @@ def main() -> int:
     app = QApplication(sys.argv)
     store = Store()
     projects = home / "portfolio"
-    save_settings(store, Settings(projects_dir=str(projects), author_name="Ada Lovelace",
-                                  author_email="ada@example.com", github_username="ada"))
+    save_settings(
+        store,
+        Settings(
+            projects_dir=str(projects),
+            author_name="Ada Lovelace",
+            author_email="ada@example.com",
+            github_username="ada",
+        ),
+    )
     identity = Identity("Ada Lovelace", "ada@example.com")
-    generate(resolve_template("rag"), {"project_name": "Ask the Docs"}, projects, store=store, fallback_identity=identity)
+    generate(
+        resolve_template("rag"), {"project_name": "Ask the Docs"}, projects, store=store, fallback_identity=identity
+    )
     side = projects / "kaggle-notebooks"
     side.mkdir(parents=True)
     (side / "README.md").write_text("# Kaggle notebooks\n", encoding="utf-8")
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=Ada", "-c", "user.email=a@e.x", "commit", "-qm", "notes"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "user.name=Ada", "-c", "user.email=a@e.x", "commit", "-qm", "notes"],
+    ):
         subprocess.run(["git", "-C", str(side), *args], check=True)
     import_project(store, side)
 

@@ -20,8 +20,7 @@ def isolated_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     home = tmp_path_factory.mktemp("home")
     gitconfig = home / ".gitconfig"
     gitconfig.write_text(
-        f"[user]\n\tname = {TEST_GIT_NAME}\n\temail = {TEST_GIT_EMAIL}\n"
-        "[init]\n\tdefaultBranch = master\n",
+        f"[user]\n\tname = {TEST_GIT_NAME}\n\temail = {TEST_GIT_EMAIL}\n[init]\n\tdefaultBranch = master\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("HOME", str(home))

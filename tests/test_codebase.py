@@ -1,4 +1,4 @@
-"""The codebase holds itself to its own rules: lint, the Qt-free core contract, strict types."""
+"""The codebase holds itself to its own rules: lint, formatting, the Qt-free core contract, strict types."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_finds_nothing() -> None:
     result = run_tool("ruff", "check", "scaffolder", "tests", "benchmarks", "scripts")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_code_is_formatted() -> None:
+    result = run_tool("ruff", "format", "--check", "scaffolder", "tests", "benchmarks", "scripts")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
