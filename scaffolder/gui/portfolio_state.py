@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from scaffolder.core import git
 from scaffolder.core.paths import BUNDLED_KINDS
 from scaffolder.core.readiness.engine import check_projects
-from scaffolder.core.readiness.model import PortfolioReport, Report
+from scaffolder.core.readiness.model import PortfolioReport, Report, Surface
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import workers
 
@@ -24,7 +24,7 @@ def summarize_projects(projects: list[Project]) -> dict[int, git.RepoSummary | N
 
 def check_offline(store: Store, projects: list[Project]) -> PortfolioReport:
     """Readiness from files and git only: probing URLs is the project page's job."""
-    return PortfolioReport(tuple(check_projects(store, projects, offline=True)), BUNDLED_KINDS)
+    return PortfolioReport(tuple(check_projects(store, projects, offline=True, surface=Surface.APP)), BUNDLED_KINDS)
 
 
 class PortfolioState(QObject):

@@ -51,6 +51,7 @@ from scaffolder.core.readiness import (
     Level,
     Report,
     Result,
+    Surface,
     check_projects,
     validate_url,
 )
@@ -106,7 +107,7 @@ class ReadinessState:
 def load_readiness(store: Store, project_id: int, probe: bool) -> ReadinessState:
     """Runs on a worker: re-read the project, check it, probe its URLs if asked."""
     project = store.get(project_id)
-    return ReadinessState(check_projects(store, [project], offline=not probe)[0], project)
+    return ReadinessState(check_projects(store, [project], offline=not probe, surface=Surface.APP)[0], project)
 
 
 def save_url(store: Store, project_id: int, field: str, url: str | None) -> None:

@@ -2,7 +2,8 @@
 checked automatically where the files, git or an HTTP probe can tell, ticked by hand otherwise,
 and climbed as a ladder of levels: Draft → Shareable → Deployed → Portfolio-ready.
 
-Qt-free; the GUI and `scaffolder status` show the same `Report`.
+Qt-free; the GUI and `scaffolder status` show the same `Report`, each with the fixes worded for
+itself (`Surface`): a command to run, or a field or button to use.
 """
 
 from scaffolder.core.readiness.engine import (
@@ -26,6 +27,7 @@ from scaffolder.core.readiness.model import (
     PortfolioReport,
     Report,
     Result,
+    Surface,
 )
 from scaffolder.core.readiness.snapshot import RepoSnapshot, read_snapshot
 from scaffolder.core.readiness.urls import InvalidUrl, validate_url
@@ -44,6 +46,7 @@ __all__ = [
     "RepoSnapshot",
     "Report",
     "Result",
+    "Surface",
     "UnknownCheck",
     "check_portfolio",
     "check_project",

@@ -158,7 +158,7 @@ def probe_finding(url: str | None, facts: Facts, missing: Finding) -> Finding:
         return missing
     probe = facts.probes.get(url)
     if probe is None:
-        return not_checked(f"{url} not probed yet", "Re-check online: press Re-check, or run scaffolder status {name}.")
+        return not_checked(f"{url} not probed yet", "Re-check online: {recheck}.")
     if answered(probe):
         return passed(describe(probe))
     return failed(
@@ -171,7 +171,7 @@ def check_live_url_answers(facts: Facts) -> Finding:
     return probe_finding(
         facts.live_url,
         facts,
-        failed("no live URL recorded", "Deploy it, then record the URL: scaffolder set {name} live-url https://…"),
+        failed("no live URL recorded", "Deploy it, then record the URL: {record_live_url}"),
     )
 
 
@@ -245,7 +245,7 @@ CHECKS: tuple[Check, ...] = (
         Checklist.DEPLOYMENT,
         Level.DEPLOYED,
         "A dead demo link is worse than none: it is the one thing a reviewer will click.",
-        "Deploy it and record the URL: scaffolder set {name} live-url https://…",
+        "Deploy it and record the URL: {record_live_url}",
         check_live_url_answers,
     ),
 )

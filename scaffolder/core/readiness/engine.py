@@ -9,7 +9,6 @@ part of the evidence), so the level does not drop just because the network was n
 from __future__ import annotations
 
 import logging
-import shlex
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -26,8 +25,10 @@ from scaffolder.core.readiness.model import (
     PortfolioReport,
     Report,
     Result,
+    Surface,
     not_checked,
     passed,
+    word_fix,
 )
 from scaffolder.core.readiness.probe import PROBE_TIMEOUT_S, probe_all
 from scaffolder.core.readiness.snapshot import RepoSnapshot, read_snapshot
@@ -77,7 +78,7 @@ def _evaluate_one(check: Check, facts: Facts, project: Project) -> Finding:
     if not facts.snapshot.exists:
         return not_checked(
             f"the project folder {project.path} is missing",
-            "Move the folder back, or remove the project from the portfolio: scaffolder forget {name}",
+            "Move the folder back, or remove the project from the portfolio: {forget}",
         )
     try:
         return check.evaluate(facts)
@@ -86,8 +87,11 @@ def _evaluate_one(check: Check, facts: Facts, project: Project) -> Finding:
         return not_checked(f"the check itself failed: {err!r}", "This is a bug in the app; the log has the details.")
 
 
-def evaluate(project: Project, snapshot: RepoSnapshot, probes: dict[str, Probe]) -> Report:
-    """The report for `project`, from a snapshot already read and the probes of its URLs."""
+def evaluate(
+    project: Project, snapshot: RepoSnapshot, probes: dict[str, Probe], surface: Surface = Surface.CLI
+) -> Report:
+    """The report for `project`, from a snapshot already read and the probes of its URLs, with
+    its fixes worded for `surface`."""
     facts = Facts(
         name=project.name,
         snapshot=snapshot,
@@ -96,12 +100,11 @@ def evaluate(project: Project, snapshot: RepoSnapshot, probes: dict[str, Probe])
         manual_checks=project.manual_checks,
         probes=probes,
     )
-    quoted = shlex.quote(project.name)
     results = []
     for check in ALL_CHECKS:
         finding = _evaluate_one(check, facts, project)
         ok = finding.result in (Result.PASSED, Result.NOT_APPLICABLE)
-        fix = "" if ok else (finding.fix or check.fix).replace("{name}", quoted)
+        fix = "" if ok else word_fix(finding.fix or check.fix, surface, project.name, check.id)
         results.append(CheckResult(check, finding.result, finding.evidence, fix))
     return Report(
         project_id=project.id,
@@ -139,9 +142,15 @@ def _probes_for(
 
 
 def check_projects(
-    store: Store, projects: Sequence[Project], *, offline: bool = False, timeout: float = PROBE_TIMEOUT_S
+    store: Store,
+    projects: Sequence[Project],
+    *,
+    offline: bool = False,
+    timeout: float = PROBE_TIMEOUT_S,
+    surface: Surface = Surface.CLI,
 ) -> list[Report]:
-    """Reports for `projects`, in their order. Snapshots and probes run at the same time."""
+    """Reports for `projects`, in their order, fixes worded for `surface`. Snapshots and probes
+    run at the same time."""
     if not projects:
         return []
     workers = min(_MAX_PARALLEL_SNAPSHOTS, len(projects))
@@ -149,7 +158,7 @@ def check_projects(
         probes_future = pool.submit(_probes_for, store, projects, offline, timeout)
         snapshots = list(pool.map(read_snapshot, [p.path for p in projects]))
         probes = probes_future.result()
-    return [evaluate(p, s, probes[p.id]) for p, s in zip(projects, snapshots, strict=True)]
+    return [evaluate(p, s, probes[p.id], surface) for p, s in zip(projects, snapshots, strict=True)]
 
 
 def check_project(store: Store, name: str | int, *, offline: bool = False, timeout: float = PROBE_TIMEOUT_S) -> Report:

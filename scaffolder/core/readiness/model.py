@@ -7,6 +7,7 @@ walks them. The GUI and the CLI show these same records, so a `Check` is a `Chec
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -124,6 +125,35 @@ class Facts:
 CheckFunction = Callable[[Facts], Finding]
 
 
+class Surface(StrEnum):
+    """Where a fix is read. A fix names the user's next action as `{action}`, and each surface
+    words it the way it offers that action: a command to run, or a field or button to use."""
+
+    CLI = "cli"
+    APP = "app"
+
+
+# action: (command line, app). {name} is the project's name (shell-quoted), {check} the check's id.
+ACTIONS: dict[str, tuple[str, str]] = {
+    "record_live_url": ("scaffolder set {name} live-url https://…", "type it in the Live URL field"),
+    "record_writeup_url": ("scaffolder set {name} writeup-url https://…", "type it in the Write-up URL field"),
+    "tick": ("tick it: scaffolder check {name} {check}", "tick its box in this list"),
+    "tick_with_url": (
+        "tick it with its URL: scaffolder check {name} {check} --evidence https://…",
+        "double-click its Evidence cell and paste the URL",
+    ),
+    "recheck": ("run scaffolder status {name}", "press Re-check"),
+    "forget": ("scaffolder forget {name}", "press Forget…"),
+}
+
+
+def word_fix(fix: str, surface: Surface, name: str, check_id: str) -> str:
+    """A fix as `surface` shows it: its actions worded for that surface, the names filled in."""
+    for action, wordings in ACTIONS.items():
+        fix = fix.replace("{" + action + "}", wordings[surface is Surface.APP])
+    return fix.replace("{name}", shlex.quote(name)).replace("{check}", check_id)
+
+
 @dataclass(frozen=True)
 class Check:
     id: str
@@ -131,7 +161,7 @@ class Check:
     checklist: Checklist
     level: Level  # the rung of the ladder this check gates
     why: str  # one line: why it matters to a hiring manager
-    fix: str  # how to fix it, shown when it does not pass ({name} is the project's name)
+    fix: str  # how to fix it, shown when it does not pass; actions as {action} (see ACTIONS)
     evaluate: CheckFunction | None = None  # None: a manual check, ticked by the user
 
     @property

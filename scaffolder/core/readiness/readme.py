@@ -270,7 +270,7 @@ def check_live_url_linked(facts: Facts) -> Finding:
     if not facts.live_url:
         return failed(
             "no live URL recorded for this project",
-            "Deploy it, then: scaffolder set {name} live-url https://…, and link it in the README.",
+            "Deploy it, record the URL ({record_live_url}) and link it in the README.",
         )
     readme = _readme(facts)
     if readme is None:

@@ -63,7 +63,7 @@ def check_published(facts: Facts) -> Finding:
         facts,
         failed(
             "no published write-up URL recorded",
-            "Publish it (your blog, dev.to, Medium, Hashnode, LinkedIn), then: scaffolder set {name} writeup-url https://…",
+            "Publish it (your blog, dev.to, Medium, Hashnode, LinkedIn), then record its URL: {record_writeup_url}",
         ),
     )
 
@@ -105,7 +105,7 @@ CHECKS: tuple[Check, ...] = (
         Checklist.WRITEUP,
         Level.PORTFOLIO_READY,
         "A published post is found by search and shared; a draft in a repository is read by nobody.",
-        "Publish it, then: scaffolder set {name} writeup-url https://…",
+        "Publish it, then record its URL: {record_writeup_url}",
         check_published,
     ),
     Check(
@@ -123,7 +123,7 @@ CHECKS: tuple[Check, ...] = (
         Checklist.WRITEUP,
         Level.PORTFOLIO_READY,
         "Hiring managers find candidates through what they share; an unshared post reaches nobody.",
-        "Share it (LinkedIn, X, a community forum), then tick it with the post's URL: scaffolder check {name} writeup-shared --evidence https://…",
+        "Share it (LinkedIn, X, a community forum), then {tick_with_url}",
     ),
     Check(
         "explain-architecture",
@@ -131,6 +131,6 @@ CHECKS: tuple[Check, ...] = (
         Checklist.WRITEUP,
         Level.PORTFOLIO_READY,
         "Interviewers probe the parts you did not write; a generated project you cannot explain counts against you.",
-        "Walk through the diagram aloud, one component at a time, and why each exists; then tick it: scaffolder check {name} explain-architecture",
+        "Walk through the diagram aloud, one component at a time, and why each exists; then {tick}",
     ),
 )
