@@ -22,6 +22,7 @@ from typing import Any
 
 from scaffolder import __version__
 from scaffolder.core import git
+from scaffolder.core.answer_rules import check_answers
 from scaffolder.core.catalogue import TemplateInfo, answers_only, resolve_answers
 from scaffolder.core.deferred_import import deferred_import
 from scaffolder.core.errors import (
@@ -130,6 +131,7 @@ def plan_generation(
     git.git_executable()
     context, overrides = resolve_answers(template, answers)
     folder = check_folder_name(render_folder_name(template, context))
+    check_answers(context)
     output_dir = Path(output_dir).expanduser().resolve()
     if output_dir.exists() and not output_dir.is_dir():
         raise UserError(f"{output_dir} is a file, not a folder.", "Choose a folder to put the project in.")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffolder.core.answer_rules import answers_problem
 from scaffolder.core.catalogue import TemplateInfo, render_context
 from scaffolder.core.errors import InvalidAnswer, TargetExists, UserError
 from scaffolder.core.generate import render_folder_name
@@ -35,7 +36,11 @@ class Preview:
         return self.problem.question if isinstance(self.problem, InvalidAnswer) else None
 
 
-def preview(template: TemplateInfo, answers: dict[str, Any], output_dir: Path | None) -> Preview:
+def preview(
+    template: TemplateInfo, answers: dict[str, Any], output_dir: Path | None, *, identity_known: bool = True
+) -> Preview:
+    """`identity_known`: whether git or the app's settings know who the user is; when neither
+    does, the template's placeholder author answers are refused (they would fail at the commit)."""
     choices: dict[str, list[Any]] = {}
     try:
         context = dict(render_context(template, answers, choices))
@@ -48,6 +53,9 @@ def preview(template: TemplateInfo, answers: dict[str, Any], output_dir: Path | 
         check_folder_name(folder, slug_question)
     except UserError as err:
         return Preview(context, folder, None, err, choices)
+    problem = answers_problem(context, identity_known=identity_known)
+    if problem is not None:
+        return Preview(context, folder, None, problem, choices)
     if output_dir is None:
         return Preview(context, folder, None, None, choices)
     target = Path(output_dir).expanduser() / folder
