@@ -2,20 +2,38 @@
 
 Defaults are rendered with cookiecutter's own environment and `render_variable`, in
 cookiecutter's order (plain values and choices first, dicts second), so what the wizard
-shows is what `cookiecutter --no-input` would produce.
+shows is what `cookiecutter --no-input` would produce. A third-party template the user has not
+agreed to run (see `consent`) is rendered in Jinja's sandbox instead, without its own extensions;
+a default the sandbox refuses is shown as written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scaffolder.core.consent import TemplateCode, hook_files, inspect_template
 from scaffolder.core.errors import InvalidAnswer, TemplateError
 from scaffolder.core.paths import BUNDLED_KINDS, templates_root
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+# cookiecutter's own (ExtensionLoaderMixin): safe to load in the sandbox, unlike a template's.
+COOKIECUTTER_EXTENSIONS = (
+    "cookiecutter.extensions.JsonifyExtension",
+    "cookiecutter.extensions.RandomStringExtension",
+    "cookiecutter.extensions.SlugifyExtension",
+    "cookiecutter.extensions.TimeExtension",
+    "cookiecutter.extensions.UUIDExtension",
+)
 
 _TRUE = {"1", "true", "t", "yes", "y", "on"}
 _FALSE = {"0", "false", "f", "no", "n", "off"}
@@ -94,6 +112,17 @@ class TemplateInfo:
     has_hooks: bool
     bundled: bool
     raw_context: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    # Content digest (third-party templates; consent is given to one digest) and what would run.
+    digest: str = ""
+    hook_files: tuple[str, ...] = ()
+    local_extensions: tuple[str, ...] = ()
+    package_extensions: tuple[str, ...] = ()
+    # Bundled, or agreed to by the user: rendered for real. Otherwise only in the sandbox.
+    trusted: bool = False
+
+    def as_trusted(self) -> TemplateInfo:
+        """This template once the user agreed to run it (at the digest it was loaded with)."""
+        return replace(self, trusted=True)
 
     def question(self, name: str) -> Question:
         for q in self.questions:
@@ -165,10 +194,8 @@ def load_template(path: Path, *, kind: str | None = None, bundled: bool = False)
         raise TemplateError(f"{config} must hold a JSON object.")
     prompts = context.get("__prompts__", {}) if isinstance(context.get("__prompts__"), dict) else {}
     questions = tuple(_question(k, v, prompts) for k, v in context.items() if k != "__prompts__")
-    hooks = path / "hooks"
-    has_hooks = hooks.is_dir() and any(
-        p.stem in {"pre_prompt", "pre_gen_project", "post_gen_project"} for p in hooks.iterdir()
-    )
+    # The bundled templates are the app's own: no digest to read on every start.
+    code = TemplateCode("", hook_files(path), (), ()) if bundled else inspect_template(path, context)
     return TemplateInfo(
         name=path.name if not bundled else (kind or path.name),
         path=path,
@@ -177,9 +204,14 @@ def load_template(path: Path, *, kind: str | None = None, bundled: bool = False)
         description=str(context.get("_template_description") or ""),
         version=_template_version(path, context),
         questions=questions,
-        has_hooks=has_hooks,
+        has_hooks=bool(code.hooks),
         bundled=bundled,
         raw_context=dict(context),
+        digest=code.digest,
+        hook_files=code.hooks,
+        local_extensions=code.local_extensions,
+        package_extensions=code.package_extensions,
+        trusted=bundled,
     )
 
 
@@ -205,6 +237,47 @@ def resolve_template(name_or_path: str | Path) -> TemplateInfo:
             f"Use one of {', '.join(BUNDLED_KINDS)} or the path of a folder holding a cookiecutter.json.",
         )
     return load_template(candidate)
+
+
+@contextlib.contextmanager
+def _template_importable(template: TemplateInfo) -> Iterator[None]:
+    """cookiecutter puts the template folder on sys.path while it renders (local extensions)."""
+    saved = list(sys.path)
+    sys.path.append(str(template.path))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def jinja_environment(template: TemplateInfo) -> Environment:
+    """cookiecutter's environment (with the template's extensions) for a trusted template; Jinja's
+    sandbox with only cookiecutter's own extensions for one the user has not agreed to."""
+    from cookiecutter.environment import StrictEnvironment
+    from cookiecutter.exceptions import UnknownExtension
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    if not template.trusted:
+        return SandboxedEnvironment(
+            undefined=StrictUndefined, extensions=list(COOKIECUTTER_EXTENSIONS), keep_trailing_newline=True
+        )
+    try:
+        with _template_importable(template):
+            env: Environment = StrictEnvironment(
+                context={"cookiecutter": template.raw_context}, keep_trailing_newline=True
+            )
+            return env
+    except UnknownExtension as err:
+        raise TemplateError(
+            f"The template {template.name!r} names a Jinja extension that cannot be loaded: {err}.",
+            "Install the package it comes from, or fix _extensions in its cookiecutter.json.",
+        ) from err
+    except Exception as err:  # a local extension's own code failed while importing
+        raise TemplateError(
+            f"The template {template.name!r} has a Jinja extension that failed to load: {type(err).__name__}: {err}.",
+            "Fix the extension's code in the template folder.",
+        ) from err
 
 
 def render_context(
@@ -238,7 +311,6 @@ def resolve_answers(
     merges a dict answer into the default dict."""
     from copy import deepcopy
 
-    from cookiecutter.environment import StrictEnvironment
     from cookiecutter.generate import apply_overwrites_to_context
     from cookiecutter.prompt import render_variable
     from jinja2 import TemplateError as JinjaError
@@ -247,7 +319,7 @@ def resolve_answers(
     if unknown:
         name = sorted(unknown)[0]
         template.question(name)  # raises with the list of valid names
-    env = StrictEnvironment(context={"cookiecutter": template.raw_context})
+    env = jinja_environment(template)
     result: OrderedDict[str, Any] = OrderedDict()
     overrides: dict[str, Any] = {}
     ordered = [q for q in template.questions if q.kind is not QuestionKind.DICT] + [
@@ -281,6 +353,11 @@ def resolve_answers(
                     f"The answer to {q.name} cannot be rendered: {err}.",
                     "Answers are rendered like the template's defaults: balance or remove '{{' and '{%'.",
                 ) from err
+            if not template.trusted:  # the sandbox refused it: shown as written until the user agrees
+                result[q.name] = q.raw_default if not isinstance(q.raw_default, list) else q.raw_default[0]
+                if choices_out is not None and q.kind is QuestionKind.CHOICE:
+                    choices_out[q.name] = list(q.choices)
+                continue
             raise TemplateError(
                 f"The default of {q.name!r} cannot be rendered: {err}.", "Answer it yourself or fix the template."
             ) from err

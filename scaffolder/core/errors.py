@@ -58,3 +58,11 @@ class ProjectNotFound(UserError):
 
 class StoreError(UserError):
     """The portfolio database cannot be opened or written."""
+
+
+class TemplateNotTrusted(HooksNotApproved):
+    """A third-party template is code the user has not agreed to run (at its current content)."""
+
+
+class OutsideProjectFolder(TemplateError):
+    """A template would write outside the project folder (a rendered path, an outward link)."""

@@ -20,7 +20,9 @@ def folder_name_problem(name: str) -> str | None:
         return "it is empty"
     if "/" in name or "\\" in name:
         return "it contains a path separator"
-    if name in {".", ".."} or ".." in name:
+    if name in {".", ".."}:
+        return f"'{name}' is not a folder name (it means this folder or its parent)"
+    if ".." in name:
         return "it contains '..'"
     if name.startswith("-"):
         return "it starts with a dash, which command-line tools read as an option"

@@ -2,13 +2,18 @@
 
 The child (`python -m scaffolder.core.render_process`) reads a JSON job on stdin and writes JSON
 lines on a private copy of its stdout: `{"progress": [done, total]}`, then `{"done": path}` or
-`{"error": {...}}`. The template's hooks write to the child's real stdout and stderr, which the
-parent collects, so a failing hook's own message can be shown to the user. Cancelling kills the
-child; the caller removes the staging folder as for any failure.
+`{"error": {...}}`, and `{"hook_group": pid}` / `{"hook_group": null}` as a hook's process group
+starts and ends. A failing hook's own output comes back in its error (see `hook_runner`); the
+rest of what the child prints is kept for when it dies without a word.
+
+Cancelling kills the hook's process group and the child's (the child leads its own); the child
+also dies, hook and all, when its stdin closes, which is what happens when the parent is killed
+outright. The caller removes the staging folder as for any failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -18,13 +23,18 @@ import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from scaffolder.core.errors import Cancelled, TemplateError, UserError
+from scaffolder.core.errors import Cancelled, OutsideProjectFolder, TemplateError, UserError
+from scaffolder.core.hook_runner import kill_group
 
 if TYPE_CHECKING:
     from scaffolder.core.generate import GenerationPlan, ProgressCallback
 
 HOOK_OUTPUT_LINES = 12
-_ERRORS: dict[str, type[UserError]] = {"TemplateError": TemplateError, "Cancelled": Cancelled}
+_ERRORS: dict[str, type[UserError]] = {
+    "TemplateError": TemplateError,
+    "Cancelled": Cancelled,
+    "OutsideProjectFolder": OutsideProjectFolder,
+}
 
 
 def render_in_child(
@@ -48,16 +58,18 @@ def render_in_child(
         text=True,
         encoding="utf-8",
         errors="replace",
+        start_new_session=os.name == "posix",
     )
     lines: queue.Queue[str | None] = queue.Queue()
     reader = threading.Thread(target=_pump, args=(child.stdout, lines), daemon=True)
     reader.start()
     hook_output: list[str] = []
     outcome: dict[str, Any] | None = None
+    hook_group: int | None = None
     try:
         assert child.stdin is not None
-        child.stdin.write(json.dumps(job))
-        child.stdin.close()
+        child.stdin.write(json.dumps(job) + "\n")  # stdin stays open: its end tells the child to stop
+        child.stdin.flush()
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("Generation was cancelled; nothing was written.")
@@ -75,13 +87,21 @@ def render_in_child(
             elif "progress" in message:
                 done, total = message["progress"]
                 report(Progress("render", done, total, f"Rendered {done} files"))
+            elif "hook_group" in message:
+                hook_group = message["hook_group"]
             else:
                 outcome = message
     finally:
-        if child.poll() is None:
+        if hook_group is not None:
+            kill_group(int(hook_group))
+        if child.poll() is None and os.name == "posix":
+            kill_group(child.pid)  # the child leads its own group
+        elif child.poll() is None:
             child.kill()
         child.wait()
-        reader.join(timeout=5)
+        with contextlib.suppress(OSError):
+            child.stdin.close()  # type: ignore[union-attr]
+        reader.join(timeout=1)
     if outcome is not None and "done" in outcome:
         report(Progress("render", plan.total_files, plan.total_files, "Rendered all files"))
         return Path(outcome["done"])
@@ -120,10 +140,7 @@ def _error_from(outcome: dict[str, Any] | None, hook_output: list[str], returnco
         )
     error = outcome["error"]
     kind = _ERRORS.get(error.get("type", ""), UserError)
-    hint = error.get("hint", "")
-    if tail and kind is TemplateError:
-        hint = f"{hint}\nThe template's hooks said:\n{tail}".strip()
-    return kind(error.get("message", "Rendering failed."), hint)
+    return kind(error.get("message", "Rendering failed."), error.get("hint", ""))
 
 
 def _child_main() -> int:
@@ -136,9 +153,23 @@ def _child_main() -> int:
         protocol.write(_MARK + json.dumps(message) + "\n")
         protocol.flush()
 
-    job = json.load(sys.stdin)
+    job = json.loads(sys.stdin.readline())
     from scaffolder.core.catalogue import load_template
     from scaffolder.core.generate import Progress, render_template
+
+    hook_group: list[int] = []
+
+    def on_hook_group(pid: int | None) -> None:
+        hook_group[:] = [] if pid is None else [pid]
+        say({"hook_group": pid})
+
+    def stop_when_the_parent_is_gone() -> None:
+        sys.stdin.read()  # returns at end of file: the parent closed it, or died
+        for pid in hook_group:
+            kill_group(pid)
+        os._exit(1)
+
+    threading.Thread(target=stop_when_the_parent_is_gone, daemon=True).start()
 
     def report(progress: Progress) -> None:
         say({"progress": [progress.done, progress.total]})
@@ -146,7 +177,13 @@ def _child_main() -> int:
     try:
         template = load_template(Path(job["template"]), kind=job["kind"], bundled=job["kind"] is not None)
         project = render_template(
-            template, job["overrides"], Path(job["staging"]), job["run_hooks"], job["total_files"], report
+            template,
+            job["overrides"],
+            Path(job["staging"]),
+            job["run_hooks"],
+            job["total_files"],
+            report,
+            on_hook_group=on_hook_group,
         )
     except UserError as err:
         say({"error": {"type": type(err).__name__, "message": err.message, "hint": err.hint}})

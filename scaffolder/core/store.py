@@ -66,8 +66,20 @@ _V3 = """
 """
 
 
+# Consents to run a third-party template: one row per template folder and content digest, appended
+# when the user agrees (a changed template has another digest, so it asks again).
+_V4 = """
+        CREATE TABLE template_consents (
+            template_path TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            agreed_at TEXT NOT NULL,
+            PRIMARY KEY (template_path, digest)
+        );
+"""
+
+
 # Each entry moves the schema one version up; never edit one that has shipped, append a new one.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -144,7 +144,7 @@ def test_generating_with_every_kind_renders_what_the_catalogue_predicted(
         "service": '{"name": "api", "replicas": 3, "tags": []}',
     }
 
-    result = generate(every_kind, answers, tmp_path / "out", store=Store())
+    result = generate(every_kind, answers, tmp_path / "out", store=Store(), trust=True)
 
     rendered = json.loads((result.project.path / "context.json").read_text(encoding="utf-8"))
     assert json.loads(json.dumps(render_context(every_kind, answers))) == rendered
@@ -159,8 +159,10 @@ def test_a_templated_choice_can_be_generated_with_its_default_or_another_option(
     rendered option is a valid answer (it is what a form shows)."""
     store = Store()
 
-    first = generate(every_kind, {}, tmp_path / "a", store=store)
-    second = generate(every_kind, {"project_name": "Other", "flavour": "other-lite"}, tmp_path / "b", store=store)
+    first = generate(every_kind, {}, tmp_path / "a", store=store, trust=True)
+    second = generate(
+        every_kind, {"project_name": "Other", "flavour": "other-lite"}, tmp_path / "b", store=store, trust=True
+    )
 
     def flavour_of(project: Path) -> str:
         return str(json.loads((project / "context.json").read_text(encoding="utf-8"))["flavour"])

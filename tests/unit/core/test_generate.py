@@ -62,7 +62,7 @@ def test_each_bundled_template_generates_a_committed_clean_repository_on_main(
 ) -> None:
     template = resolve_template(kind)
 
-    result = generate(template, {}, out, store=store)
+    result = generate(template, {}, out, store=store, trust=True)
 
     project = result.project.path
     assert project.parent == out.resolve() and project.is_dir()
@@ -96,7 +96,7 @@ def test_each_bundled_template_generates_a_committed_clean_repository_on_main(
 
 
 def test_the_answers_given_are_used_and_recorded(out: Path, store: Store) -> None:
-    result = generate(resolve_template("rag"), {"project_name": "Legal Search"}, out, store=store)
+    result = generate(resolve_template("rag"), {"project_name": "Legal Search"}, out, store=store, trust=True)
 
     assert result.project.path.name == "legal-search"
     assert result.project.name == "Legal Search"
@@ -111,7 +111,7 @@ def test_progress_counts_rendered_files_then_git_steps_and_ends_at_one(tmp_path:
     )
     seen: list[Progress] = []
 
-    generate(template, {}, out, store=store, progress=seen.append)
+    generate(template, {}, out, store=store, progress=seen.append, trust=True)
 
     phases = [p.phase for p in seen]
     assert phases[0] == "render" and phases[-1] == "done"
@@ -159,10 +159,10 @@ def test_the_post_generation_hook_is_announced_once_every_file_is_rendered_and_b
 
 
 def test_two_projects_from_the_same_template_need_different_names(out: Path, store: Store) -> None:
-    generate(resolve_template("agent"), {}, out, store=store)
+    generate(resolve_template("agent"), {}, out, store=store, trust=True)
 
     with pytest.raises(UserError, match="already has a project named"):
-        generate(resolve_template("agent"), {"project_slug": "second-agent"}, out, store=store)
+        generate(resolve_template("agent"), {"project_slug": "second-agent"}, out, store=store, trust=True)
     assert [p.name for p in store.projects()] == [resolve_template("agent").raw_context["project_name"]]
     assert not (out / "second-agent").exists()
 
@@ -207,14 +207,14 @@ def test_a_jinja_error_in_a_file_leaves_no_trace(tmp_path: Path, out: Path, stor
     template = load_template(minimal_template(tmp_path / "tpl", files={f"{PROJECT_DIR}/zz_broken.txt": content}))
 
     with pytest.raises(TemplateError):
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
 
     assert_no_trace(out, store)
 
 
 def test_an_invalid_choice_is_refused_with_the_options_before_anything_is_written(out: Path, store: Store) -> None:
     with pytest.raises(InvalidAnswer) as refused:
-        generate(resolve_template("rag"), {"license": "WTFPL"}, out, store=store)
+        generate(resolve_template("rag"), {"license": "WTFPL"}, out, store=store, trust=True)
 
     assert "MIT" in str(refused.value) and "Apache-2.0" in str(refused.value)
     assert_no_trace(out, store)
@@ -222,7 +222,7 @@ def test_an_invalid_choice_is_refused_with_the_options_before_anything_is_writte
 
 def test_an_unknown_question_is_refused_with_the_list_of_questions(out: Path, store: Store) -> None:
     with pytest.raises(InvalidAnswer, match="project_slug"):
-        generate(resolve_template("rag"), {"projectname": "typo"}, out, store=store)
+        generate(resolve_template("rag"), {"projectname": "typo"}, out, store=store, trust=True)
 
     assert_no_trace(out, store)
 
@@ -250,7 +250,7 @@ def test_ctrl_c_while_generating_leaves_no_trace(tmp_path: Path, out: Path, stor
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        generate(template, {}, out, store=store, progress=interrupt)
+        generate(template, {}, out, store=store, progress=interrupt, trust=True)
 
     assert_no_trace(out, store)
 
@@ -268,7 +268,7 @@ def test_ctrl_c_while_registering_rolls_the_row_back_and_leaves_no_folder(
 
     monkeypatch.setattr(os, "rename", interrupted_rename)
     with pytest.raises(KeyboardInterrupt):
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
     monkeypatch.undo()
 
     assert_no_trace(out, store)
@@ -288,7 +288,7 @@ def test_cancelling_leaves_no_trace(tmp_path: Path, out: Path, store: Store) -> 
             cancel.set()
 
     with pytest.raises(Cancelled):
-        generate(template, {}, out, store=store, progress=cancel_after_first_file, cancel=cancel)
+        generate(template, {}, out, store=store, progress=cancel_after_first_file, cancel=cancel, trust=True)
 
     assert_no_trace(out, store)
     assert len(rendered_after_cancel) <= 1  # it stops at the next file, it does not finish
@@ -313,7 +313,7 @@ def test_a_failing_rename_leaves_no_folder_and_no_row(
 
     monkeypatch.setattr(os, "rename", failing_rename)
     with pytest.raises(UserError, match="Nothing was kept"):
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
     monkeypatch.undo()
 
     assert attempts == [out.resolve() / "demo-project"]
@@ -332,7 +332,7 @@ def test_a_non_empty_target_is_refused_and_its_files_are_untouched(tmp_path: Pat
     before = tree_snapshot(out)
 
     with pytest.raises(TargetExists, match="not empty"):
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
 
     assert tree_snapshot(out) == before
     assert sorted(p.name for p in out.iterdir()) == ["demo-project"]
@@ -344,7 +344,7 @@ def test_a_file_where_the_target_folder_would_go_is_refused(tmp_path: Path, out:
     (out / "demo-project").write_text("a file\n", encoding="utf-8")
 
     with pytest.raises(TargetExists):
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
 
     assert (out / "demo-project").read_text(encoding="utf-8") == "a file\n"
 
@@ -353,7 +353,7 @@ def test_an_empty_target_folder_is_accepted(tmp_path: Path, out: Path, store: St
     template = load_template(minimal_template(tmp_path / "tpl"))
     (out / "demo-project").mkdir()
 
-    result = generate(template, {}, out, store=store)
+    result = generate(template, {}, out, store=store, trust=True)
 
     assert result.project.path == out.resolve() / "demo-project"
     assert (result.project.path / "README.md").read_text(encoding="utf-8") == "# Demo Project\n"
@@ -363,7 +363,7 @@ def test_an_empty_target_folder_is_accepted(tmp_path: Path, out: Path, store: St
 def test_the_output_folder_is_created_when_missing(tmp_path: Path, store: Store) -> None:
     template = load_template(minimal_template(tmp_path / "tpl"))
 
-    result = generate(template, {}, tmp_path / "new" / "parent", store=store)
+    result = generate(template, {}, tmp_path / "new" / "parent", store=store, trust=True)
 
     assert result.project.path == (tmp_path / "new" / "parent" / "demo-project").resolve()
 
@@ -377,7 +377,7 @@ def test_an_unsafe_project_slug_is_refused_before_anything_is_written(tmp_path: 
     out.mkdir()
 
     with pytest.raises(InvalidAnswer) as refused:
-        generate(resolve_template("rag"), {"project_slug": slug}, out, store=store)
+        generate(resolve_template("rag"), {"project_slug": slug}, out, store=store, trust=True)
 
     assert refused.value.question == "project_slug"
     assert ALLOWED in str(refused.value)
@@ -392,7 +392,7 @@ def test_an_unsafe_name_rendered_from_other_answers_is_refused(tmp_path: Path, o
     )
 
     with pytest.raises(InvalidAnswer):
-        generate(template, {"project_name": "../../etc"}, out, store=store)
+        generate(template, {"project_name": "../../etc"}, out, store=store, trust=True)
 
     assert_no_trace(out, store)
 
@@ -405,7 +405,7 @@ def test_a_jinja_error_is_reported_as_a_sentence_naming_the_file(tmp_path: Path,
     )
 
     with pytest.raises(TemplateError) as failed:
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
 
     message = str(failed.value)
     assert "zz_broken.txt" in message and "no_such_question" in message
@@ -447,7 +447,7 @@ def test_cancelling_during_the_git_steps_still_leaves_no_trace(tmp_path: Path, o
             cancel.set()
 
     with pytest.raises(Cancelled):
-        generate(template, {}, out, store=store, progress=cancel_at_commit, cancel=cancel)
+        generate(template, {}, out, store=store, progress=cancel_at_commit, cancel=cancel, trust=True)
 
     assert_no_trace(out, store)
 
@@ -466,7 +466,7 @@ def test_a_failing_rename_gives_back_the_empty_target_folder_it_was_given(
 
     monkeypatch.setattr(os, "rename", failing_rename)
     with pytest.raises(UserError):
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
     monkeypatch.undo()
 
     assert [p.name for p in out.iterdir()] == ["demo-project"]
@@ -496,7 +496,7 @@ def test_a_full_disk_while_rendering_leaves_no_trace(
     monkeypatch.setattr(cc_generate, "generate_file", disk_fills_up)
 
     with pytest.raises(UserError, match="No space left on device") as failed:
-        generate(template, {}, out, store=store)
+        generate(template, {}, out, store=store, trust=True)
 
     assert "Nothing was kept" in str(failed.value)
     assert len(written) == 2  # it did start writing

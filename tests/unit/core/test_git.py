@@ -47,7 +47,7 @@ def out(tmp_path: Path) -> Path:
 
 
 def test_the_first_commit_is_by_the_identity_git_is_configured_with(out: Path) -> None:
-    result = generate(resolve_template("rag"), {}, out, store=Store())
+    result = generate(resolve_template("rag"), {}, out, store=Store(), trust=True)
 
     expected = f"{TEST_GIT_NAME} <{TEST_GIT_EMAIL}>"
     assert author(result.project.path) == f"{expected}|{expected}"
@@ -59,7 +59,12 @@ def test_a_configured_identity_wins_over_the_app_settings_and_nothing_is_written
     template = load_template(minimal_template(tmp_path / "tpl"))
 
     result = generate(
-        template, {}, out, store=Store(), fallback_identity=core_git.Identity("Grace Hopper", "grace@example.com")
+        template,
+        {},
+        out,
+        store=Store(),
+        fallback_identity=core_git.Identity("Grace Hopper", "grace@example.com"),
+        trust=True,
     )
 
     assert author(result.project.path).startswith(TEST_GIT_NAME)
@@ -78,7 +83,7 @@ def test_without_any_identity_generation_says_exactly_what_to_set_and_writes_not
     store = Store()
 
     with pytest.raises(GitIdentityMissing) as refused:
-        generate(template, {}, out, store=store)  # rag's author answers are the template's placeholders
+        generate(template, {}, out, store=store, trust=True)  # rag's author answers are the template's placeholders
 
     assert GLOBAL_HINT in str(refused.value)
     assert "git config --global user.email" in str(refused.value)
@@ -91,7 +96,9 @@ def test_the_identity_from_settings_is_used_for_this_repository_only(no_git_iden
     store = Store()
     save_settings(store, Settings(author_name="Grace Hopper", author_email="grace@example.com"))
 
-    result = generate(resolve_template("agent"), {}, out, store=store, fallback_identity=load_settings(store).identity)
+    result = generate(
+        resolve_template("agent"), {}, out, store=store, fallback_identity=load_settings(store).identity, trust=True
+    )
 
     project = result.project.path
     assert author(project) == "Grace Hopper <grace@example.com>|Grace Hopper <grace@example.com>"
@@ -105,7 +112,7 @@ def test_author_answers_that_differ_from_the_template_defaults_are_used_as_the_i
 ) -> None:
     answers = {"author_name": "Linus Example", "author_email": "linus@example.com"}
 
-    result = generate(resolve_template("rag"), answers, out, store=Store())
+    result = generate(resolve_template("rag"), answers, out, store=Store(), trust=True)
 
     assert author(result.project.path).startswith("Linus Example <linus@example.com>")
     assert "user.name Linus Example" in local_identity(result.project.path)
@@ -125,7 +132,7 @@ def test_an_identity_in_the_repository_we_run_from_does_not_count(
     monkeypatch.chdir(elsewhere)
 
     with pytest.raises(GitIdentityMissing):
-        generate(load_template(minimal_template(tmp_path / "tpl")), {}, out, store=Store())
+        generate(load_template(minimal_template(tmp_path / "tpl")), {}, out, store=Store(), trust=True)
 
     assert list(out.iterdir()) == []
 
@@ -137,7 +144,7 @@ def test_an_identity_the_global_config_includes_from_another_file_counts(
     identity_file.write_text("[user]\n\tname = Included Person\n\temail = included@example.com\n", encoding="utf-8")
     no_git_identity.write_text(f"[include]\n\tpath = {identity_file.as_posix()}\n", encoding="utf-8")
 
-    result = generate(load_template(minimal_template(tmp_path / "tpl")), {}, out, store=Store())
+    result = generate(load_template(minimal_template(tmp_path / "tpl")), {}, out, store=Store(), trust=True)
 
     assert author(result.project.path).startswith("Included Person <included@example.com>")
 
@@ -154,7 +161,7 @@ def test_without_git_on_path_generation_fails_before_rendering(
     store = Store()
 
     with pytest.raises(GitMissing, match="git program was not found") as refused:
-        generate(resolve_template("rag"), {}, out, store=store)
+        generate(resolve_template("rag"), {}, out, store=store, trust=True)
 
     assert "Install git" in str(refused.value)
     assert list(out.iterdir()) == []
@@ -167,7 +174,7 @@ def test_a_git_executable_setting_that_points_at_nothing_is_reported_as_missing_
     monkeypatch.setenv("GIT_PYTHON_GIT_EXECUTABLE", str(tmp_path / "no" / "git"))
 
     with pytest.raises(GitMissing):
-        generate(resolve_template("rag"), {}, out, store=Store())
+        generate(resolve_template("rag"), {}, out, store=Store(), trust=True)
 
     assert list(out.iterdir()) == []
 
@@ -176,7 +183,7 @@ def test_a_git_executable_setting_that_points_at_nothing_is_reported_as_missing_
 
 
 def test_summarize_reports_branch_head_count_and_dirtiness(out: Path, tmp_path: Path) -> None:
-    result = generate(resolve_template("rag"), {}, out, store=Store())
+    result = generate(resolve_template("rag"), {}, out, store=Store(), trust=True)
     project = result.project.path
 
     clean = core_git.summarize(project)
@@ -193,7 +200,7 @@ def test_summarize_reports_branch_head_count_and_dirtiness(out: Path, tmp_path: 
 
 
 def test_summarize_a_detached_head_and_a_repository_without_commits(out: Path, tmp_path: Path) -> None:
-    project = generate(resolve_template("agent"), {}, out, store=Store()).project.path
+    project = generate(resolve_template("agent"), {}, out, store=Store(), trust=True).project.path
     git(project, "checkout", "--quiet", "--detach")
     empty = tmp_path / "empty"
     git(tmp_path, "init", "--quiet", "-b", "trunk", str(empty))
@@ -251,7 +258,7 @@ def test_a_user_whose_git_makes_reftable_repositories_still_gets_a_working_proje
     with (isolated_user / ".gitconfig").open("a", encoding="utf-8") as config:
         config.write("[init]\n\tdefaultRefFormat = reftable\n")
 
-    result = generate(resolve_template("rag"), {}, out, store=Store())
+    result = generate(resolve_template("rag"), {}, out, store=Store(), trust=True)
 
     project = result.project.path
     assert git(project, "rev-parse", "--show-ref-format") == "files"

@@ -22,7 +22,7 @@ def git(cwd: Path, *args: str) -> None:
 def test_a_generated_project_cloned_elsewhere_is_imported_with_its_kind_and_answers(tmp_path: Path) -> None:
     first_machine = Store(tmp_path / "machine-a.sqlite3")
     original = generate(
-        resolve_template("agent"), {"project_name": "Trip Planner"}, tmp_path / "a", store=first_machine
+        resolve_template("agent"), {"project_name": "Trip Planner"}, tmp_path / "a", store=first_machine, trust=True
     ).project
     clone = tmp_path / "b" / "trip-planner"
     git(tmp_path, "clone", "-q", str(original.path), str(clone))
@@ -87,7 +87,7 @@ def test_a_subfolder_of_a_repository_is_refused(tmp_path: Path) -> None:
 
 def test_importing_the_same_repository_twice_is_refused(tmp_path: Path) -> None:
     store = Store()
-    generated = generate(resolve_template("rag"), {}, tmp_path / "out", store=store).project
+    generated = generate(resolve_template("rag"), {}, tmp_path / "out", store=store, trust=True).project
 
     with pytest.raises(UserError, match="already has a project"):
         import_project(store, generated.path)

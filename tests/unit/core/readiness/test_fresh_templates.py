@@ -32,7 +32,7 @@ def _deserved_level(report: Report) -> Level:
 
 @pytest.mark.parametrize("kind", BUNDLED_KINDS)
 def test_a_fresh_project_starts_at_the_level_its_content_deserves(kind: str, tmp_path: Path, store: Store) -> None:
-    project = generate(resolve_template(kind), {}, tmp_path, store=store).project
+    project = generate(resolve_template(kind), {}, tmp_path, store=store, trust=True).project
     report = check_project(store, project.name, offline=True)
     files = set(git(project.path, "ls-files").splitlines())
 
