@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,14 @@ def register(subparsers: Any) -> None:
         "--set", dest="answers", action="append", default=[], metavar="KEY=VALUE", help="answer a question (repeatable)"
     )
     p.add_argument("--no-input", action="store_true", help="do not ask; use defaults for unanswered questions")
-    p.add_argument("--accept-hooks", action="store_true", help="run a third-party template's hooks without asking")
+    p.add_argument(
+        "--trust",
+        "--accept-hooks",
+        dest="trust",
+        action="store_true",
+        help="agree to run a third-party template (its files, hooks and extensions are code) without asking;"
+        " --accept-hooks is the older spelling",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_new)
 
@@ -145,10 +153,51 @@ def _stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+@contextlib.contextmanager
+def _sigterm_cancels() -> Iterator[None]:
+    """SIGTERM ends `new` like Ctrl-C: the hook's process group is killed, staging removed,
+    "cancelled" printed; the default action would leave both behind."""
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (tests calling main() from a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _agree_to(template: Any, store: Any, args: argparse.Namespace, interactive: bool) -> bool:
+    """Whether the user agrees to run a third-party template; asks on a terminal."""
+    from scaffolder.core.consent import consent_text, has_consent
+
+    if template.trusted or args.trust or has_consent(store, template):
+        return True
+    if not interactive:
+        return False  # plan_generation refuses, with the consent text and --trust
+    print(consent_text(template), file=sys.stderr)
+    return input("Trust this template and run it? [y/N] ").strip().lower() in {"y", "yes"}
+
+
+def _created_text(result: Any) -> str:
+    project = result.project
+    text = f"Created {project.name} ({project.kind}) at {project.path}\n"
+    if result.template_made_repository:
+        return text + (
+            f"The template's hook created the git repository itself; the app's commit {result.commit[:10]}"
+            f" is on its branch {result.branch} ({result.commit_count} commits)."
+        )
+    return text + f"First commit {result.commit[:10]} on {result.branch}."
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
     from scaffolder.core.catalogue import resolve_template
-    from scaffolder.core.errors import HooksNotApproved
     from scaffolder.core.generate import execute_plan, plan_generation
     from scaffolder.core.settings import load_settings
     from scaffolder.core.store import Store
@@ -157,32 +206,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     settings = load_settings(store)
     template = resolve_template(args.template)
     interactive = not args.no_input and sys.stdin.isatty()
+    trust = _agree_to(template, store, args, interactive)  # before any question: defaults are template code
     asked = {q.name for q in template.asked_questions}  # a custom template may have no author questions
     prefill = {key: value for key, value in settings.template_answers().items() if key in asked}
     answers = {**prefill, **_parse_sets(args.answers)}
+    if trust:
+        template = template.as_trusted()  # its defaults are rendered for real from here on
     if interactive:
         answers = _ask(template, answers)
     output_dir = args.output_dir or settings.projects_path
-    accept_hooks = args.accept_hooks
-    try:
-        plan = plan_generation(
-            template, answers, output_dir, store=store, accept_hooks=accept_hooks, fallback_identity=settings.identity
-        )
-    except HooksNotApproved as err:
-        if not interactive:
-            raise
-        print(err, file=sys.stderr)
-        if input("Run this template's hooks? [y/N] ").strip().lower() not in {"y", "yes"}:
-            raise
-        plan = plan_generation(
-            template, answers, output_dir, store=store, accept_hooks=True, fallback_identity=settings.identity
-        )
+    plan = plan_generation(template, answers, output_dir, store=store, trust=trust, fallback_identity=settings.identity)
 
     def show(progress: Any) -> None:
         if interactive and not args.json:
             print(f"\r{progress.fraction:4.0%} {progress.message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
-    with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+    with _sigterm_cancels(), _stdout_to_stderr() if args.json else contextlib.nullcontext():
         result = execute_plan(plan, store, progress=show)
     if interactive and not args.json:
         print(file=sys.stderr)
@@ -194,10 +233,13 @@ def cmd_new(args: argparse.Namespace) -> int:
             "kind": project.kind,
             "path": str(project.path),
             "commit": result.commit,
+            "branch": result.branch,
+            "commit_count": result.commit_count,
+            "template_made_repository": result.template_made_repository,
             "template": project.template,
             "template_version": project.template_version,
         },
-        f"Created {project.name} ({project.kind}) at {project.path}\nFirst commit {result.commit[:10]} on main.",
+        _created_text(result),
     )
     return 0
 

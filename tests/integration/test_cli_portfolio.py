@@ -52,7 +52,7 @@ def test_help_documents_each_command(workdir: Path) -> None:
         sub = ok(command, "--help", cwd=workdir)
         assert f"usage: scaffolder {command}" in sub
     new_help = ok("new", "--help", cwd=workdir)
-    for option in ("--output-dir", "--set KEY=VALUE", "--no-input", "--json", "--accept-hooks"):
+    for option in ("--output-dir", "--set KEY=VALUE", "--no-input", "--json", "--trust", "--accept-hooks"):
         assert option in new_help
 
 
@@ -140,7 +140,9 @@ def test_new_without_a_git_identity_says_what_to_set(no_git_identity: Path, work
     assert not (tmp_path / "out").exists()
 
 
-def test_a_custom_template_by_path_with_hooks_needs_accept_hooks(workdir: Path, tmp_path: Path) -> None:
+def test_a_custom_template_by_path_with_hooks_needs_trust_and_the_old_accept_hooks_still_works(
+    workdir: Path, tmp_path: Path
+) -> None:
     template = minimal_template(
         tmp_path / "tpl", files={"hooks/post_gen_project.py": "open('hooked.txt', 'w').write('yes')\n"}
     )
@@ -149,7 +151,7 @@ def test_a_custom_template_by_path_with_hooks_needs_accept_hooks(workdir: Path, 
     refused = scaffolder("new", str(template), "--no-input", "-o", str(out), cwd=workdir)
     created = ok("new", str(template), "--no-input", "--accept-hooks", "-o", str(out), "--json", cwd=workdir)
 
-    assert refused.returncode == 1 and "--accept-hooks" in refused.stderr
+    assert refused.returncode == 1 and "--trust" in refused.stderr and "hooks/post_gen_project.py" in refused.stderr
     assert created["kind"] == "custom"
     assert (Path(created["path"]) / "hooked.txt").read_text(encoding="utf-8") == "yes"
 
@@ -163,7 +165,7 @@ def test_settings_prefill_does_not_break_a_template_without_author_questions(
     save_settings(Store(), Settings(author_name="Grace Hopper", author_email="grace@example.com"))
     template = minimal_template(tmp_path / "tpl")
 
-    created = ok("new", str(template), "--no-input", "-o", str(tmp_path / "out"), "--json", cwd=workdir)
+    created = ok("new", str(template), "--no-input", "--trust", "-o", str(tmp_path / "out"), "--json", cwd=workdir)
 
     log = subprocess.run(
         ["git", "log", "-1", "--format=%an <%ae>"], cwd=created["path"], capture_output=True, text=True, check=True
@@ -232,9 +234,10 @@ def test_new_asks_each_question_on_a_terminal_with_rendered_defaults(workdir: Pa
         controller, terminal = pty.openpty()
     except OSError as err:  # a container without /dev/ptmx
         pytest.skip(f"no pseudo-terminal here: {err}")
-    # project_name typed; slug and flavour (a templated choice) take their rendered defaults;
-    # an invalid license is asked again, then answered.
-    os.write(controller, b"Pty Project\n\n\nGPL\nBSD-3-Clause\n")
+    # The template is agreed to first (its defaults are code); project_name typed; slug and
+    # flavour (a templated choice) take their rendered defaults; an invalid license is asked
+    # again, then answered.
+    os.write(controller, b"y\nPty Project\n\n\nGPL\nBSD-3-Clause\n")
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "scaffolder", "new", str(template), "-o", str(tmp_path / "out"), "--json"],
@@ -261,6 +264,7 @@ def test_new_asks_each_question_on_a_terminal_with_rendered_defaults(workdir: Pa
     assert project.name == "pty-project"
     assert (project / "choices.txt").read_text(encoding="utf-8") == "pty-project-classic BSD-3-Clause\n"
     assert "'GPL' is not one of the choices" in stderr
+    assert "its files are code" in stderr and "Trust this template and run it?" in stdout
 
 
 def test_json_output_stays_parseable_when_a_templates_hooks_print(workdir: Path, tmp_path: Path) -> None:
