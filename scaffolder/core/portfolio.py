@@ -8,17 +8,22 @@ from typing import Any
 
 from scaffolder.core import git
 from scaffolder.core.errors import UserError
-from scaffolder.core.generate import ANSWERS_FILE
+from scaffolder.core.generate import ANSWERS_FILE, SCAFFOLDER_ANSWERS_FILE
 from scaffolder.core.store import KINDS, Project, Store
 
 
 def read_answers_file(path: Path) -> dict[str, Any] | None:
-    """The replay file a generation committed, or None (absent or unreadable)."""
-    try:
-        data = json.loads((path / ANSWERS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("cookiecutter"), dict) else None
+    """The record a generation committed, or None (absent or unreadable): the app's own
+    `.scaffolder/answers.json` first, then `.cookiecutter.json` (projects generated before it
+    existed; a template may ship a `.cookiecutter.json` of its own, without the app's part)."""
+    for name in (SCAFFOLDER_ANSWERS_FILE, ANSWERS_FILE):
+        try:
+            data = json.loads((path / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("cookiecutter"), dict):
+            return data
+    return None
 
 
 def import_project(store: Store, path: Path, name: str | None = None) -> Project:

@@ -4,8 +4,10 @@ import keyword
 import re
 import sys
 
-package = "{{ cookiecutter.package_name }}"
-slug = "{{ cookiecutter.project_slug }}"
+# Answers arrive as JSON string literals (tojson), never pasted into the source: a quote in an
+# answer cannot end the string and run as code.
+package = {{ cookiecutter.package_name | tojson }}
+slug = {{ cookiecutter.project_slug | tojson }}
 
 if not package.isidentifier() or keyword.iskeyword(package):
     print(f"ERROR: package_name {package!r} is not a valid Python identifier "

@@ -3,8 +3,10 @@
 import shutil
 from pathlib import Path
 
-LICENSE = "{{ cookiecutter.license }}"
-DEPLOY = "{{ cookiecutter.deploy_target }}"
+# Answers arrive as JSON string literals (tojson), never pasted into the source: a quote in an
+# answer cannot end the string and run as code.
+LICENSE = {{ cookiecutter.license | tojson }}
+DEPLOY = {{ cookiecutter.deploy_target | tojson }}
 DEPLOY_FILES = {"render": "render.yaml", "fly": "fly.toml", "railway": "railway.json"}
 
 root = Path.cwd()
