@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from scaffolder.core.catalogue import TemplateInfo, load_template
+from scaffolder.core.consent import consent_text, has_consent
 from scaffolder.core.errors import UserError
 from scaffolder.gui import messages
 
@@ -56,7 +57,8 @@ class TemplatePage(QWizardPage):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setObjectName("template-status")
-        self.hooks_agreed = QCheckBox("I have read this template's hooks and agree to run them")
+        # Consent is for the template loaded now: loading another one (Browse…, typing) clears it.
+        self.hooks_agreed = QCheckBox("I have read this template and trust it: run its files, hooks and extensions")
         self.hooks_agreed.setObjectName("hooks-agreed")
         layout.addWidget(self.custom_radio)
         layout.addLayout(row)
@@ -90,41 +92,54 @@ class TemplatePage(QWizardPage):
     def _load_custom(self) -> None:
         text = self.custom_path.text().strip()
         self.custom = None
+        self.hooks_agreed.setChecked(False)
         self.status.setText("")
         if text:
             try:
                 self.custom = load_template(Path(text))
+                wizard = self.wizard()
+                store = getattr(wizard, "store", None)
+                if store is not None and has_consent(store, self.custom):  # agreed before, same content
+                    self.custom = self.custom.as_trusted()
             except UserError as err:
                 self.status.setText(f"<span style='color:#b3261e'>{err.message} {err.hint}</span>")
         self._update()
 
     def selected(self) -> TemplateInfo | None:
+        """The chosen template; a custom one as trusted once the user agreed (its defaults then
+        render for real, as cookiecutter renders them)."""
         if self.custom_radio.isChecked():
+            if self.custom is not None and self.hooks_agreed.isChecked():
+                return self.custom.as_trusted()
             return self.custom
         return next((t for t in self.bundled if self.radios[t.kind].isChecked()), None)
 
     def _update(self) -> None:
         template = self.selected()
-        needs_consent = template is not None and template.has_hooks and not template.bundled
+        needs_consent = (
+            template is not None
+            and not template.bundled
+            and not (
+                template.trusted and not self.hooks_agreed.isChecked()  # agreed to before, same content
+            )
+        )
         self.hooks_agreed.setVisible(needs_consent)
         if not needs_consent:
             self.hooks_agreed.setChecked(False)
         if self.custom_radio.isChecked() and template is not None:
             note = f"{template.title}: {len(template.asked_questions)} questions."
             if needs_consent:
-                note += (
-                    f" It has hooks: scripts in {template.path / 'hooks'} that run on your computer while it"
-                    " generates. Read them, then agree below, or choose another template."
-                )
+                note += "\n" + consent_text(template)
+            elif not template.bundled:
+                note += " You agreed to run this template as it is now."
             self.status.setText(note)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
         template = self.selected()
-        if template is None:
-            return False
-        return not (template.has_hooks and not template.bundled and not self.hooks_agreed.isChecked())
+        return template is not None and template.trusted
 
     @property
     def accept_hooks(self) -> bool:
-        return self.hooks_agreed.isChecked()
+        """Whether the user agreed to the template selected now (never one chosen before it)."""
+        return self.custom_radio.isChecked() and self.custom is not None and self.hooks_agreed.isChecked()

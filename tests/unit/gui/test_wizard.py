@@ -35,10 +35,9 @@ def type_into(qtbot: QtBot, widget: QLineEdit, text: str) -> None:
     qtbot.keyClicks(widget, text)
 
 
-def wizard_at_review(
-    qtbot: QtBot, window: MainWindow, template: Path, agree_to_hooks: bool = False
-) -> NewProjectWizard:
-    """Open the wizard on a custom template folder and go to the review page with its defaults."""
+def wizard_at_review(qtbot: QtBot, window: MainWindow, template: Path, agree_to_hooks: bool = True) -> NewProjectWizard:
+    """Open the wizard on a custom template folder, agree to run it, and go to the review page
+    with its defaults."""
     wizard = open_wizard(qtbot, window)
     type_into(qtbot, wizard.template_page.custom_path, str(template))
     assert wizard.template_page.custom_radio.isChecked()
@@ -160,6 +159,8 @@ def test_a_custom_template_gets_one_correct_widget_per_question(
     wizard = open_wizard(qtbot, window)
     type_into(qtbot, wizard.template_page.custom_path, str(template))
     assert wizard.template_page.custom_radio.isChecked()
+    assert not next_button(wizard).isEnabled()  # a third-party template is code: agree first
+    wizard.template_page.hooks_agreed.setChecked(True)
     assert next_button(wizard).isEnabled()
     wizard.next()
     widgets = {name: e.widget for name, e in wizard.questions_page.editors.items()}
@@ -195,7 +196,7 @@ def test_a_template_with_hooks_asks_before_running_them(qtbot: QtBot, window: Ma
     type_into(qtbot, wizard.template_page.custom_path, str(template))
     assert wizard.template_page.custom_radio.isChecked()
     assert wizard.template_page.hooks_agreed.isVisible()
-    assert "It has hooks" in wizard.template_page.status.text()
+    assert "It runs hooks (scripts): hooks/post_gen_project.py" in wizard.template_page.status.text()
     assert not next_button(wizard).isEnabled()
     box = wizard.template_page.hooks_agreed
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
