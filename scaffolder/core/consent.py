@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scaffolder.core.errors import TemplateError
+from scaffolder.core.errors import OutsideProjectFolder, TemplateError
 
 if TYPE_CHECKING:
     from scaffolder.core.catalogue import TemplateInfo
@@ -43,12 +43,12 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _outward_link_problem(link: Path, root: Path) -> TemplateError | None:
+def _outward_link_problem(link: Path, root: Path) -> OutsideProjectFolder | None:
     target = os.path.realpath(link)
     if _inside(target, str(root)):
         return None
     relative = link.relative_to(root).as_posix()
-    return TemplateError(
+    return OutsideProjectFolder(
         f"The template file {relative} is a symbolic link to {os.readlink(link)}, outside the template;"
         " a generated project never copies files from elsewhere on your computer.",
         f"Remove or replace the link in {root}, or choose another template.",

@@ -160,14 +160,14 @@ def check_paths_stay_inside(template: TemplateInfo, context: dict[str, Any], tar
 
 
 def _consented(template: TemplateInfo, store: Store | None, agreed: bool) -> TemplateInfo:
-    """The template as trusted, or TemplateNotTrusted: nothing of it has run yet."""
-    if template.trusted:
+    """The template as trusted, or TemplateNotTrusted: nothing of it has run yet. A template
+    passed in as trusted (`as_trusted()`, after the caller asked) counts as agreed to."""
+    if template.bundled:
         return template
-    if agreed:
-        if store is not None:
-            record_consent(store, template)
-        return template.as_trusted()
-    if store is not None and has_consent(store, template):
+    agreed = agreed or template.trusted
+    if agreed and store is not None:
+        record_consent(store, template)
+    if agreed or (store is not None and has_consent(store, template)):
         return template.as_trusted()
     raise TemplateNotTrusted(
         f"The template {template.name!r} has not been agreed to, and nothing of it runs until it is.",
