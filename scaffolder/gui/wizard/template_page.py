@@ -80,7 +80,9 @@ class TemplatePage(QWizardPage):
 
     def _browse(self) -> None:
         folder = messages.ask_directory(self, "Choose a cookiecutter template folder")
-        if folder is not None:
+        if folder is not None and str(folder) == self.custom_path.text():
+            self._load_custom()  # the same folder chosen again: read it again (it may have changed)
+        elif folder is not None:
             self.custom_path.setText(str(folder))
 
     def _on_custom_path(self, text: str) -> None:
