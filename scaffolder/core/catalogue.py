@@ -250,9 +250,23 @@ def _template_importable(template: TemplateInfo) -> Iterator[None]:
         sys.path[:] = saved
 
 
+_ENVIRONMENTS: dict[tuple[str, bool, str], Environment] = {}
+
+
 def jinja_environment(template: TemplateInfo) -> Environment:
     """cookiecutter's environment (with the template's extensions) for a trusted template; Jinja's
-    sandbox with only cookiecutter's own extensions for one the user has not agreed to."""
+    sandbox with only cookiecutter's own extensions for one the user has not agreed to.
+
+    One per template, trust and content digest: planning renders defaults, the folder name and
+    every templated path, and building an environment (its extensions) is most of that cost."""
+    key = (str(template.path), template.trusted, template.digest)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = _new_environment(template)
+    return env
+
+
+def _new_environment(template: TemplateInfo) -> Environment:
     from cookiecutter.environment import StrictEnvironment
     from cookiecutter.exceptions import UnknownExtension
     from jinja2 import StrictUndefined

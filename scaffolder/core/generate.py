@@ -141,9 +141,14 @@ def _escape_error(relative: str, rendered: str) -> OutsideProjectFolder:
 
 
 def check_paths_stay_inside(template: TemplateInfo, context: dict[str, Any], target: Path) -> None:
-    """Render every templated file and folder name now, and refuse one that leaves the project."""
+    """Render every templated file and folder name now, and refuse one that leaves the project.
+
+    Not for the bundled templates: their templated names use only answers the plan has already
+    checked (slug, package name), and the render checks each path again before writing it."""
     from jinja2 import TemplateError as JinjaError
 
+    if template.bundled:
+        return
     env = jinja_environment(template)
     root = _project_dir_template(template)
     for folder, dirs, files in os.walk(root):
@@ -284,7 +289,7 @@ def render_template(
     project_root: list[str] = []  # the project folder, once cookiecutter created it
 
     def guarded_create_dir(dirname: str, context: dict[str, Any], output_dir: Any, env: Any, *args: Any) -> Any:
-        name = env.from_string(dirname).render(**context)
+        name = env.from_string(dirname).render(**context) if "{" in dirname else dirname
         created = os.path.normpath(os.path.join(output_dir, name))
         inside = project_root[0] if project_root else staging_root
         if not _inside(created, inside) or created == staging_root:
@@ -303,7 +308,7 @@ def render_template(
                 f"The template file {infile} is a symbolic link to {os.readlink(infile)}, outside the template.",
                 "A generated project never copies files from elsewhere on your computer; remove the link.",
             )
-        name = env.from_string(infile).render(**context)
+        name = env.from_string(infile).render(**context) if "{" in infile else infile
         if not _inside(os.path.normpath(os.path.join(project_dir, name)), os.path.abspath(project_dir)):
             raise _escape_error(infile, name)
         result = original(project_dir, infile, context, env, *args)
