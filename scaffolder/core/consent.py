@@ -139,7 +139,8 @@ def has_consent(store: Store, template: TemplateInfo) -> bool:
         return True
     if not template.digest:
         return False
-    with store.transaction() as db:
+    # A read: the store's own connection (settings, timeouts) without taking the write lock.
+    with store._connect() as db:
         row = db.execute(
             "SELECT 1 FROM template_consents WHERE template_path = ? AND digest = ?",
             (str(template.path), template.digest),
