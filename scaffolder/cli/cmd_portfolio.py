@@ -180,8 +180,15 @@ def _agree_to(template: Any, store: Any, args: argparse.Namespace, interactive: 
         return True
     if not interactive:
         return False  # plan_generation refuses, with the consent text and --trust
+    from scaffolder.core.errors import TemplateNotTrusted
+
     print(consent_text(template), file=sys.stderr)
-    return input("Trust this template and run it? [y/N] ").strip().lower() in {"y", "yes"}
+    if input("Trust this template and run it? [y/N] ").strip().lower() in {"y", "yes"}:
+        return True
+    raise TemplateNotTrusted(
+        f"You did not agree to run the template {template.name!r}; nothing of it ran.",
+        "Read it first; run the command again and answer yes if you trust it.",
+    )
 
 
 def _created_text(result: Any) -> str:

@@ -102,10 +102,24 @@ def render_in_child(
         with contextlib.suppress(OSError):
             child.stdin.close()  # type: ignore[union-attr]
         reader.join(timeout=1)
+        _kill_late_hook_groups(lines, hook_group)
     if outcome is not None and "done" in outcome:
         report(Progress("render", plan.total_files, plan.total_files, "Rendered all files"))
         return Path(outcome["done"])
     raise _error_from(outcome, hook_output, child.returncode)
+
+
+def _kill_late_hook_groups(lines: queue.Queue[str | None], known: int | None) -> None:
+    """A hook that started just before the child was killed: its group, from the unread lines."""
+    while True:
+        try:
+            line = lines.get_nowait()
+        except queue.Empty:
+            return
+        message = _split_line(line)[1] if line is not None else None
+        group = message.get("hook_group") if message else None
+        if isinstance(group, int) and group != known:
+            kill_group(group)
 
 
 _MARK = "\x1escaffolder-render:"

@@ -701,3 +701,38 @@ def test_a_default_the_sandbox_refuses_is_shown_as_written(tmp_path: Path) -> No
     )
     context = render_context(load_template(template_dir), {})
     assert context["repo"] == "{{ cycler.__init__.__globals__ }}"
+
+
+def test_declining_on_a_terminal_stops_before_any_question_and_runs_nothing(
+    tmp_path: Path, out: Path, workdir: Path
+) -> None:
+    import pty
+
+    template_dir = minimal_template(
+        tmp_path / "tpl", motto="{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}"
+    )
+    try:
+        controller, terminal = pty.openpty()
+    except OSError as err:  # a container without /dev/ptmx
+        pytest.skip(f"no pseudo-terminal here: {err}")
+    os.write(controller, b"n\n")
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scaffolder", "new", str(template_dir), "-o", str(out)],
+            cwd=workdir,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+
+    assert process.returncode == 1
+    assert "hooks" not in stderr and "its files are code" in stderr
+    assert "You did not agree to run the template 'tpl'; nothing of it ran." in stderr
+    assert "Project name" not in stdout  # no question was asked
+    assert list(tmp_path.rglob("pwned")) == [] and not out.exists()
