@@ -37,8 +37,6 @@ from scaffolder.core.names import check_folder_name
 from scaffolder.core.staging import create_staging, remove_leftover_staging, remove_tree
 from scaffolder.core.store import Project, Store
 
-__all__ = ["ANSWERS_FILE", "SCAFFOLDER_ANSWERS_FILE", "generate", "plan_generation", "remove_tree"]
-
 # cookiecutter's replay file, written unless the template ships its own (which it then keeps).
 ANSWERS_FILE = ".cookiecutter.json"
 # The app's record of a generation (kind, template, answers), always written: `import` reads it.
