@@ -663,10 +663,14 @@ def test_kill_9_during_generation_leaves_nothing_the_next_generation_does_not_sw
     template_dir = minimal_template(tmp_path / "big", files=files)
     assert scaffolder("new", str(template_dir), "--no-input", "--trust", "-o", str(out), cwd=workdir).returncode == 0
     left_behind = 0
-    for run, delay in enumerate([0.35, 0.5, 0.65, 0.8]):
+    for run, delay in enumerate([0.0, 0.1, 0.2, 0.3]):  # after its staging folder appears
+        before = set(staging_folders(out))
         process = start_scaffolder(
             "new", str(template_dir), "--no-input", "--set", f"project_name=Run {run}", "-o", str(out), cwd=workdir
         )
+        deadline = time.monotonic() + 30
+        while set(staging_folders(out)) == before and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.communicate()
