@@ -118,6 +118,7 @@ class HookRunner:
     def run_script_with_context(self, script_path: Path | str, cwd: Path | str, context: dict[str, Any]) -> None:
         """cookiecutter's: render the hook with Jinja, run the result; a syntax error names the hook."""
         from cookiecutter.utils import create_env_with_context
+        from jinja2 import TemplateError as JinjaError
         from jinja2 import TemplateSyntaxError
 
         script = Path(script_path)
@@ -129,6 +130,11 @@ class HookRunner:
             raise TemplateError(
                 f"The template's {self.current_hook} has a Jinja syntax error on line {err.lineno}: {err.message}.",
                 "Fix that line of the hook.",
+            ) from err
+        except JinjaError as err:
+            raise TemplateError(
+                f"The template's {self.current_hook} cannot be rendered: {err}.",
+                "The hook uses a value the template does not define: fix the hook or cookiecutter.json.",
             ) from err
         with tempfile.TemporaryDirectory(prefix="scaffolder-hook-") as folder:
             rendered_script = Path(folder, script.name)

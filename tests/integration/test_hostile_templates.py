@@ -740,3 +740,47 @@ def test_declining_on_a_terminal_stops_before_any_question_and_runs_nothing(
     assert "You did not agree to run the template 'tpl'; nothing of it ran." in stderr
     assert "Project name" not in stdout  # no question was asked
     assert list(tmp_path.rglob("pwned")) == [] and not out.exists()
+
+
+APP_THAT_RENDERS_IN_A_CHILD = """\
+import sys
+from pathlib import Path
+from scaffolder.core.catalogue import load_template
+from scaffolder.core.generate import generate
+from scaffolder.core.store import Store
+generate(load_template(Path(sys.argv[1])), {}, Path(sys.argv[2]), store=Store(), trust=True, isolate=True)
+"""
+
+
+def test_when_the_app_is_killed_outright_its_render_child_and_hooks_die_with_it(
+    tmp_path: Path, out: Path, workdir: Path
+) -> None:
+    """The GUI renders in a child process; kill -9 of the GUI closes the child's stdin, and the
+    child then kills the hook's group and exits. The next generation sweeps the staging folder."""
+    template_dir, pids = hanging_template(tmp_path)
+    app = subprocess.Popen(
+        [sys.executable, "-c", APP_THAT_RENDERS_IN_A_CHILD, str(template_dir), str(out)],
+        cwd=workdir,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    hook_pid, grandchild_pid = map(int, wait_for(pids).split())
+    app.send_signal(signal.SIGKILL)
+    app.wait()
+    deadline = time.monotonic() + 5
+    while not (gone(hook_pid) and gone(grandchild_pid)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    assert gone(hook_pid) and gone(grandchild_pid)
+    assert len(staging_folders(out)) == 1
+    generate(resolve_template("agent"), {}, out, store=Store())
+    assert_disk_and_portfolio_agree(out, Store())
+
+
+def test_a_hook_using_an_undefined_value_is_named(tmp_path: Path, out: Path) -> None:
+    hook = "print('{{ cookiecutter.no_such_question }}')\n"
+    template = load_template(minimal_template(tmp_path / "tpl", files={"hooks/pre_gen_project.py": hook}))
+
+    with pytest.raises(TemplateError, match=r"hooks/pre_gen_project.py cannot be rendered: .*no_such_question"):
+        generate(template, {}, out, store=Store(), trust=True)
+
+    assert not out.exists()
