@@ -15,6 +15,7 @@ repository only once the new output is rendered and committed, and a refusal cha
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -127,7 +128,8 @@ def find_template(recorded: RecordedAnswers) -> TemplateInfo:
 def _checked_repository(project: Project) -> Git:
     if not project.exists:
         raise UserError(
-            f"The folder of {project.name} is missing: {project.path}.", "Locate it first (scaffolder relocate…)."
+            f"The folder of {project.name} is missing: {project.path}.",
+            "Locate it in the app (Locate… on its page), or forget it and import it from where it is now.",
         )
     git = Git(project.path)
     refusal = update_git.repository_state_refusal(git)
@@ -261,13 +263,13 @@ def _version_text(plan: UpdatePlan) -> str:
 
 
 def conflict_sentence(plan: UpdatePlan, conflicts: tuple[str, ...]) -> str:
-    files = ", ".join(conflicts)
+    one = len(conflicts) == 1
+    add = f"git add {' '.join(shlex.quote(c) for c in conflicts)}" if len(conflicts) <= 3 else "git add FILE…"
     return (
-        f"The update {_version_text(plan)} changed lines you changed too, in {len(conflicts)}"
-        f" file{'s' if len(conflicts) != 1 else ''}: {files}. In {plan.project.path}, edit"
-        f" {'them' if len(conflicts) != 1 else 'it'} to keep what you want (git marked the places with <<<<<<<),"
-        " then  git add  the files and run  git merge --continue  to finish; or run  git merge --abort"
-        " to back out of the update."
+        f"The update {_version_text(plan)} conflicts with your changes in {len(conflicts)} file{'' if one else 's'}:"
+        f" {', '.join(conflicts)}. In {plan.project.path}, edit {'it' if one else 'them'} to keep what you want"
+        f" (git marked the places with <<<<<<<), then run  {add}  and  git merge --continue  to finish;"
+        " or run  git merge --abort  to back out of the update."
     )
 
 

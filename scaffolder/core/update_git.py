@@ -56,7 +56,7 @@ class Git:
         if check and result.returncode != 0:
             said = (result.stderr or result.stdout).strip().splitlines()
             raise UserError(
-                f"git {args[0]} failed in {self.repo}: {said[-1] if said else f'exit code {result.returncode}'}.",
+                f"git {_subcommand(args)} failed in {self.repo}: {said[-1] if said else f'exit code {result.returncode}'}.",
                 "Nothing was changed by the update; fix what git says and try again.",
             )
         return result
@@ -73,6 +73,15 @@ class Git:
 
     def git_dir(self) -> Path:
         return Path(self.out("rev-parse", "--absolute-git-dir"))
+
+
+def _subcommand(args: tuple[str, ...]) -> str:
+    """The git command in `args`, past the global options and their values (for messages)."""
+    takes_value = {"--git-dir", "--work-tree", "-c", "-C"}
+    at = 0
+    while at < len(args) and args[at].startswith("-"):
+        at += 2 if args[at] in takes_value else 1
+    return args[at] if at < len(args) else "command"
 
 
 def repository_state_refusal(git: Git) -> UserError | None:
@@ -102,7 +111,8 @@ def repository_state_refusal(git: Git) -> UserError | None:
         )
     if git.resolve("HEAD") is None:
         return UserError(f"{git.repo} has no commit yet.", "Commit your files first.")
-    status = git.out("status", "--porcelain", "--untracked-files=normal")
+    # GIT_OPTIONAL_LOCKS=0: status must not refresh (write) the project's index; a refusal writes nothing.
+    status = git.with_env(GIT_OPTIONAL_LOCKS="0").out("status", "--porcelain", "--untracked-files=normal")
     if status:
         count = len(status.splitlines())
         return UserError(

@@ -214,6 +214,27 @@ def test_a_second_update_merges_from_the_first_updates_output(project: Project, 
     assert (project.path / "NOTES.md").exists() and not (project.path / "OLD_NOTES.md").exists()
 
 
+def test_a_file_the_user_renamed_still_gets_the_templates_change(project: Project, template_dir: Path) -> None:
+    path = project.path
+    git(path, "mv", "src/app.py", "src/main.py")
+    git(path, "commit", "-q", "-m", "app.py is main.py now")
+    move_to_v2(template_dir)
+
+    result = apply_update(plan_update(project))
+
+    assert result.outcome is UpdateOutcome.MERGED, result.message
+    assert not (path / "src" / "app.py").exists()
+    main = (path / "src" / "main.py").read_text()
+    assert 'GREETING = "hello, world"' in main and "print(GREETING, NAME, flush=True)" in main
+
+
+def test_a_missing_project_folder_is_refused_with_a_sentence(project: Project, template_dir: Path) -> None:
+    project.path.rename(project.path.with_name("moved"))
+
+    with pytest.raises(UserError, match="folder of Demo Project is missing"):
+        plan_update(project)
+
+
 # --- refusals: each a sentence, nothing changed ---------------------------------------------
 
 
