@@ -25,7 +25,7 @@ from typing import Any
 
 from scaffolder.core import update_git
 from scaffolder.core.catalogue import Question, TemplateInfo, render_context, resolve_template
-from scaffolder.core.errors import Cancelled, TemplateError, UserError
+from scaffolder.core.errors import Cancelled, InvalidAnswer, TemplateError, UserError
 from scaffolder.core.generate import GenerationPlan, Progress, ProgressCallback, plan_generation, remove_tree
 from scaffolder.core.git import TEMPLATE_REF, Identity
 from scaffolder.core.store import Project, Store
@@ -151,9 +151,20 @@ def _require_pristine(git: Git, project: Project) -> str:
 
 
 def _kept_answers(template: TemplateInfo, recorded: dict[str, Any]) -> dict[str, Any]:
-    """Recorded answers to questions the template still asks (a dropped question is dropped)."""
+    """Recorded answers to questions the template still asks and still accepts: a dropped question
+    is dropped, and an answer the new version refuses (a choice it no longer offers) is asked again
+    as a new question, with the new default."""
     asked = {q.name for q in template.asked_questions}
-    return {key: value for key, value in recorded.items() if key in asked}
+    kept = {key: value for key, value in recorded.items() if key in asked}
+    while kept:
+        try:
+            render_context(template, kept)
+            break
+        except InvalidAnswer as refused:
+            if refused.question not in kept:
+                raise
+            del kept[refused.question]
+    return kept
 
 
 def _new_questions(template: TemplateInfo, kept: dict[str, Any]) -> tuple[NewQuestion, ...]:

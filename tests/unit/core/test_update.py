@@ -117,6 +117,26 @@ def test_an_answer_given_to_the_new_question_is_used(project: Project, template_
     assert '"ci_provider": "gitlab"' in (project.path / ".cookiecutter.json").read_text()
 
 
+def test_a_recorded_answer_the_new_version_no_longer_offers_is_asked_again(
+    template_dir: Path, tmp_path: Path, store: Store
+) -> None:
+    config = template_dir / "cookiecutter.json"
+    config.write_text(
+        config.read_text().replace('"_template_version"', '"database": ["sqlite", "mysql"],\n  "_template_version"')
+    )
+    git(template_dir, "commit", "-q", "-am", "a database question")
+    made = generate(load_template(template_dir), {"database": "mysql"}, tmp_path / "projects", store=store)
+    move_to_v2(template_dir)  # its cookiecutter.json has no database question: add one without mysql
+    config.write_text(
+        config.read_text().replace('"_template_version"', '"database": ["sqlite", "postgres"],\n  "_template_version"')
+    )
+
+    plan = plan_update(made.project)
+
+    assert {q.question.name: q.default for q in plan.new_questions} == {"database": "sqlite", "ci_provider": "github"}
+    assert "database" not in plan.recorded_answers
+
+
 def test_a_bad_answer_is_refused_with_a_sentence_and_nothing_changes(project: Project, template_dir: Path) -> None:
     move_to_v2(template_dir)
     plan = plan_update(project)

@@ -35,7 +35,10 @@ def rag_template_from_history(target: Path) -> Path:
         check=True,
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: no links or paths out of `target`
+            tar.extractall(target, filter="data")
+        else:  # our own repository's archive
+            tar.extractall(target)
     return target / "templates" / "rag"
 
 
