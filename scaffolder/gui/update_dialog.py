@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -62,6 +62,25 @@ def open_file_plan(state: EditorState, folder: Path, relative: str) -> LaunchPla
     if editor.terminal:
         return plan_open(editor, folder, state.detected.terminals)
     return LaunchPlan(editor.name, tuple(editor.argv(folder / relative)), folder)
+
+
+class DiffHighlighter(QSyntaxHighlighter):
+    """Added lines green, removed lines red, hunk headers blue: the colours of `git diff`."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.formats: dict[str, QTextCharFormat] = {}
+        for prefix, colour in (("+", "#116329"), ("-", "#b31d28"), ("@", "#0550ae")):
+            text_format = QTextCharFormat()
+            text_format.setForeground(QColor(colour))
+            self.formats[prefix] = text_format
+
+    def highlightBlock(self, text: str) -> None:
+        if text.startswith(("+++", "---", "diff --git", "index ")):
+            return
+        text_format = self.formats.get(text[:1])
+        if text_format is not None:
+            self.setFormat(0, len(text), text_format)
 
 
 class UpdateDialog(QDialog):
@@ -133,6 +152,7 @@ class UpdateDialog(QDialog):
         self.review_error.setObjectName("update-error")
         self.review_error.setWordWrap(True)
         self.review_error.setStyleSheet("color: #b00020")
+        self.review_error.setVisible(False)
         self.files = QListWidget()
         self.files.setObjectName("update-files")
         self.files.currentItemChanged.connect(self._on_file_selected)
@@ -141,6 +161,7 @@ class UpdateDialog(QDialog):
         self.diff_view.setReadOnly(True)
         self.diff_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.diff_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.highlighter = DiffHighlighter(self.diff_view.document())
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.files)
         splitter.addWidget(self.diff_view)
@@ -222,7 +243,7 @@ class UpdateDialog(QDialog):
         while self.questions_form.rowCount():
             self.questions_form.removeRow(0)
         for new in plan.new_questions:
-            editor = QuestionEditor(new.question, lambda _name: self.review_error.clear())
+            editor = QuestionEditor(new.question, lambda _name: self._set_review_error(""))
             editor.set_value(new.default)
             self.editors[new.question.name] = editor
             self.questions_form.addRow(f"New: {new.question.label}", editor.widget)
@@ -262,6 +283,10 @@ class UpdateDialog(QDialog):
             fallback_identity=self._fallback_identity(),
             isolate=True,
         )
+
+    def _set_review_error(self, text: str) -> None:
+        self.review_error.setText(text)
+        self.review_error.setVisible(bool(text))
 
     @Slot(object, object)
     def _on_file_selected(self, current: QListWidgetItem | None, _previous: object) -> None:
@@ -303,7 +328,7 @@ class UpdateDialog(QDialog):
     def _on_apply_failed(self, err: BaseException, details: str) -> None:
         if isinstance(err, UserError) and self.plan is not None and not isinstance(err, NoTemplateRef):
             message, hint = messages.error_text(err)
-            self.review_error.setText(f"{message} {hint}".strip())
+            self._set_review_error(f"{message} {hint}".strip())
             self._show(self.review_page)  # nothing changed: fix the answer or cancel
             return
         self._finish_with(*messages.error_text(err), error=err, details=details)

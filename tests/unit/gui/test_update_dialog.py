@@ -177,3 +177,19 @@ def test_the_project_page_says_an_update_is_available_and_opens_the_dialog(
         qtbot.mouseClick(dialog.update_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.update_banner.isVisible(), timeout=WAIT_MS)
+
+
+def test_a_refusal_at_merge_time_is_shown_on_the_review_page_and_nothing_changes(
+    qtbot: QtBot, project: Project, template_dir: Path, store: Store
+) -> None:
+    move_to_v2(template_dir)
+    dialog = open_dialog(qtbot, project, store)
+    (project.path / "README.md").write_text("edited while the dialog was open\n")
+    before = tree_snapshot(project.path)
+
+    qtbot.mouseClick(dialog.update_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.review_error.isVisible(), timeout=WAIT_MS)
+
+    assert dialog.pages.currentWidget() is dialog.review_page
+    assert "1 uncommitted change;" in dialog.review_error.text()
+    assert tree_snapshot(project.path) == before
