@@ -145,7 +145,8 @@ def _require_pristine(git: Git, project: Project) -> str:
             f"{project.name} has no {TEMPLATE_REF}: the template's own output, which an update merges from,"
             " was never recorded (the project is older than updates, or was imported).",
             f"Lay it from the recorded answers first:  scaffolder update {project.name!r} --link"
-            " (this records the template's output at the recorded version as the base; nothing in your files changes).",
+            " (it records the template's output at the recorded version as the base, with one merge commit on your"
+            " branch; your files do not change).",
         )
     return pristine
 

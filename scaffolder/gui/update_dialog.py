@@ -266,7 +266,10 @@ class UpdateDialog(QDialog):
             self._plan()
             return
         if isinstance(err, NoTemplateRef):
-            self._finish_with(f"{err.message}\n\nLink lays it from the recorded answers; your files do not change.")
+            self._finish_with(
+                f"{err.message}\n\nLink lays it from the recorded answers and version, with one merge commit on"
+                " your branch; your files do not change."
+            )
             self.link_button.setVisible(True)
             return
         self._finish_with(*messages.error_text(err), error=err, details=details)
