@@ -190,12 +190,29 @@ def tree_changes(git: Git, old: str, new: str) -> tuple[FileChange, ...]:
         else:
             entries.append((code, listing[at + 1], None))
             at += 2
-    changes = []
-    for code, path, old_path in entries:
-        paths = [old_path, path] if old_path else [path]
-        diff = git.out("diff", "--no-color", "--no-ext-diff", "-M", old, new, "--", *paths)
-        changes.append(FileChange(path, _STATUS.get(code, "modified"), diff, old_path if code == "R" else None))
-    return tuple(changes)
+    # One patch for all files, cut at each "diff --git" header: git writes the patch in the same
+    # order as the name-status list (one diff queue, two formats). One process, not one per file.
+    patch = git.run("diff", "--no-color", "--no-ext-diff", "-M", old, new, "--").stdout
+    chunks = _split_patch(patch)
+    if len(chunks) != len(entries):  # never seen; then ask file by file
+        chunks = [
+            git.out("diff", "--no-color", "--no-ext-diff", "-M", old, new, "--", *([p] if o is None else [o, p]))
+            for _code, p, o in entries
+        ]
+    return tuple(
+        FileChange(path, _STATUS.get(code, "modified"), diff, old_path if code == "R" else None)
+        for (code, path, old_path), diff in zip(entries, chunks, strict=True)
+    )
+
+
+def _split_patch(patch: str) -> list[str]:
+    chunks: list[list[str]] = []
+    for line in patch.splitlines():
+        if line.startswith("diff --git "):
+            chunks.append([])
+        if chunks:
+            chunks[-1].append(line)
+    return ["\n".join(chunk) for chunk in chunks]
 
 
 def conflicted_files(git: Git) -> tuple[str, ...]:

@@ -77,6 +77,9 @@ def test_update_keeps_the_users_changes_applies_the_templates_and_answers_the_ne
         "OLD_NOTES.md": "deleted",
     }
     assert '+GREETING = "hello, world"' in plan.change("src/app.py").diff
+    for change in plan.changes:  # each file's own diff, nobody else's
+        assert change.diff.splitlines()[0].startswith(f"diff --git a/{change.path} b/{change.path}")
+        assert change.diff.count("diff --git") == 1
 
     result = apply_update(plan, {}, store=store)
 
