@@ -388,9 +388,10 @@ def link_template(
     isolate: bool = False,
 ) -> str:
     """Lay `refs/scaffolder/template` for a project that has none, like cruft's `link`: render the
-    template at the recorded version with the recorded answers, commit that as the pristine base,
-    and record it as merged into the branch (`git merge -s ours`: no file changes), so that every
-    difference between the template's output and the project counts as the user's own.
+    template at the recorded version with the recorded answers. A commit of the branch with exactly
+    that output (a clone's first commit: the hidden ref is not pushed) becomes the base as it is;
+    otherwise the output is committed and recorded as merged into the branch (`git merge -s ours`,
+    no file changes), so that every difference from the template's output counts as the user's own.
 
     The template must still be at the recorded version: an older output cannot be rebuilt from a
     newer template. Returns the pristine commit."""
@@ -412,10 +413,15 @@ def link_template(
     identity = _identity(git, fallback_identity)
     kept = _kept_answers(template, recorded.answers)
     tree = _rendered_tree(git, template, kept, accept_hooks, identity, report, cancel, isolate)
-    committer = git.with_env(**update_git.identity_env(git, identity))
-    pristine = update_git.commit_tree(committer, tree, [], f"Template {template.name} {template.version} (linked)")
     if cancel is not None and cancel.is_set():
         raise Cancelled("Linking was cancelled; nothing was changed.")
+    in_history = update_git.commit_with_tree(git, tree)
+    if in_history is not None:
+        git.run("update-ref", "-m", "scaffolder link", TEMPLATE_REF, in_history, "")
+        report(Progress("done", 1, 1, "Linked"))
+        return in_history
+    committer = git.with_env(**update_git.identity_env(git, identity))
+    pristine = update_git.commit_tree(committer, tree, [], f"Template {template.name} {template.version} (linked)")
     committer.run(
         "merge",
         "--strategy=ours",

@@ -215,6 +215,15 @@ def _split_patch(patch: str) -> list[str]:
     return ["\n".join(chunk) for chunk in chunks]
 
 
+def commit_with_tree(git: Git, tree: str) -> str | None:
+    """The newest commit in HEAD's history whose files are exactly `tree`, if any."""
+    for line in git.out("log", "--format=%H %T", "HEAD").splitlines():
+        commit, _, commit_tree_id = line.partition(" ")
+        if commit_tree_id == tree:
+            return commit
+    return None
+
+
 def conflicted_files(git: Git) -> tuple[str, ...]:
     names = git.run("diff", "--name-only", "--diff-filter=U", "-z").stdout.split("\0")
     return tuple(sorted(name for name in names if name))

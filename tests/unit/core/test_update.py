@@ -4,6 +4,7 @@ folders, the template in its own repository, the user's edits committed in the p
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from scaffolder.core.catalogue import load_template
 from scaffolder.core.errors import HooksNotApproved, TemplateError, UserError
 from scaffolder.core.generate import generate
 from scaffolder.core.git import TEMPLATE_REF
+from scaffolder.core.portfolio import import_project
 from scaffolder.core.store import Project, Store
 from scaffolder.core.update import (
     NoTemplateRef,
@@ -315,25 +317,54 @@ def test_a_project_without_the_template_ref_is_refused_and_offered_a_link(projec
     assert whole_repository(path) == before
 
 
-def test_link_lays_the_ref_from_the_recorded_answers_and_a_later_update_keeps_the_users_changes(
-    project: Project, template_dir: Path
+def test_link_in_a_clone_finds_the_first_commit_and_a_later_update_keeps_the_users_changes(
+    project: Project, template_dir: Path, tmp_path: Path, store: Store
 ) -> None:
-    path = project.path
-    git(path, "update-ref", "-d", TEMPLATE_REF)
-    files_before = {k: v for k, v in tree_snapshot(path).items() if not k.startswith(".git/")}
+    """The hidden ref is not pushed, so a clone has none; its first commit is the template's output."""
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(project.path), str(clone))
+    assert git(clone, "for-each-ref", "refs/scaffolder") == ""
+    cloned = import_project(store, clone, "Cloned")
+    head = git(clone, "rev-parse", "HEAD")
 
-    pristine = link_template(project)
+    pristine = link_template(cloned)
 
-    assert git(path, "rev-parse", TEMPLATE_REF) == pristine
-    assert {k: v for k, v in tree_snapshot(path).items() if not k.startswith(".git/")} == files_before
-    assert git(path, "log", "-1", "--format=%P").split()[1] == pristine
+    assert pristine == git(clone, "rev-list", "--max-parents=0", "HEAD") == git(clone, "rev-parse", TEMPLATE_REF)
+    assert git(clone, "rev-parse", "HEAD") == head  # nothing new on the branch
     move_to_v2(template_dir)
-    result = apply_update(plan_update(project))
+    result = apply_update(plan_update(cloned))
     assert result.outcome is UpdateOutcome.MERGED, result.message
-    assert "My own words about the project." in (path / "README.md").read_text()
-    assert "print(GREETING, NAME, flush=True)" in (path / "src" / "app.py").read_text()
-    assert (path / "settings.toml").read_text().endswith("workers = 2\n")
-    assert not (path / "OLD_NOTES.md").exists()
+    assert "My own words about the project." in (clone / "README.md").read_text()
+    assert "print(GREETING, NAME, flush=True)" in (clone / "src" / "app.py").read_text()
+    assert (clone / "settings.toml").read_text().endswith("workers = 2\n")
+    assert not (clone / "OLD_NOTES.md").exists()
+
+
+def test_link_in_a_repository_without_the_templates_output_records_it_as_merged(
+    project: Project, template_dir: Path, tmp_path: Path, store: Store
+) -> None:
+    """Files copied into a new repository: no commit is the template's output, so link commits it
+    and merges it with `-s ours`; the files do not change and later updates merge from it."""
+    copy = tmp_path / "copied"
+    shutil.copytree(project.path, copy, ignore=shutil.ignore_patterns(".git"))
+    git(copy, "init", "-q", "-b", "main")
+    git(copy, "add", "--all")
+    git(copy, "commit", "-q", "-m", "Imported")
+    copied = import_project(store, copy, "Copied")
+    files_before = {k: v for k, v in tree_snapshot(copy).items() if not k.startswith(".git/")}
+
+    pristine = link_template(copied)
+
+    assert git(copy, "rev-parse", TEMPLATE_REF) == pristine
+    assert {k: v for k, v in tree_snapshot(copy).items() if not k.startswith(".git/")} == files_before
+    assert git(copy, "log", "-1", "--format=%P").split()[1] == pristine
+    assert git(copy, "status", "--porcelain") == ""
+    move_to_v2(template_dir)
+    result = apply_update(plan_update(copied))
+    assert result.outcome is UpdateOutcome.MERGED, result.message
+    assert "My own words about the project." in (copy / "README.md").read_text()
+    assert "print(GREETING, NAME, flush=True)" in (copy / "src" / "app.py").read_text()
+    assert (copy / "CI.md").exists() and not (copy / "OLD_NOTES.md").exists()
 
 
 def test_link_needs_the_template_at_the_recorded_version(project: Project, template_dir: Path) -> None:
