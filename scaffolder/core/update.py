@@ -145,8 +145,8 @@ def _require_pristine(git: Git, project: Project) -> str:
             f"{project.name} has no {TEMPLATE_REF}: the template's own output, which an update merges from,"
             " was never recorded (the project is older than updates, or was imported).",
             f"Lay it from the recorded answers first:  scaffolder update {project.name!r} --link"
-            " (it records the template's output at the recorded version as the base, with one merge commit on your"
-            " branch; your files do not change).",
+            " (it takes the template's output at the recorded version as the base: the commit that has it, or a"
+            " merge commit that records it; your files do not change).",
         )
     return pristine
 

@@ -267,8 +267,8 @@ class UpdateDialog(QDialog):
             return
         if isinstance(err, NoTemplateRef):
             self._finish_with(
-                f"{err.message}\n\nLink lays it from the recorded answers and version, with one merge commit on"
-                " your branch; your files do not change."
+                f"{err.message}\n\nLink lays it from the recorded answers and version (at the commit that has the"
+                " template's output, or with a merge commit that records it); your files do not change."
             )
             self.link_button.setVisible(True)
             return
