@@ -308,6 +308,12 @@ def apply_update(
         raise UserError(
             f"{TEMPLATE_REF} of {plan.project.name} moved since the update was planned.", "Plan the update again."
         )
+    if find_template(read_recorded_answers(plan.project)).version != plan.current_version:
+        raise UserError(
+            f"The template {plan.template.name} changed since the update was planned (it is no longer at"
+            f" {plan.current_version}).",
+            "Plan the update again to see what it changes now.",
+        )
     given = {**plan.recorded_answers, **(answers or {})}
     identity = _identity(git, plan.fallback_identity)
     tree = _rendered_tree(git, plan.template, given, plan.accept_hooks, identity, report, cancel, isolate)

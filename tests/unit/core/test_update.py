@@ -153,6 +153,19 @@ def test_a_bad_answer_is_refused_with_a_sentence_and_nothing_changes(project: Pr
     assert whole_repository(project.path) == before
 
 
+def test_a_template_that_moved_on_since_the_plan_is_refused(project: Project, template_dir: Path) -> None:
+    move_to_v2(template_dir)
+    plan = plan_update(project)
+    config = template_dir / "cookiecutter.json"
+    config.write_text(config.read_text().replace('"2.0.0"', '"2.0.1"'))
+    before = whole_repository(project.path)
+
+    with pytest.raises(UserError, match="changed since the update was planned"):
+        apply_update(plan)
+
+    assert whole_repository(project.path) == before
+
+
 def test_the_plan_is_a_dry_run_it_writes_nothing_not_even_git_objects(project: Project, template_dir: Path) -> None:
     move_to_v2(template_dir)
     before = whole_repository(project.path)
