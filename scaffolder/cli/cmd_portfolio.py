@@ -253,9 +253,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
+    from scaffolder.cli.cmd_update import update_note
     from scaffolder.core.store import Store
 
     projects = Store().projects()
+    updates = {p.id: update_note(p) for p in projects}
     data = [
         {
             "name": p.name,
@@ -266,6 +268,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "created_at": p.created_at.isoformat(),
             "live_url": p.live_url,
             "writeup_url": p.writeup_url,
+            "template_update": updates[p.id],
         }
         for p in projects
     ]
@@ -274,10 +277,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         width = max(len(p.name) for p in projects)
         text = "\n".join(
-            f"{p.name:<{width}}  {p.kind:<9}  {p.path}{'' if p.exists else '  (missing)'}" for p in projects
+            f"{p.name:<{width}}  {p.kind:<9}  {p.path}{'' if p.exists else '  (missing)'}{_update_suffix(updates[p.id])}"
+            for p in projects
         )
     emit(args, data, text)
     return 0
+
+
+def _update_suffix(note: dict[str, str] | None) -> str:
+    return f"  ({note['text'].lower()}: scaffolder update)" if note else ""
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -83,7 +83,7 @@ def _next_lines(report: Any) -> list[str]:
     return ["Next:"] + [f"  {i}. {r.check.title} [{r.check.id}]" for i, r in enumerate(todo, 1)]
 
 
-def _portfolio_text(portfolio: Any) -> str:
+def _portfolio_text(portfolio: Any, updates: dict[str, Any] | None = None) -> str:
     if not portfolio.reports:
         return "The portfolio is empty. Start with: scaffolder new rag"
     missing = f"; not started: {', '.join(portfolio.missing_kinds)}" if portfolio.missing_kinds else ""
@@ -96,24 +96,34 @@ def _portfolio_text(portfolio: Any) -> str:
         lines.append(
             f"{r.name:<{width}}  {r.kind:<9}  {r.level.label:<15}  {r.score:>3}%  next: {todo}{missing_folder}"
         )
+        note = (updates or {}).get(r.name)
+        if note:
+            lines.append(f"{'':<{width}}  {note['text']}: scaffolder update {r.name!r}")
     return "\n".join(lines)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
+    from scaffolder.cli.cmd_update import update_note
     from scaffolder.core.readiness import check_portfolio, check_project
     from scaffolder.core.store import Store
 
     store = Store()
     if args.name:
         report = check_project(store, args.name, offline=args.offline)
-        emit(args, {"portfolio": None, "projects": [report.to_dict()]}, _project_text(report))
+        note = update_note(store.get(args.name))
+        text = _project_text(report) + (f"\n\n{note['text']}: scaffolder update {report.name!r}" if note else "")
+        emit(args, {"portfolio": None, "projects": [{**report.to_dict(), "template_update": note}]}, text)
         return 0
     portfolio = check_portfolio(store, offline=args.offline)
+    notes = {p.name: update_note(p) for p in store.projects()}
     emit(
         args,
-        {"portfolio": portfolio.to_dict(), "projects": [r.to_dict() for r in portfolio.reports]},
-        _portfolio_text(portfolio),
+        {
+            "portfolio": portfolio.to_dict(),
+            "projects": [{**r.to_dict(), "template_update": notes.get(r.name)} for r in portfolio.reports],
+        },
+        _portfolio_text(portfolio, notes),
     )
     return 0
 

@@ -332,6 +332,15 @@ class Store:
     def set_writeup_url(self, name: str, url: str | None) -> Project:
         return self._set_column(name, "writeup_url", url)
 
+    def record_template_version(self, project_id: int, version: str, answers: dict[str, Any]) -> Project:
+        """After an update from a newer template: the version and answers the project now has."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE projects SET template_version = ?, answers = ? WHERE id = ?",
+                (version, json.dumps(answers, sort_keys=True), project_id),
+            )
+        return self.get(project_id)
+
     def set_editor(self, name: str, editor: str | None) -> Project:
         """Per-project editor override (None: use the default editor)."""
         return self._set_column(name, "editor", editor)

@@ -13,6 +13,7 @@ from scaffolder.gui.models.portfolio_model import last_commit_text
 from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.portfolio_state import PortfolioState
 from scaffolder.gui.readiness_view import ReadinessView
+from scaffolder.gui.update_dialog import UpdateBanner
 
 
 class ProjectPage(QWidget):
@@ -38,6 +39,8 @@ class ProjectPage(QWidget):
         self.locate.clicked.connect(lambda: self.project and self.locate_requested.emit(self.project.id))
         self.forget = QPushButton("Forget…")
         self.forget.clicked.connect(lambda: self.project and self.forget_requested.emit(self.project.id))
+        self.update_banner = UpdateBanner(state.store)  # "Template 1.0.0 → 1.1.0 available" + Update…
+        self.update_banner.updated.connect(lambda _result: state.reload())
         self.actions = QHBoxLayout()
         for button in (self.open_in_editor, self.locate, self.forget):
             self.actions.addWidget(button)
@@ -50,6 +53,7 @@ class ProjectPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.title)
         layout.addWidget(self.details)
+        layout.addWidget(self.update_banner)
         layout.addLayout(self.actions)
         layout.addLayout(self.body, 1)
         state.summaries_changed.connect(self.refresh)
@@ -62,6 +66,7 @@ class ProjectPage(QWidget):
         self.project = project
         self.refresh()
         self.open_in_editor.refresh()
+        self.update_banner.set_project(project)
         self._show_readiness(project)
 
     def _show_readiness(self, project: Project) -> None:
