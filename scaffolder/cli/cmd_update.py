@@ -24,7 +24,13 @@ def register(subparsers: Any) -> None:
         "--set", dest="answers", action="append", default=[], metavar="KEY=VALUE", help="answer a question (repeatable)"
     )
     p.add_argument("--no-input", action="store_true", help="do not ask; new questions take their defaults")
-    p.add_argument("--accept-hooks", action="store_true", help="run a third-party template's hooks without asking")
+    p.add_argument(
+        "--trust",
+        "--accept-hooks",
+        dest="accept_hooks",
+        action="store_true",
+        help="agree to run a third-party template's code (its files, hooks and extensions) without asking",
+    )
     p.add_argument(
         "--abort-on-conflict", action="store_true", help="if the merge conflicts, back out of it and change nothing"
     )
@@ -120,7 +126,7 @@ def cmd_update(args: argparse.Namespace) -> int:
                 if not interactive:
                     raise
                 print(err, file=sys.stderr)
-                if input("Run this template's hooks? [y/N] ").strip().lower() not in {"y", "yes"}:
+                if input("Agree to run this template's code? [y/N] ").strip().lower() not in {"y", "yes"}:
                     raise
                 accept_hooks = True
                 return step()
@@ -130,7 +136,9 @@ def cmd_update(args: argparse.Namespace) -> int:
 
     if args.link:
         pristine = consented(
-            lambda: link_template(project, accept_hooks=accept_hooks, fallback_identity=fallback, progress=show)
+            lambda: link_template(
+                project, accept_hooks=accept_hooks, fallback_identity=fallback, progress=show, store=store
+            )
         )
         emit(
             args,
@@ -140,7 +148,9 @@ def cmd_update(args: argparse.Namespace) -> int:
         )
         return 0
 
-    plan = consented(lambda: plan_update(project, accept_hooks=accept_hooks, fallback_identity=fallback, progress=show))
+    plan = consented(
+        lambda: plan_update(project, accept_hooks=accept_hooks, fallback_identity=fallback, progress=show, store=store)
+    )
     if plan.up_to_date or args.dry_run:
         text = (
             f"{project.name} is up to date with template {plan.template.name} {plan.current_version}."

@@ -25,6 +25,7 @@ from typing import Any
 
 from scaffolder.core import update_git
 from scaffolder.core.catalogue import Question, TemplateInfo, render_context, resolve_template
+from scaffolder.core.consent import has_consent, record_consent
 from scaffolder.core.errors import Cancelled, InvalidAnswer, TemplateError, UserError
 from scaffolder.core.generate import GenerationPlan, Progress, ProgressCallback, plan_generation, remove_tree
 from scaffolder.core.git import TEMPLATE_REF, Identity
@@ -179,9 +180,18 @@ def _generation_plan(
     scratch: Path,
     accept_hooks: bool,
     identity: Identity | None,
+    store: Store | None = None,
 ) -> GenerationPlan:
-    """Generation's own plan (answer checks, hook consent, folder name) for rendering into `scratch`."""
-    return plan_generation(template, answers, scratch, accept_hooks=accept_hooks, fallback_identity=identity)
+    """Generation's own plan (answer checks, consent, folder name) for rendering into `scratch`.
+
+    Updating renders the template again, so it needs the same consent as generating: given now
+    (`accept_hooks`, recorded in `store`), or recorded before for this very content. A template
+    that changed since the user agreed asks again. (The store is not passed on to planning: the
+    project's own name is taken in the portfolio, by itself.)"""
+    agreed = accept_hooks or template.bundled or (store is not None and has_consent(store, template))
+    if accept_hooks and store is not None and not template.bundled:
+        record_consent(store, template)
+    return plan_generation(template, answers, scratch, trust=agreed, fallback_identity=identity)
 
 
 def _render_pristine(
@@ -209,10 +219,11 @@ def _rendered_tree(
     report: ProgressCallback,
     cancel: threading.Event | None,
     isolate: bool,
+    store: Store | None = None,
 ) -> str:
     staging = Path(tempfile.mkdtemp(prefix="scaffolder-update-"))
     try:
-        gen_plan = _generation_plan(template, answers, staging / "plan", accept_hooks, identity)
+        gen_plan = _generation_plan(template, answers, staging / "plan", accept_hooks, identity, store)
         rendered = _render_pristine(gen_plan, staging, report, cancel, isolate)
         if cancel is not None and cancel.is_set():
             raise Cancelled("The update was cancelled; nothing was changed.")
@@ -237,6 +248,7 @@ def plan_update(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     isolate: bool = False,
+    store: Store | None = None,
 ) -> UpdatePlan:
     """The recorded and current versions, the questions new since, and a preview of what the
     template changes (rendered with the new questions' defaults). Writes nothing anywhere the
@@ -250,7 +262,7 @@ def plan_update(
     new = _new_questions(template, kept)
     identity = _identity(git, fallback_identity)
     with update_git.scratch_objects(git) as scratch:
-        tree = _rendered_tree(scratch, template, kept, accept_hooks, identity, report, cancel, isolate)
+        tree = _rendered_tree(scratch, template, kept, accept_hooks, identity, report, cancel, isolate, store)
         changes = update_git.tree_changes(scratch, pristine, tree)
     report(Progress("done", 1, 1, "Preview ready"))
     return UpdatePlan(
@@ -316,7 +328,7 @@ def apply_update(
         )
     given = {**plan.recorded_answers, **(answers or {})}
     identity = _identity(git, plan.fallback_identity)
-    tree = _rendered_tree(git, plan.template, given, plan.accept_hooks, identity, report, cancel, isolate)
+    tree = _rendered_tree(git, plan.template, given, plan.accept_hooks, identity, report, cancel, isolate, store)
     committer = git.with_env(**update_git.identity_env(git, identity))
     message = f"Template {plan.template.name} {plan.current_version}"
     template_commit = update_git.commit_tree(committer, tree, [pristine], message)
@@ -392,6 +404,7 @@ def link_template(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     isolate: bool = False,
+    store: Store | None = None,
 ) -> str:
     """Lay `refs/scaffolder/template` for a project that has none, like cruft's `link`: render the
     template at the recorded version with the recorded answers. A commit of the branch with exactly
@@ -418,7 +431,7 @@ def link_template(
         )
     identity = _identity(git, fallback_identity)
     kept = _kept_answers(template, recorded.answers)
-    tree = _rendered_tree(git, template, kept, accept_hooks, identity, report, cancel, isolate)
+    tree = _rendered_tree(git, template, kept, accept_hooks, identity, report, cancel, isolate, store)
     if cancel is not None and cancel.is_set():
         raise Cancelled("Linking was cancelled; nothing was changed.")
     in_history = update_git.commit_with_tree(git, tree)

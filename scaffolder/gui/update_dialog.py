@@ -220,6 +220,7 @@ class UpdateDialog(QDialog):
             accept_hooks=self._accept_hooks,
             fallback_identity=self._fallback_identity(),
             isolate=True,
+            store=self.store,
         )
 
     @Slot(object)
@@ -260,7 +261,7 @@ class UpdateDialog(QDialog):
     @Slot(object, str)
     def _on_plan_failed(self, err: BaseException, details: str) -> None:
         if isinstance(err, HooksNotApproved) and messages.ask_confirm(
-            self, "Run the template's hooks?", f"{err.message}\n{err.hint}", "Run Hooks"
+            self, "Agree to run this template's code?", f"{err.message}\n{err.hint}", "Agree"
         ):
             self._accept_hooks = True
             self._plan()
@@ -285,6 +286,7 @@ class UpdateDialog(QDialog):
             accept_hooks=self._accept_hooks,
             fallback_identity=self._fallback_identity(),
             isolate=True,
+            store=self.store,
         )
 
     def _set_review_error(self, text: str) -> None:

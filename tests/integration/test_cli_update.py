@@ -29,7 +29,7 @@ def template_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def project(template_dir: Path, tmp_path: Path, workdir: Path) -> Path:
-    created = ok("new", str(template_dir), "--no-input", "-o", str(tmp_path / "projects"), "--json", cwd=workdir)
+    created = ok("new", str(template_dir), "--trust", "--no-input", "-o", str(tmp_path / "projects"), "--json", cwd=workdir)
     path = Path(created["path"])
     (path / "README.md").write_text("# Demo Project\n\nMy own README.\n")
     git(path, "commit", "-q", "-am", "My README")
@@ -57,8 +57,8 @@ def test_dry_run_shows_the_files_and_diffs_and_changes_nothing(
     move_to_v2(template_dir)
     before = tree_snapshot(project)
 
-    preview = ok("update", "Demo Project", "--dry-run", "--json", cwd=workdir)
-    text = ok("update", "Demo Project", "--dry-run", cwd=workdir)
+    preview = ok("update", "Demo Project", "--trust", "--dry-run", "--json", cwd=workdir)
+    text = ok("update", "Demo Project", "--trust", "--dry-run", cwd=workdir)
 
     assert preview["dry_run"] and not preview["up_to_date"]
     assert (preview["recorded_version"], preview["current_version"]) == ("1.0.0", "2.0.0")
@@ -72,14 +72,14 @@ def test_dry_run_shows_the_files_and_diffs_and_changes_nothing(
 def test_update_merges_with_an_answer_set_on_the_command_line(project: Path, template_dir: Path, workdir: Path) -> None:
     move_to_v2(template_dir)
 
-    result = ok("update", "Demo Project", "--no-input", "--set", "ci_provider=gitlab", "--json", cwd=workdir)
+    result = ok("update", "Demo Project", "--trust", "--no-input", "--set", "ci_provider=gitlab", "--json", cwd=workdir)
 
     assert result["outcome"] == "merged" and result["conflicts"] == []
     assert (project / "CI.md").read_text() == "CI runs on gitlab.\n"
     assert (project / "README.md").read_text() == "# Demo Project\n\nMy own README.\n"
     assert git(project, "log", "-1", "--format=%P").split()[1] == result["template_commit"]
     assert ok("list", "--json", cwd=workdir)[0]["template_update"] is None
-    again = ok("update", "Demo Project", "--no-input", "--json", cwd=workdir)
+    again = ok("update", "Demo Project", "--trust", "--no-input", "--json", cwd=workdir)
     assert again["up_to_date"]
 
 
@@ -88,7 +88,7 @@ def test_a_conflict_exits_1_and_says_how_to_finish(project: Path, template_dir: 
     git(project, "commit", "-q", "-am", "Eight workers")
     move_to_v2(template_dir)
 
-    result = scaffolder("update", "Demo Project", "--no-input", cwd=workdir)
+    result = scaffolder("update", "Demo Project", "--trust", "--no-input", cwd=workdir)
 
     assert result.returncode == 1
     assert "settings.toml" in result.stdout and "git merge --continue" in result.stdout
@@ -100,16 +100,16 @@ def test_refusals_are_sentences_and_change_nothing(project: Path, template_dir: 
     (project / "README.md").write_text("unsaved thoughts\n")
     before = tree_snapshot(project)
 
-    dirty = scaffolder("update", "Demo Project", "--no-input", cwd=workdir)
+    dirty = scaffolder("update", "Demo Project", "--trust", "--no-input", cwd=workdir)
 
     assert dirty.returncode == 1 and "Traceback" not in dirty.stderr
     assert "error: " in dirty.stderr and "1 uncommitted change;" in dirty.stderr
     assert tree_snapshot(project) == before
     git(project, "checkout", "README.md")
     git(project, "update-ref", "-d", "refs/scaffolder/template")
-    unlinked = scaffolder("update", "Demo Project", "--no-input", cwd=workdir)
+    unlinked = scaffolder("update", "Demo Project", "--trust", "--no-input", cwd=workdir)
     assert unlinked.returncode == 1 and "scaffolder update 'Demo Project' --link" in unlinked.stderr
-    linking = scaffolder("update", "Demo Project", "--link", cwd=workdir)
+    linking = scaffolder("update", "Demo Project", "--trust", "--link", cwd=workdir)
     assert linking.returncode == 1 and "the template is now at 2.0.0" in linking.stderr
     assert "Traceback" not in unlinked.stderr + linking.stderr
 
@@ -117,9 +117,9 @@ def test_refusals_are_sentences_and_change_nothing(project: Path, template_dir: 
 def test_link_then_update(project: Path, template_dir: Path, workdir: Path) -> None:
     git(project, "update-ref", "-d", "refs/scaffolder/template")
 
-    linked = ok("update", "Demo Project", "--link", "--json", cwd=workdir)
+    linked = ok("update", "Demo Project", "--trust", "--link", "--json", cwd=workdir)
     move_to_v2(template_dir)
-    result = ok("update", "Demo Project", "--no-input", "--json", cwd=workdir)
+    result = ok("update", "Demo Project", "--trust", "--no-input", "--json", cwd=workdir)
 
     assert linked["linked"] and result["outcome"] == "merged"
     assert (project / "README.md").read_text() == "# Demo Project\n\nMy own README.\n"
@@ -132,8 +132,8 @@ def test_update_never_imports_qt(project: Path, template_dir: Path, workdir: Pat
         "import sys, contextlib, io\n"
         "from scaffolder.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    main(['update', 'Demo Project', '--dry-run'])\n"
-        "    main(['update', 'Demo Project', '--no-input'])\n"
+        "    main(['update', 'Demo Project', '--trust', '--dry-run'])\n"
+        "    main(['update', 'Demo Project', '--trust', '--no-input'])\n"
         "    main(['status', '--offline'])\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'scaffolder.gui'))))\n"
     )

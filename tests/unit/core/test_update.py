@@ -42,7 +42,7 @@ def template_dir(tmp_path: Path) -> Path:
 def project(template_dir: Path, tmp_path: Path, store: Store) -> Project:
     """Generated from 1.0.0, then edited by its user: README (the template never touches it),
     app.py (the template changes another line of it), a new NOTES.md; all committed."""
-    result = generate(load_template(template_dir), {}, tmp_path / "projects", store=store)
+    result = generate(load_template(template_dir), {}, tmp_path / "projects", store=store, trust=True)
     path = result.project.path
     readme = path / "README.md"
     readme.write_text(readme.read_text() + "\nMy own words about the project.\n")
@@ -66,13 +66,14 @@ def test_update_keeps_the_users_changes_applies_the_templates_and_answers_the_ne
     first_pristine = git(path, "rev-parse", TEMPLATE_REF)
     move_to_v2(template_dir)
 
-    plan = plan_update(project)
+    plan = plan_update(project, accept_hooks=True)
 
     assert (plan.recorded_version, plan.current_version) == ("1.0.0", "2.0.0")
     assert [(q.question.name, q.default) for q in plan.new_questions] == [("ci_provider", "github")]
     statuses = {c.path: c.status for c in plan.changes}
     assert statuses == {
         ".cookiecutter.json": "modified",
+        ".scaffolder/answers.json": "modified",  # the app's own record, beside cookiecutter's replay file
         "src/app.py": "modified",
         "settings.toml": "modified",
         "CI.md": "added",
@@ -115,7 +116,7 @@ def test_update_keeps_the_users_changes_applies_the_templates_and_answers_the_ne
 def test_an_answer_given_to_the_new_question_is_used(project: Project, template_dir: Path) -> None:
     move_to_v2(template_dir)
 
-    result = apply_update(plan_update(project), {"ci_provider": "gitlab"})
+    result = apply_update(plan_update(project, accept_hooks=True), {"ci_provider": "gitlab"})
 
     assert result.outcome is UpdateOutcome.MERGED
     assert (project.path / "CI.md").read_text() == "CI runs on gitlab.\n"
@@ -130,13 +131,13 @@ def test_a_recorded_answer_the_new_version_no_longer_offers_is_asked_again(
         config.read_text().replace('"_template_version"', '"database": ["sqlite", "mysql"],\n  "_template_version"')
     )
     git(template_dir, "commit", "-q", "-am", "a database question")
-    made = generate(load_template(template_dir), {"database": "mysql"}, tmp_path / "projects", store=store)
+    made = generate(load_template(template_dir), {"database": "mysql"}, tmp_path / "projects", store=store, trust=True)
     move_to_v2(template_dir)  # its cookiecutter.json has no database question: add one without mysql
     config.write_text(
         config.read_text().replace('"_template_version"', '"database": ["sqlite", "postgres"],\n  "_template_version"')
     )
 
-    plan = plan_update(made.project)
+    plan = plan_update(made.project, accept_hooks=True)
 
     assert {q.question.name: q.default for q in plan.new_questions} == {"database": "sqlite", "ci_provider": "github"}
     assert "database" not in plan.recorded_answers
@@ -144,7 +145,7 @@ def test_a_recorded_answer_the_new_version_no_longer_offers_is_asked_again(
 
 def test_a_bad_answer_is_refused_with_a_sentence_and_nothing_changes(project: Project, template_dir: Path) -> None:
     move_to_v2(template_dir)
-    plan = plan_update(project)
+    plan = plan_update(project, accept_hooks=True)
     before = whole_repository(project.path)
 
     with pytest.raises(UserError, match="not one of the choices for ci_provider"):
@@ -155,7 +156,7 @@ def test_a_bad_answer_is_refused_with_a_sentence_and_nothing_changes(project: Pr
 
 def test_a_template_that_moved_on_since_the_plan_is_refused(project: Project, template_dir: Path) -> None:
     move_to_v2(template_dir)
-    plan = plan_update(project)
+    plan = plan_update(project, accept_hooks=True)
     config = template_dir / "cookiecutter.json"
     config.write_text(config.read_text().replace('"2.0.0"', '"2.0.1"'))
     before = whole_repository(project.path)
@@ -170,7 +171,7 @@ def test_the_plan_is_a_dry_run_it_writes_nothing_not_even_git_objects(project: P
     move_to_v2(template_dir)
     before = whole_repository(project.path)
 
-    plan = plan_update(project)
+    plan = plan_update(project, accept_hooks=True)
 
     assert plan.changes
     assert whole_repository(project.path) == before
@@ -185,7 +186,7 @@ def test_both_changing_the_same_line_is_left_as_gits_conflict_with_how_to_finish
     git(path, "commit", "-q", "-am", "More workers")
     move_to_v2(template_dir)
 
-    result = apply_update(plan_update(project))
+    result = apply_update(plan_update(project, accept_hooks=True))
 
     assert result.outcome is UpdateOutcome.CONFLICTS
     assert result.conflicts == ("settings.toml",)
@@ -211,7 +212,7 @@ def test_the_user_can_choose_to_back_out_of_a_conflicting_update_and_nothing_cha
     settings.write_text(settings.read_text().replace("workers = 1", "workers = 4"))
     git(path, "commit", "-q", "-am", "More workers")
     move_to_v2(template_dir)
-    plan = plan_update(project)
+    plan = plan_update(project, accept_hooks=True)
     head, ref = git(path, "rev-parse", "HEAD"), git(path, "rev-parse", TEMPLATE_REF)
     files = tree_snapshot(path / "src") | {"settings.toml": settings.read_bytes()}
 
@@ -230,7 +231,7 @@ def test_a_file_the_template_deletes_stays_when_the_user_changed_it(project: Pro
     git(path, "commit", "-q", "-am", "Keep my notes")
     move_to_v2(template_dir)
 
-    result = apply_update(plan_update(project))
+    result = apply_update(plan_update(project, accept_hooks=True))
 
     assert result.outcome is UpdateOutcome.CONFLICTS and result.conflicts == ("OLD_NOTES.md",)
     assert (path / "OLD_NOTES.md").read_text() == "Notes I still need.\n"
@@ -238,15 +239,15 @@ def test_a_file_the_template_deletes_stays_when_the_user_changed_it(project: Pro
 
 def test_a_second_update_merges_from_the_first_updates_output(project: Project, template_dir: Path) -> None:
     move_to_v2(template_dir)
-    apply_update(plan_update(project))
+    apply_update(plan_update(project, accept_hooks=True))
     cookiecutter_json = template_dir / "cookiecutter.json"
     cookiecutter_json.write_text(cookiecutter_json.read_text().replace('"2.0.0"', '"2.1.0"'))
     (template_dir / "{{cookiecutter.project_slug}}" / "settings.toml").write_text(
         "[server]\nport = 9000\nworkers = 2\n"
     )
-    second = plan_update(project)
+    second = plan_update(project, accept_hooks=True)
 
-    assert {c.path for c in second.changes} == {".cookiecutter.json", "settings.toml"}
+    assert {c.path for c in second.changes} == {".cookiecutter.json", ".scaffolder/answers.json", "settings.toml"}
     assert apply_update(second).outcome is UpdateOutcome.MERGED
     assert (project.path / "settings.toml").read_text() == "[server]\nport = 9000\nworkers = 2\n"
     assert (project.path / "NOTES.md").exists() and not (project.path / "OLD_NOTES.md").exists()
@@ -258,7 +259,7 @@ def test_a_file_the_user_renamed_still_gets_the_templates_change(project: Projec
     git(path, "commit", "-q", "-m", "app.py is main.py now")
     move_to_v2(template_dir)
 
-    result = apply_update(plan_update(project))
+    result = apply_update(plan_update(project, accept_hooks=True))
 
     assert result.outcome is UpdateOutcome.MERGED, result.message
     assert not (path / "src" / "app.py").exists()
@@ -270,7 +271,7 @@ def test_a_missing_project_folder_is_refused_with_a_sentence(project: Project, t
     project.path.rename(project.path.with_name("moved"))
 
     with pytest.raises(UserError, match="folder of Demo Project is missing"):
-        plan_update(project)
+        plan_update(project, accept_hooks=True)
 
 
 # --- refusals: each a sentence, nothing changed ---------------------------------------------
@@ -278,12 +279,12 @@ def test_a_missing_project_folder_is_refused_with_a_sentence(project: Project, t
 
 def test_an_uncommitted_change_is_refused_and_nothing_changes(project: Project, template_dir: Path) -> None:
     move_to_v2(template_dir)
-    plan = plan_update(project)
+    plan = plan_update(project, accept_hooks=True)
     (project.path / "README.md").write_text("half-finished edit\n")
     (project.path / "scratch.txt").write_text("untracked\n")
     before = whole_repository(project.path)
 
-    for attempt in (lambda: plan_update(project), lambda: apply_update(plan)):
+    for attempt in (lambda: plan_update(project, accept_hooks=True), lambda: apply_update(plan)):
         with pytest.raises(UserError, match="2 uncommitted changes") as refused:
             attempt()
         assert "git stash -u" in refused.value.hint
@@ -296,7 +297,7 @@ def test_a_detached_head_is_refused(project: Project, template_dir: Path) -> Non
     before = whole_repository(project.path)
 
     with pytest.raises(UserError, match="detached HEAD"):
-        plan_update(project)
+        plan_update(project, accept_hooks=True)
 
     assert whole_repository(project.path) == before
 
@@ -315,7 +316,7 @@ def test_a_merge_in_progress_is_refused(project: Project, template_dir: Path) ->
     move_to_v2(template_dir)
 
     with pytest.raises(UserError, match="middle of a merge"):
-        plan_update(project)
+        plan_update(project, accept_hooks=True)
 
 
 def test_a_project_without_the_template_ref_is_refused_and_offered_a_link(project: Project, template_dir: Path) -> None:
@@ -324,7 +325,7 @@ def test_a_project_without_the_template_ref_is_refused_and_offered_a_link(projec
     before = whole_repository(path)
 
     with pytest.raises(NoTemplateRef) as refused:
-        plan_update(project)
+        plan_update(project, accept_hooks=True)
 
     assert "--link" in refused.value.hint
     assert whole_repository(path) == before
@@ -340,12 +341,12 @@ def test_link_in_a_clone_finds_the_first_commit_and_a_later_update_keeps_the_use
     cloned = import_project(store, clone, "Cloned")
     head = git(clone, "rev-parse", "HEAD")
 
-    pristine = link_template(cloned)
+    pristine = link_template(cloned, accept_hooks=True)
 
     assert pristine == git(clone, "rev-list", "--max-parents=0", "HEAD") == git(clone, "rev-parse", TEMPLATE_REF)
     assert git(clone, "rev-parse", "HEAD") == head  # nothing new on the branch
     move_to_v2(template_dir)
-    result = apply_update(plan_update(cloned))
+    result = apply_update(plan_update(cloned, accept_hooks=True))
     assert result.outcome is UpdateOutcome.MERGED, result.message
     assert "My own words about the project." in (clone / "README.md").read_text()
     assert "print(GREETING, NAME, flush=True)" in (clone / "src" / "app.py").read_text()
@@ -366,14 +367,14 @@ def test_link_in_a_repository_without_the_templates_output_records_it_as_merged(
     copied = import_project(store, copy, "Copied")
     files_before = {k: v for k, v in tree_snapshot(copy).items() if not k.startswith(".git/")}
 
-    pristine = link_template(copied)
+    pristine = link_template(copied, accept_hooks=True)
 
     assert git(copy, "rev-parse", TEMPLATE_REF) == pristine
     assert {k: v for k, v in tree_snapshot(copy).items() if not k.startswith(".git/")} == files_before
     assert git(copy, "log", "-1", "--format=%P").split()[1] == pristine
     assert git(copy, "status", "--porcelain") == ""
     move_to_v2(template_dir)
-    result = apply_update(plan_update(copied))
+    result = apply_update(plan_update(copied, accept_hooks=True))
     assert result.outcome is UpdateOutcome.MERGED, result.message
     assert "My own words about the project." in (copy / "README.md").read_text()
     assert "print(GREETING, NAME, flush=True)" in (copy / "src" / "app.py").read_text()
@@ -388,7 +389,7 @@ def test_link_needs_the_template_at_the_recorded_version(project: Project, templ
     with pytest.raises(
         TemplateError, match=re.escape("made from demo-template 1.0.0, and the template is now at 2.0.0")
     ):
-        link_template(project)
+        link_template(project, accept_hooks=True)
 
     assert whole_repository(project.path) == before
 
@@ -397,7 +398,7 @@ def test_a_template_that_cannot_be_found_is_refused(project: Project, template_d
     template_dir.rename(template_dir.with_name("moved-away"))
 
     with pytest.raises(TemplateError, match="cannot be found"):
-        plan_update(project)
+        plan_update(project, accept_hooks=True)
     assert available_update(project) is None
 
 

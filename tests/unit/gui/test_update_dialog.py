@@ -34,11 +34,18 @@ def template_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def project(template_dir: Path, tmp_path: Path, store: Store) -> Iterator[Project]:
-    made = generate(load_template(template_dir), {}, tmp_path / "projects", store=store)
+    made = generate(load_template(template_dir), {}, tmp_path / "projects", store=store, trust=True)
     (made.project.path / "README.md").write_text("# Demo Project\n\nMine.\n")
     git(made.project.path, "commit", "-q", "-am", "My README")
     yield made.project
     workers.wait_for_all()
+
+
+@pytest.fixture(autouse=True)
+def agree_to_the_changed_template(confirm_all: list[str]) -> list[str]:
+    """The test template is a third-party one: updating renders it again, and a template that
+    changed since the user agreed asks again (the user says yes here)."""
+    return confirm_all
 
 
 def open_dialog(qtbot: QtBot, project: Project, store: Store, **kwargs: object) -> UpdateDialog:
