@@ -33,6 +33,21 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=cmd_writeup)
 
     p = subparsers.add_parser(
+        "demo",
+        help="record docs/demo.gif: start the project offline, drive its web UI in Chromium, encode a GIF",
+        description=(
+            "Runs the steps in the project's docs/demo.toml against its own server (started from its .venv, created"
+            " if missing) in headless Chromium, writes docs/demo.gif (at most 15 s, 900 px wide, 3 MB), puts it in"
+            " the README's demo slot and, if you agree, commits both."
+        ),
+    )
+    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
+    p.add_argument("--no-input", action="store_true", help="do not ask: record and fill the README, do not commit")
+    p.add_argument("--commit", action="store_true", help="commit the GIF and the README without asking")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_demo)
+
+    p = subparsers.add_parser(
         "export",
         help="the portfolio as a GitHub profile README, résumé bullets or JSON",
         description="Only facts the app measured or you recorded; a missing fact is left out.",
@@ -90,3 +105,50 @@ def cmd_export(args: argparse.Namespace) -> int:
     os.replace(temp, target)
     print(f"Wrote {target}")
     return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import sys
+
+    from scaffolder.cli._output import emit
+    from scaffolder.core.demo import commit_demo, record_demo
+    from scaffolder.core.errors import UserError
+    from scaffolder.core.store import Store
+
+    project = Store().get(args.name)
+    if not project.exists:
+        raise UserError(f"The folder of {project.name!r} is missing: {project.path}.", "Locate it first.")
+    quiet = args.json
+    result = record_demo(project.path, progress=lambda line: None if quiet else print(line, file=sys.stderr))
+    commit = None
+    if args.commit or (not args.no_input and sys.stdin.isatty() and _yes("Commit docs/demo.gif and README.md? [y/N] ")):
+        commit = commit_demo(project.path)
+    data = {
+        "gif": str(result.gif),
+        "frames": result.frames,
+        "seconds": result.seconds,
+        "width": result.width,
+        "height": result.height,
+        "bytes": result.bytes,
+        "readme_updated": result.readme_updated,
+        "commit": commit,
+    }
+    text = (
+        f"Recorded {result.gif}: {result.frames} frames, {result.seconds:.1f} s, {result.width}×{result.height},"
+        f" {result.bytes / 1_000_000:.1f} MB."
+        + ("\nThe README's demo slot now shows it." if result.readme_updated else "")
+        + (
+            f"\nCommitted as {commit[:10]}."
+            if commit
+            else "\nNot committed: review it, then git add docs/demo.gif README.md"
+        )
+    )
+    emit(args, data, text)
+    return 0
+
+
+def _yes(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in {"y", "yes"}
+    except EOFError:
+        return False
