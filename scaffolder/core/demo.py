@@ -480,7 +480,8 @@ def fill_readme_slot(project: Path) -> bool:
 
 
 def _without_comments(text: str) -> str:
-    out, at = [], 0
+    out: list[str] = []
+    at = 0
     while True:
         start = text.find("<!--", at)
         if start < 0:
