@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 from scaffolder.core.demo import MAX_BYTES, MAX_SECONDS, MAX_WIDTH, DemoError, find_browser, record_demo
 from scaffolder.core.errors import Cancelled
 from scaffolder.core.store import Store
+from tests.helpers.demo_site import make_demo_project, server_gone
 
 pytest.importorskip("playwright", reason="the demo extra (Playwright) is not installed")
 pytest.importorskip("PIL", reason="the demo extra (Pillow) is not installed")
@@ -26,56 +26,6 @@ if find_browser() is None:
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# A tiny product: a page that "streams" an answer word by word, and a server that writes its PID.
-SERVER = textwrap.dedent(
-    """
-    import http.server, os, sys
-    from pathlib import Path
-    Path("server.pid").write_text(str(os.getpid()))
-    PAGE = b'''<!doctype html><html><body style="font-family:sans-serif;background:#fff">
-    <h1>Ask the docs</h1><input id="q" style="width:300px"><button id="ask">Ask</button>
-    <p id="answer"></p>
-    <script>
-    document.getElementById('ask').onclick = () => {
-      const words = ('You asked: ' + document.getElementById('q').value + '. Here is the answer.').split(' ');
-      let i = 0; const out = document.getElementById('answer');
-      const t = setInterval(() => { out.textContent += words[i++] + ' ';
-        if (i >= words.length) { clearInterval(t); out.dataset.done = '1'; out.innerHTML += '<em id=done>[1]</em>'; } }, 120);
-    };
-    </script></body></html>'''
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = b'{"status":"ok"}' if self.path == "/health" else PAGE
-            self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
-            self.wfile.write(body)
-        def log_message(self, *a): pass
-    http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
-    """
-)
-
-STEPS = """
-[server]
-command = ["{python}", "server.py", "{port}"]
-health = "/health"
-
-[[steps]]
-action = "goto"
-path = "/"
-
-[[steps]]
-action = "fill"
-selector = "#q"
-text = "How do I reset my password?"
-
-[[steps]]
-action = "click"
-selector = "#ask"
-
-[[steps]]
-action = "wait_for"
-selector = "#done"
-"""
-
 
 def git(project: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, check=True).stdout
@@ -83,29 +33,7 @@ def git(project: Path, *args: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path, isolated_user: Path) -> Path:
-    root = tmp_path / "ask-the-docs"
-    (root / "docs").mkdir(parents=True)
-    (root / "server.py").write_text(SERVER, encoding="utf-8")
-    (root / "docs" / "demo.toml").write_text(STEPS, encoding="utf-8")
-    (root / "README.md").write_text(
-        "# Ask the docs\n\nAnswers questions.\n\n<!-- Demo: record a GIF and replace this comment -->\n\n## Usage\n",
-        encoding="utf-8",
-    )
-    git(root.parent, "init", "-q", str(root))
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "init")
-    return root
-
-
-def server_gone(project: Path) -> bool:
-    pid = int((project / "server.pid").read_text())
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    # A zombie still answers kill(0); it is gone if /proc says so.
-    status = Path(f"/proc/{pid}/status")
-    return not status.exists() or "zombie" in status.read_text()
+    return make_demo_project(tmp_path / "ask-the-docs")
 
 
 def test_a_recorded_demo_is_a_real_animated_gif_within_the_limits(project: Path) -> None:

@@ -104,7 +104,12 @@ def test_drafted_words_do_not_count_until_the_author_edits_them(rag_project: Pat
     draft_writeup(rag_project)
     after = check_project(store, "Docs QA", offline=True).result("writeup-draft")
     assert not after.ok
-    words = lambda evidence: int(re.search(r"(\d+) words of your own", evidence).group(1))  # noqa: E731
+
+    def words(evidence: str) -> int:
+        found = re.search(r"(\d+) words of your own", evidence)
+        assert found is not None, evidence
+        return int(found.group(1))
+
     assert words(after.evidence) == words(before.evidence)
 
     text = (rag_project / "WRITEUP.md").read_text(encoding="utf-8")
