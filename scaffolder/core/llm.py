@@ -20,8 +20,10 @@ from scaffolder.core.errors import UserError
 
 PROVIDERS = ("offline", "openai", "anthropic", "ollama")
 TIMEOUT_S = 120
-ANTHROPIC_VERSION = "2023-06-01"
-DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest", "ollama": "llama3.2"}
+# As the current `anthropic` SDK on PyPI sends them (2.14.0: Bearer key, this API version);
+# ANTHROPIC_API_VERSION overrides it for a gateway that pins an older one.
+ANTHROPIC_VERSION = "2026-10-21"
+DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5", "ollama": "llama3.2"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def _endpoint(provider: str) -> tuple[str, dict[str, str], str]:
         key = os.environ.get("ANTHROPIC_API_KEY", "")
         if not key:
             raise ProviderError("ANTHROPIC_API_KEY is not set.", "Set it, or choose --provider offline.")
-        headers |= {"x-api-key": key, "anthropic-version": ANTHROPIC_VERSION}
+        version = os.environ.get("ANTHROPIC_API_VERSION") or ANTHROPIC_VERSION
+        headers |= {"Authorization": f"Bearer {key}", "anthropic-version": version}
         return f"{base}/v1/messages", headers, model
     base = (os.environ.get("OLLAMA_BASE_URL") or os.environ.get("OLLAMA_HOST") or "http://localhost:11434").rstrip("/")
     if not base.startswith(("http://", "https://")):

@@ -249,3 +249,74 @@ def test_export_leaves_out_what_a_bare_repository_does_not_have(tmp_path: Path, 
     assert scaffolder("import", str(bare)).returncode == 0
     resume = scaffolder("export", "--offline", "--format", "resume").stdout
     assert resume == "- Built a project, bare.\n"
+
+
+class FakeProviders(BaseHTTPRequestHandler):
+    """Answers in each provider's own wire format, by path; records what arrived."""
+
+    seen: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeProviders.seen.append({"path": self.path, "headers": dict(self.headers), "body": body})
+        if self.path == "/v1/messages":
+            reply: dict[str, Any] = {"model": "claude-test", "content": [{"type": "text", "text": "From Claude."}]}
+        elif self.path == "/api/chat":
+            reply = {"model": "llama-test", "message": {"role": "assistant", "content": "From Ollama."}}
+        else:
+            reply = {"model": "gpt-test", "choices": [{"message": {"content": "From GPT."}}]}
+        data = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("provider", "env", "text", "path"),
+    [
+        (
+            "anthropic",
+            {"ANTHROPIC_API_KEY": "sk-ant-test", "ANTHROPIC_BASE_URL": "{url}"},
+            "From Claude.",
+            "/v1/messages",
+        ),
+        ("ollama", {"OLLAMA_BASE_URL": "{url}"}, "From Ollama.", "/api/chat"),
+        ("openai", {"OPENAI_BASE_URL": "{url}/v1"}, "From GPT.", "/v1/chat/completions"),
+    ],
+)
+def test_each_provider_is_spoken_to_in_its_own_wire_format(
+    provider: str, env: dict[str, str], text: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffolder.core.llm import ANTHROPIC_VERSION, complete
+
+    FakeProviders.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeProviders)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value.format(url=url))
+    try:
+        completion = complete(provider, "system words", "user words")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert completion.text == text
+    (request,) = FakeProviders.seen
+    assert request["path"] == path
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    if provider == "anthropic":
+        # As anthropic 2.14.0 sends them: the key as a Bearer token, its API version.
+        assert headers["authorization"] == "Bearer sk-ant-test"
+        assert headers["anthropic-version"] == ANTHROPIC_VERSION == "2026-10-21"
+        assert request["body"]["system"] == "system words"
+        assert request["body"]["messages"] == [{"role": "user", "content": "user words"}]
+    else:
+        # A local OpenAI-compatible server or Ollama with no key: no Authorization header at all.
+        assert "authorization" not in headers
+        assert request["body"]["messages"][0] == {"role": "system", "content": "system words"}
