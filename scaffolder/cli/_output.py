@@ -18,7 +18,20 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends the command like Ctrl-C does: `finally` blocks run, so the processes a command
+    started in their own groups (servers, hooks) are killed, not orphaned."""
+    import signal
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def run_handler(args: argparse.Namespace) -> int:
+    _exit_on_sigterm()
     try:
         result = args.handler(args)
     except UserError as err:

@@ -14,6 +14,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from scaffolder.core.drafts import unedited_draft_lines
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -171,7 +173,8 @@ def _wholly_emphasised(children: list[Token]) -> bool:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, drafted_lines: frozenset[int] = frozenset()) -> None:
+        self.drafted_lines = drafted_lines  # text the app drafted and the author has not edited
         self.headings: list[tuple[int, str, int]] = []
         self.links: list[Link] = []
         self.code_blocks: list[CodeBlock] = []
@@ -208,7 +211,7 @@ class _Builder:
                 self.links.extend(scan.links)
                 has_media = has_media or any(link.image for link in scan.links)
         text = " ".join("".join(parts).split())
-        if _wholly_emphasised(token.children or []):
+        if _wholly_emphasised(token.children or []) or line in self.drafted_lines:
             self.prompt_words += len(text.split())
         else:
             self.words += len(text.split())
@@ -293,4 +296,4 @@ _BLOCK_KINDS = {
 def parse_markdown(text: str) -> MarkdownDoc:
     """The document model of `text`; any input gives one."""
     tokens = _parser().parse(text)
-    return _Builder().build(tokens, len(text.splitlines()))
+    return _Builder(unedited_draft_lines(text)).build(tokens, len(text.splitlines()))

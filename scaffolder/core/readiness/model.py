@@ -144,6 +144,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     ),
     "recheck": ("run scaffolder status {name}", "press Re-check"),
     "forget": ("scaffolder forget {name}", "press Forget…"),
+    "record_demo": ("scaffolder demo {name}", "press Record demo GIF…"),
+    "draft_writeup": ("scaffolder writeup {name}", "press Draft write-up…"),
 }
 
 

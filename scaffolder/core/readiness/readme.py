@@ -455,7 +455,7 @@ CHECKS: tuple[Check, ...] = (
         Checklist.README,
         Level.PORTFOLIO_READY,
         "Most reviewers will not run your code; a 20-second GIF shows it working.",
-        "Record a short GIF (e.g. with peek or ScreenToGif) into docs/demo.gif and show it in the README.",
+        "Record docs/demo.gif from the project's docs/demo.toml and show it in the README: {record_demo}",
         check_demo,
     ),
     Check(

@@ -51,7 +51,8 @@ def check_draft(facts: Facts) -> Finding:
         return failed(
             f"{draft.path}: {'; '.join(gaps)}",
             "Write at least 300 words of your own under headings for the problem, your approach, the results and"
-            " what you learned (the template's italic prompts do not count).",
+            " what you learned (the template's italic prompts and unedited drafts do not count); to start from a"
+            " draft of your project's facts: {draft_writeup}",
         )
     found = ", ".join(f"{h.text} (l.{h.line})" for h in covered.values() if h is not None)
     return passed(f"{draft.path}: {doc.words} words; {found}")
