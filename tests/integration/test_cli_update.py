@@ -29,7 +29,9 @@ def template_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def project(template_dir: Path, tmp_path: Path, workdir: Path) -> Path:
-    created = ok("new", str(template_dir), "--trust", "--no-input", "-o", str(tmp_path / "projects"), "--json", cwd=workdir)
+    created = ok(
+        "new", str(template_dir), "--trust", "--no-input", "-o", str(tmp_path / "projects"), "--json", cwd=workdir
+    )
     path = Path(created["path"])
     (path / "README.md").write_text("# Demo Project\n\nMy own README.\n")
     git(path, "commit", "-q", "-am", "My README")
