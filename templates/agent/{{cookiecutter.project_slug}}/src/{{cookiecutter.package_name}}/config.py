@@ -52,7 +52,10 @@ class Settings(BaseSettings):
     http_timeout_s: float = 10.0
     http_max_bytes: int = 200_000
     sql_max_rows: int = Field(default=50, ge=1)
-    sql_timeout_s: float = 2.0
+    sql_timeout_s: float = Field(default=2.0, gt=0)
+    sql_max_value_bytes: int = Field(default=1_000_000, ge=1_000)  # one string, blob or row
+    sql_max_result_bytes: int = Field(default=100_000, ge=1_000)  # all values returned
+    sql_max_memory_mb: int = Field(default=256, ge=16)  # SQLite's process-wide heap limit
     approval_tools: str = ""  # extra tool names (comma-separated) that need a human's approval
 
     # Agent guards
