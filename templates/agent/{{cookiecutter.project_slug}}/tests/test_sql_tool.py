@@ -144,22 +144,24 @@ def test_recursive_ctes_run_within_the_bounds(settings: Settings) -> None:
         "LEFT JOIN orders o ON substr(o.order_date, 1, 7) = substr(m.d, 1, 7) GROUP BY m.d",
     )
     assert len(months["rows"]) == 12
-    assert sum(row[1] for row in months["rows"]) == sql(
-        settings, "SELECT COUNT(*) FROM orders WHERE order_date LIKE '2024-%'"
-    )["rows"][0][0]
+    assert (
+        sum(row[1] for row in months["rows"])
+        == sql(settings, "SELECT COUNT(*) FROM orders WHERE order_date LIKE '2024-%'")["rows"][0][0]
+    )
 
 
 def test_an_endless_recursive_cte_is_stopped(settings: Settings) -> None:
     path = ensure_database(settings.database_path)
-    endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT COUNT(*) FROM n"
+    endless = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT COUNT(*) FROM n"
+    )
     with pytest.raises(ToolError, match="time limit"):
         run_query(path, endless, limits=QueryLimits(timeout_s=0.2))
     # Streaming it is fine: only the first rows are ever produced.
     streamed = run_query(path, endless.replace("COUNT(*)", "x"), limits=QueryLimits(max_rows=5))
     assert streamed["rows"] == [[1], [2], [3], [4], [5]] and streamed["truncated"] is True
     growing = (
-        "WITH RECURSIVE s(t) AS (SELECT 'x' UNION ALL SELECT t || t FROM s) "
-        "SELECT length(t) FROM s"
+        "WITH RECURSIVE s(t) AS (SELECT 'x' UNION ALL SELECT t || t FROM s) SELECT length(t) FROM s"
     )
     with pytest.raises(ToolError, match="SQL_MAX_VALUE_BYTES"):
         run_query(path, growing, limits=QueryLimits(max_rows=100))

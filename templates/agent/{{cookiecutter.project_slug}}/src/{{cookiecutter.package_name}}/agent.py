@@ -1,8 +1,10 @@
 """The agent loop: ask the model, run the tools it picks, feed the results back, stop at an answer.
 
 Guards, each ending the run with its own `stop_reason`: `max_steps`, `budget` (tokens or cost),
-`repeated_calls`, `provider_error`. A per-tool timeout, invalid arguments, unknown tools and
-denied approvals do not end the run: they come back to the model as error results to react to.
+`repeated_calls`, `provider_error`, `empty_reply` (the model said nothing: that reply is not kept,
+since Anthropic refuses every later request of a conversation that holds an empty message).
+A per-tool timeout, invalid arguments, unknown tools and denied approvals do not end the run:
+they come back to the model as error results to react to.
 """
 
 from __future__ import annotations
@@ -202,7 +204,8 @@ class _Run:
             self.usage.output_tokens += response.usage.output_tokens
             self.cost += step_cost
             message = response.message
-            self.turn.append(message)
+            if not message.is_empty:
+                self.turn.append(message)
             self.emit(
                 "model_call",
                 step=step,
@@ -223,6 +226,9 @@ class _Run:
                 cost_usd=step_cost,
                 stop=response.stop_reason,
             )
+            if message.is_empty:
+                stop_reason = "empty_reply"
+                break
             if not message.tool_calls:
                 answer, stop_reason = message.content, "final"
                 break
@@ -398,6 +404,7 @@ def _stopped_answer(stop_reason: str, settings: Settings, steps: int) -> str:
             f"${settings.agent_max_cost_usd:g}) was used up"
         ),
         "repeated_calls": "the model kept repeating the same tool call",
+        "empty_reply": "the model returned an empty reply",
     }
     reason = reasons.get(stop_reason, stop_reason)
     return f"Stopped before a final answer: {reason} after {steps} steps."

@@ -10,10 +10,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from . import DESCRIPTION
 from .approval import Approver, AutoApprover, ConsoleApprover
 from .config import Settings, get_settings
 from .logs import configure_logging
+from .providers.base import ProviderConfigError
 
 PROG = "{{ cookiecutter.project_slug }}"
 
@@ -157,8 +160,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from .api import create_app
+    from .providers import build_provider
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+    # Built before the server starts, so a provider that cannot work stops `serve` with its
+    # sentence instead of failing every run.
+    app = create_app(settings, build_provider(settings))
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None)
     return 0
 
 
@@ -244,14 +251,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settings_problem(error: ValidationError) -> str:
+    """One sentence per bad setting, named as the environment variable the user sets."""
+    lines = []
+    for item in error.errors(include_url=False):
+        name = "_".join(str(part) for part in item["loc"]).upper() or "settings"
+        lines.append(f"{name}: {str(item['msg']).removeprefix('Value error, ')}")
+    return "error: the configuration is invalid: " + "; ".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a Windows pipe must not crash on a rare character
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(settings_problem(exc), file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.log_format)
-    return int(args.handler(args, settings))
+    try:
+        return int(args.handler(args, settings))
+    except ProviderConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     openai_base_url: str = "https://api.openai.com/v1"
     anthropic_api_key: str = ""
     anthropic_base_url: str = "https://api.anthropic.com"
+    anthropic_api_version: str = ""  # empty: the version the current anthropic SDK sends
     ollama_host: str = "http://localhost:11434"
     provider_timeout_s: float = 60.0
     provider_max_retries: int = 3

@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import httpx
@@ -49,6 +49,27 @@ class Message:
         calls = [ToolCall(**call) for call in data.get("tool_calls") or []]
         return cls(**{**data, "tool_calls": calls})
 
+    @property
+    def is_empty(self) -> bool:
+        """No text and no tool calls: Anthropic answers HTTP 400 to any such message."""
+        return not self.content.strip() and not self.tool_calls
+
+
+# Said instead of nothing: an empty message must never be stored or sent.
+EMPTY_REPLY = "(the model gave no answer)"
+EMPTY_RESULT = "(the tool returned nothing)"
+EMPTY_QUESTION = "(empty message)"
+
+
+def sendable(messages: list[Message]) -> list[Message]:
+    """The conversation with every empty message given a short placeholder, so that a session
+    stored by an older version (which kept empty replies) still goes through every API."""
+    placeholders = {"assistant": EMPTY_REPLY, "tool": EMPTY_RESULT, "user": EMPTY_QUESTION}
+    return [
+        replace(m, content=placeholders.get(m.role, EMPTY_QUESTION)) if m.is_empty else m
+        for m in messages
+    ]
+
 
 @dataclass
 class ToolSpec:
@@ -88,6 +109,10 @@ class Provider(Protocol):
 
 class ProviderError(RuntimeError):
     """The provider could not answer (after retries), or answered something unusable."""
+
+
+class ProviderConfigError(ValueError):
+    """The configured provider cannot be used as configured; the message says how to fix it."""
 
 
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}

@@ -16,6 +16,7 @@ from .base import (
     function_tools,
     parse_arguments,
     post_json,
+    sendable,
 )
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -43,7 +44,7 @@ class OpenAIProvider:
         self, system: str, messages: list[Message], tools: list[ToolSpec]
     ) -> dict[str, Any]:
         wire: list[dict[str, Any]] = [{"role": "system", "content": system}] if system else []
-        for message in messages:
+        for message in sendable(messages):
             if message.role == "tool":
                 wire.append(
                     {
@@ -110,7 +111,9 @@ class OpenAIProvider:
             self.client,
             f"{self.base_url}/chat/completions",
             self.build_request(system, messages, tools),
-            {"Authorization": f"Bearer {self.api_key}"},
+            # A local OpenAI-compatible server (llama.cpp, vLLM, LM Studio) may need no key:
+            # then no Authorization header at all, rather than "Bearer " with nothing after it.
+            {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {},
             max_retries=self.max_retries,
             timeout_s=self.timeout_s,
         )
