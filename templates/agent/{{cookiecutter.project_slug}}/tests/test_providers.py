@@ -41,8 +41,11 @@ CONVERSATION = [
             ToolCall("c2", "calculator", {"expression": "2 + 2"}),
         ],
     ),
-    Message("tool", '{"result": 42}', tool_call_id="c1", name="calculator"),
-    Message("tool", "error: boom", tool_call_id="c2", name="calculator", is_error=True),
+    # The calculator's results are computed here, so they are trusted and go out unmarked.
+    Message("tool", '{"result": 42}', tool_call_id="c1", name="calculator", trusted=True),
+    Message(
+        "tool", "error: boom", tool_call_id="c2", name="calculator", is_error=True, trusted=True
+    ),
 ]
 
 

@@ -12,7 +12,16 @@ from typing import Any
 
 import httpx
 
-from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage, post_json, sendable
+from .base import (
+    Message,
+    ModelResponse,
+    ToolCall,
+    ToolSpec,
+    Usage,
+    post_json,
+    sendable,
+    tool_result_text,
+)
 
 DEFAULT_MODEL = "claude-haiku-4-5"
 API_VERSION = "2026-10-21"  # anthropic 2.14.0's ANTHROPIC_API_VERSION
@@ -47,7 +56,7 @@ class AnthropicProvider:
                 block = {
                     "type": "tool_result",
                     "tool_use_id": message.tool_call_id,
-                    "content": message.content,
+                    "content": tool_result_text(message),
                     "is_error": message.is_error,
                 }
                 # Results of one turn's calls go back together in a single user message.

@@ -17,6 +17,7 @@ from .base import (
     parse_arguments,
     post_json,
     sendable,
+    tool_result_text,
 )
 
 DEFAULT_MODEL = "llama3.1"
@@ -46,7 +47,11 @@ class OllamaProvider:
         for message in sendable(messages):
             if message.role == "tool":
                 wire.append(
-                    {"role": "tool", "content": message.content, "tool_name": message.name or ""}
+                    {
+                        "role": "tool",
+                        "content": tool_result_text(message),
+                        "tool_name": message.name or "",
+                    }
                 )
             elif message.role == "assistant" and message.tool_calls:
                 wire.append(

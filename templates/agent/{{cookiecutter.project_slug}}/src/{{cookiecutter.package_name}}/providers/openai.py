@@ -17,6 +17,7 @@ from .base import (
     parse_arguments,
     post_json,
     sendable,
+    tool_result_text,
 )
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -50,7 +51,7 @@ class OpenAIProvider:
                     {
                         "role": "tool",
                         "tool_call_id": message.tool_call_id,
-                        "content": message.content,
+                        "content": tool_result_text(message),
                     }
                 )
             elif message.role == "assistant" and message.tool_calls:

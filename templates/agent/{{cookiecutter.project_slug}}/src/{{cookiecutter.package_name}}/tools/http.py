@@ -95,7 +95,7 @@ def _result(response: httpx.Response, body: bytes, url: str) -> dict[str, Any]:
     return result
 
 
-@tool
+@tool(sensitive="sends a request to another server, and a URL can carry data out")
 def http_get(
     url: Annotated[
         str,

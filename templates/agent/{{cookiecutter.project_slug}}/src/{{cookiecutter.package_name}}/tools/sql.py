@@ -245,6 +245,42 @@ def _value(value: Any) -> Any:
     return value
 
 
+# Columns that identify a person. Reading them is "access to private data": once the context
+# holds untrusted content, a query that reads any of them waits for the user's approval.
+PERSONAL_COLUMNS = {("customers", "name"), ("customers", "email"), ("customers", "city")}
+
+
+def personal_columns_read(path: Path, query: str) -> list[str]:
+    """The personal columns `query` would read (anywhere: SELECT list, WHERE, a CTE), found by
+    compiling it with `EXPLAIN` under a recording authorizer, without running it."""
+    found: set[str] = set()
+
+    def record(
+        action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
+    ) -> int:
+        if action == sqlite3.SQLITE_READ and ((arg1 or "").lower(), (arg2 or "").lower()) in (
+            PERSONAL_COLUMNS
+        ):
+            found.add(f"{arg1}.{arg2}".lower())
+        return _authorizer(action, arg1, arg2, db, trigger)
+
+    connection = connect_read_only(path, QueryLimits(timeout_s=1.0))
+    try:
+        connection.set_authorizer(record)
+        connection.execute("EXPLAIN " + query).fetchmany(1)
+    except (sqlite3.Error, sqlite3.Warning):
+        pass  # the query itself will fail with a proper message when it runs
+    finally:
+        connection.close()
+    return sorted(found)
+
+
+def _reads_personal_data(arguments: dict[str, Any], ctx: ToolContext) -> str | None:
+    path = ensure_database(ctx.settings.database_path)
+    columns = personal_columns_read(path, str(arguments.get("query", "")))
+    return f"reads personal data ({', '.join(columns)})" if columns else None
+
+
 DESCRIPTION = (
     "Run a read-only SQL SELECT against the sales database of Trailhead Outfitters, an "
     "outdoor-gear shop (2023-2024, amounts in EUR). "
@@ -257,7 +293,7 @@ DESCRIPTION = (
 )
 
 
-@tool(description=DESCRIPTION)
+@tool(description=DESCRIPTION, sensitive=_reads_personal_data)
 def sql_query(
     query: Annotated[
         str, Field(description="One SQLite SELECT statement", min_length=1, max_length=10_000)
