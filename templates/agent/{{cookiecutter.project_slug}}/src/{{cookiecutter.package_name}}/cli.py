@@ -19,6 +19,7 @@ from .logs import configure_logging
 from .providers.base import ProviderConfigError
 
 PROG = "{{ cookiecutter.project_slug }}"
+DEFAULT_TASK_FILES = ["evals/tasks.jsonl", "evals/tasks-heldout.jsonl"]
 
 
 def _printer(stream: Any) -> Any:
@@ -124,6 +125,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         load_tasks,
         render_markdown,
         run_eval,
+        split_name,
         summarise,
         summary_table,
         update_readme,
@@ -131,21 +133,28 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .service import make_agent
 
     agent = make_agent(settings, AutoApprover(True), provider_name=args.provider)
-    tasks = load_tasks(Path(args.tasks))
-    outcomes = run_eval(agent, tasks)
-    for outcome in outcomes:
-        mark = "PASS" if outcome.passed else "FAIL"
-        print(
-            f"{mark}  {outcome.task['id']:<28} tools={','.join(outcome.tools_called) or '-'}"
-            f"  steps={outcome.result.steps}"
-        )
-    summary = summarise(outcomes)
-    table = summary_table(summary, agent.provider.name, agent.provider.model)
+    paths = [Path(p) for p in args.tasks or DEFAULT_TASK_FILES]
+    splits, sources = {}, {}
+    for path in paths:
+        if not path.is_file():
+            print(f"error: no task file at {path}", file=sys.stderr)
+            return 2
+        name = split_name(path)
+        sources[name] = path.as_posix()
+        splits[name] = run_eval(agent, load_tasks(path))
+        for outcome in splits[name]:
+            mark = "PASS" if outcome.passed else "FAIL"
+            print(
+                f"{mark}  {name:<8} {outcome.task['id']:<28} "
+                f"tools={','.join(outcome.tools_called) or '-'}  steps={outcome.result.steps}"
+            )
+    summaries = {name: summarise(outcomes) for name, outcomes in splits.items()}
+    table = summary_table(summaries, agent.provider.name, agent.provider.model)
     print("\n" + table)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
-        render_markdown(outcomes, agent.provider.name, agent.provider.model),
+        render_markdown(splits, agent.provider.name, agent.provider.model, sources),
         encoding="utf-8",
         newline="\n",
     )
@@ -153,7 +162,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     readme = None if args.no_readme or not args.readme else Path(args.readme)
     if readme is not None and readme.exists() and update_readme(readme, table):
         print(f"updated the results table in {args.readme}")
-    return 0 if summary["success_rate"] >= args.min_success else 1
+    # The gate holds for every split, the held-out one included.
+    worst = min(summary["success_rate"] for summary in summaries.values())
+    return 0 if worst >= args.min_success else 1
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -222,7 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     trace.set_defaults(handler=cmd_trace)
 
     evaluate = sub.add_parser("eval", help="run the task-success evaluation")
-    evaluate.add_argument("--tasks", default="evals/tasks.jsonl")
+    evaluate.add_argument(
+        "--tasks",
+        action="append",
+        help="a task file (a split); repeat for several. Default: "
+        + " and ".join(DEFAULT_TASK_FILES),
+    )
     evaluate.add_argument("--out", default="evals/results.md")
     evaluate.add_argument(
         "--readme", default="README.md", help="README whose results table to update"
