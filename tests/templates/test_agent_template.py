@@ -39,11 +39,13 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_p
     harness.pip_install(venv_python, project)
     output = harness.check_project(venv_python, project)
     assert " passed" in output and " failed" not in output
+    # The generated CI checks formatting too, so the generated code must already pass it.
+    harness.run([str(venv_python), "-m", "ruff", "format", "--check", "."], cwd=project)
 
 
 def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     harness.assert_baseline(project, chosen)
-    for name in ("compose.yaml", "evals/tasks.jsonl", "evals/results.md"):
+    for name in ("compose.yaml", "evals/tasks.jsonl", "evals/tasks-heldout.jsonl", "evals/results.md"):
         assert (project / name).is_file(), name
     assert "Your Name" in (project / "LICENSE").read_text("utf-8")
     assert f"SEARCH_BACKEND={chosen['search_backend']}\n" in (project / ".env.example").read_text("utf-8")
@@ -57,8 +59,13 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     config = (package / "config.py").read_text("utf-8")
     assert f'llm_provider: ProviderName = "{chosen["llm_provider"]}"' in config
     assert f'search_backend: SearchBackendName = "{chosen["search_backend"]}"' in config
-    # The README carries real evaluation figures, the same as evals/results.md.
+    # The README carries real evaluation figures, the same as evals/results.md, with the
+    # held-out split on its own row.
     readme = (project / "README.md").read_text("utf-8")
     table = readme.split("<!-- eval-results:start -->")[1].split("<!-- eval-results:end -->")[0]
-    assert "| offline (scripted-planner) | 22 |" in table
+    assert "| offline (scripted-planner) | dev | 35 |" in table
+    assert "| offline (scripted-planner) | heldout | 23 |" in table
     assert table.strip() in (project / "evals/results.md").read_text("utf-8")
+    assert "ruff format --check" in (project / ".github" / "workflows" / "ci.yml").read_text("utf-8")
+    ignored = (project / ".gitignore").read_text("utf-8").splitlines()
+    assert {".env", ".env.*", "!.env.example"} <= set(ignored)

@@ -129,6 +129,37 @@ def test_approval_pauses_and_resumes(settings: Settings, client: TestClient) -> 
     assert again.status_code == 409
 
 
+def test_after_untrusted_results_a_private_query_waits_with_its_reason(
+    settings: Settings, client: TestClient
+) -> None:
+    first = client.post(
+        "/runs",
+        json={
+            "question": "How long is the warranty on tents?",
+            "session_id": "s9",
+            "stream": False,
+        },
+    ).json()["run_id"]
+    wait_for(lambda: client.get(f"/runs/{first}").json()["status"] == "completed")
+    # The session now holds search results: the customer's name is private data.
+    second = client.post(
+        "/runs",
+        json={
+            "question": "Who is our top customer by revenue?",
+            "session_id": "s9",
+            "stream": False,
+        },
+    ).json()["run_id"]
+    (pending,) = wait_for(lambda: client.get(f"/runs/{second}/approvals").json())
+    assert pending["tool"] == "sql_query"
+    assert "results of web_search" in pending["reason"] and "customers.name" in pending["reason"]
+    client.post(f"/runs/{second}/approvals/{pending['call_id']}", json={"approved": True})
+    run = wait_for(
+        lambda: (r := client.get(f"/runs/{second}").json())["status"] == "completed" and r
+    )
+    assert "Summit Guides GmbH" in run["answer"]
+
+
 def test_denied_approval(settings: Settings, client: TestClient) -> None:
     run_id = client.post("/runs", json={"question": "Save a note: secret", "stream": False}).json()[
         "run_id"

@@ -69,6 +69,20 @@ def test_tasks_file_is_valid() -> None:
     assert {t["check"]["type"] for t in tasks} == {"exact", "contains", "number"}
 
 
+def test_the_held_out_split_holds_the_reviewed_misroutes_and_shares_nothing() -> None:
+    dev = load_tasks(PROJECT / "evals" / "tasks.jsonl")
+    held_out = load_tasks(PROJECT / "evals" / "tasks-heldout.jsonl")
+    assert len(held_out) >= 20
+    questions = {t["question"] for t in held_out}
+    assert questions.isdisjoint({t["question"] for t in dev})
+    assert {t["id"] for t in held_out}.isdisjoint({t["id"] for t in dev})
+    reviewed = {t["question"] for t in held_out if t.get("origin") == "review"}
+    assert reviewed == {
+        "What's the return window for unused items?",
+        "What is our most expensive product?",
+    }
+
+
 def test_eval_writes_results_and_the_committed_figures_are_current(tmp_path, capsys) -> None:
     """`eval` offline reproduces the results committed in evals/results.md and the README."""
     readme = tmp_path / "README.md"
@@ -79,6 +93,8 @@ def test_eval_writes_results_and_the_committed_figures_are_current(tmp_path, cap
             "eval",
             "--tasks",
             str(PROJECT / "evals" / "tasks.jsonl"),
+            "--tasks",
+            str(PROJECT / "evals" / "tasks-heldout.jsonl"),
             "--out",
             str(out),
             "--readme",
@@ -90,11 +106,14 @@ def test_eval_writes_results_and_the_committed_figures_are_current(tmp_path, cap
     assert code == 0
     printed = capsys.readouterr().out
     assert "PASS" in printed and "wrote" in printed
-    fresh = out.read_text(encoding="utf-8")
+    # The task paths differ (absolute here): compare what follows the first line's sources.
+    fresh = out.read_text(encoding="utf-8").replace(str(PROJECT.as_posix()) + "/", "")
     assert fresh == (PROJECT / "evals" / "results.md").read_text(encoding="utf-8")
     table = readme.read_text(encoding="utf-8").split(README_START)[1].split(README_END)[0]
     assert table.strip() in (PROJECT / "README.md").read_text(encoding="utf-8")
-    assert "offline (scripted-planner)" in table
+    # Both splits, each on its own row.
+    assert "| offline (scripted-planner) | dev |" in table
+    assert "| offline (scripted-planner) | heldout |" in table
 
 
 def test_min_success_gate(tmp_path) -> None:

@@ -59,3 +59,44 @@ def test_it_says_it_is_not_a_model(settings: Settings) -> None:
 
 def test_split_parts() -> None:
     assert split_parts("A? B; C and also D. Also, E") == ["A", "B", "C", "D", "E"]
+
+
+def test_a_policy_question_that_says_return_is_searched(settings: Settings) -> None:
+    # Misrouted to SQL by keyword rules ("return"), as a reviewer found.
+    result = ask(settings, "What's the return window for unused items?")
+    assert [c["name"] for c in result.tool_calls] == ["web_search"]
+    assert "30 days" in result.answer
+
+
+def test_most_expensive_means_by_price_not_revenue(settings: Settings) -> None:
+    # Once answered with the top product by revenue, as a reviewer found.
+    result = ask(settings, "What is our most expensive product?")
+    query = result.tool_calls[0]["arguments"]["query"]
+    assert "ORDER BY unit_price DESC" in query and "revenue" not in query.lower()
+    assert "Basecamp 4P Tent" in result.answer and "489" in result.answer
+
+
+def test_a_looked_up_temperature_is_converted(settings: Settings) -> None:
+    result = ask(
+        settings, "At what temperature should I wash the Stormshell jacket, in Fahrenheit?"
+    )
+    assert [c["name"] for c in result.tool_calls] == ["web_search", "calculator"]
+    assert result.tool_calls[1]["arguments"] == {"expression": "30 * 9 / 5 + 32"}
+    assert "86" in result.answer
+
+
+def test_vat_is_added_not_taken(settings: Settings) -> None:
+    result = ask(settings, "What is 250 EUR plus 20% VAT?")
+    assert result.tool_calls[0]["arguments"] == {"expression": "250 * (1 + 20 / 100)"}
+    assert result.answer.startswith("300")
+
+
+def test_routing_runs_offline_from_the_bundled_weights() -> None:
+    from {{ cookiecutter.package_name }}.providers.routing import route
+
+    # The no_network fixture refuses any connection that is not loopback: nothing is fetched.
+    sql = route("How many orders did we ship last month?")
+    search = route("What is your policy on refunds?")
+    assert sql is not None and sql.tool == "sql_query"
+    assert search is not None and search.tool == "web_search"
+    assert route("anything", tools={"calculator"}) is None

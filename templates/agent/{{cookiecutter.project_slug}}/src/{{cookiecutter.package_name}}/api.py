@@ -187,6 +187,9 @@ def create_app(settings: Settings | None = None, provider: Provider | None = Non
     settings = settings or get_settings()
     app = FastAPI(title={{ cookiecutter.project_name | tojson }}, version=__version__, description=DESCRIPTION)
     manager = RunManager(settings, provider)
+    # Built now, so a provider that cannot work stops start-up with its sentence
+    # (`ProviderConfigError`) instead of failing every run later.
+    _ = manager.provider
     app.state.manager = manager
     static = resources.files(__package__).joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -1,4 +1,5 @@
-"""Human approval for tools that change things. The agent asks an `Approver` and waits."""
+"""Human approval for calls that change things, or that reach private data once the context
+holds untrusted content. The agent asks an `Approver`, with the reason, and waits."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class ApprovalRequest:
     call_id: str
     tool: str
     arguments: dict[str, Any]
+    reason: str = ""  # why this call waits for a human: shown to them
 
 
 class Approver(Protocol):
@@ -46,9 +48,10 @@ class ConsoleApprover:
     def request(self, request: ApprovalRequest) -> Decision:
         if not self.interactive:
             return Decision(False, "no terminal to ask for approval (use --yes to approve)")
+        why = f"\nWhy you are asked: {request.reason}" if request.reason else ""
         prompt = (
             f"\nThe agent wants to call {request.tool} with\n"
-            f"{json.dumps(request.arguments, indent=2)}\nApprove? [y/N] "
+            f"{json.dumps(request.arguments, indent=2)}{why}\nApprove? [y/N] "
         )
         try:
             answer = self.ask(prompt).strip().lower()

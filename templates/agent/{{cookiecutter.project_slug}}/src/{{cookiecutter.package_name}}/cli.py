@@ -10,12 +10,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from . import DESCRIPTION
 from .approval import Approver, AutoApprover, ConsoleApprover
 from .config import Settings, get_settings
 from .logs import configure_logging
+from .providers.base import ProviderConfigError
 
 PROG = "{{ cookiecutter.project_slug }}"
+DEFAULT_TASK_FILES = ["evals/tasks.jsonl", "evals/tasks-heldout.jsonl"]
 
 
 def _printer(stream: Any) -> Any:
@@ -121,6 +125,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         load_tasks,
         render_markdown,
         run_eval,
+        split_name,
         summarise,
         summary_table,
         update_readme,
@@ -128,21 +133,28 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .service import make_agent
 
     agent = make_agent(settings, AutoApprover(True), provider_name=args.provider)
-    tasks = load_tasks(Path(args.tasks))
-    outcomes = run_eval(agent, tasks)
-    for outcome in outcomes:
-        mark = "PASS" if outcome.passed else "FAIL"
-        print(
-            f"{mark}  {outcome.task['id']:<28} tools={','.join(outcome.tools_called) or '-'}"
-            f"  steps={outcome.result.steps}"
-        )
-    summary = summarise(outcomes)
-    table = summary_table(summary, agent.provider.name, agent.provider.model)
+    paths = [Path(p) for p in args.tasks or DEFAULT_TASK_FILES]
+    splits, sources = {}, {}
+    for path in paths:
+        if not path.is_file():
+            print(f"error: no task file at {path}", file=sys.stderr)
+            return 2
+        name = split_name(path)
+        sources[name] = path.as_posix()
+        splits[name] = run_eval(agent, load_tasks(path))
+        for outcome in splits[name]:
+            mark = "PASS" if outcome.passed else "FAIL"
+            print(
+                f"{mark}  {name:<8} {outcome.task['id']:<28} "
+                f"tools={','.join(outcome.tools_called) or '-'}  steps={outcome.result.steps}"
+            )
+    summaries = {name: summarise(outcomes) for name, outcomes in splits.items()}
+    table = summary_table(summaries, agent.provider.name, agent.provider.model)
     print("\n" + table)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
-        render_markdown(outcomes, agent.provider.name, agent.provider.model),
+        render_markdown(splits, agent.provider.name, agent.provider.model, sources),
         encoding="utf-8",
         newline="\n",
     )
@@ -150,15 +162,21 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     readme = None if args.no_readme or not args.readme else Path(args.readme)
     if readme is not None and readme.exists() and update_readme(readme, table):
         print(f"updated the results table in {args.readme}")
-    return 0 if summary["success_rate"] >= args.min_success else 1
+    # The gate holds for every split, the held-out one included.
+    worst = min(summary["success_rate"] for summary in summaries.values())
+    return 0 if worst >= args.min_success else 1
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from .api import create_app
+    from .providers import build_provider
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+    # Built before the server starts, so a provider that cannot work stops `serve` with its
+    # sentence instead of failing every run.
+    app = create_app(settings, build_provider(settings))
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None)
     return 0
 
 
@@ -215,7 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     trace.set_defaults(handler=cmd_trace)
 
     evaluate = sub.add_parser("eval", help="run the task-success evaluation")
-    evaluate.add_argument("--tasks", default="evals/tasks.jsonl")
+    evaluate.add_argument(
+        "--tasks",
+        action="append",
+        help="a task file (a split); repeat for several. Default: "
+        + " and ".join(DEFAULT_TASK_FILES),
+    )
     evaluate.add_argument("--out", default="evals/results.md")
     evaluate.add_argument(
         "--readme", default="README.md", help="README whose results table to update"
@@ -244,14 +267,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settings_problem(error: ValidationError) -> str:
+    """One sentence per bad setting, named as the environment variable the user sets."""
+    lines = []
+    for item in error.errors(include_url=False):
+        name = "_".join(str(part) for part in item["loc"]).upper() or "settings"
+        lines.append(f"{name}: {str(item['msg']).removeprefix('Value error, ')}")
+    return "error: the configuration is invalid: " + "; ".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a Windows pipe must not crash on a rare character
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(settings_problem(exc), file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.log_format)
-    return int(args.handler(args, settings))
+    try:
+        return int(args.handler(args, settings))
+    except ProviderConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,12 +9,15 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ProviderName = Literal["offline", "openai", "anthropic", "ollama"]
 SearchBackendName = Literal["local", "tavily", "brave"]
+Origin = tuple[str, str, int]  # (scheme, host, port): what one allow-list entry lets through
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class Settings(BaseSettings):
@@ -29,6 +32,7 @@ class Settings(BaseSettings):
     openai_base_url: str = "https://api.openai.com/v1"
     anthropic_api_key: str = ""
     anthropic_base_url: str = "https://api.anthropic.com"
+    anthropic_api_version: str = ""  # empty: the version the current anthropic SDK sends
     ollama_host: str = "http://localhost:11434"
     provider_timeout_s: float = 60.0
     provider_max_retries: int = 3
@@ -42,11 +46,17 @@ class Settings(BaseSettings):
     brave_api_key: str = ""
     brave_base_url: str = "https://api.search.brave.com"
     search_max_results: int = Field(default=5, ge=1, le=20)
-    http_allowed_hosts: str = "api.frankfurter.dev,api.open-meteo.com,api.github.com"
+    # Origins (scheme://host[:port]); a bare host means https on port 443 and nothing else.
+    http_allowed_hosts: str = (
+        "https://api.frankfurter.dev,https://api.open-meteo.com,https://api.github.com"
+    )
     http_timeout_s: float = 10.0
     http_max_bytes: int = 200_000
     sql_max_rows: int = Field(default=50, ge=1)
-    sql_timeout_s: float = 2.0
+    sql_timeout_s: float = Field(default=2.0, gt=0)
+    sql_max_value_bytes: int = Field(default=1_000_000, ge=1_000)  # one string, blob or row
+    sql_max_result_bytes: int = Field(default=100_000, ge=1_000)  # all values returned
+    sql_max_memory_mb: int = Field(default=256, ge=16)  # SQLite's process-wide heap limit
     approval_tools: str = ""  # extra tool names (comma-separated) that need a human's approval
 
     # Agent guards
@@ -61,9 +71,16 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 
+    @field_validator("http_allowed_hosts")
+    @classmethod
+    def _origins_parse(cls, value: str) -> str:
+        for entry in _split(value):
+            parse_origin(entry)  # raises ValueError with a sentence naming the bad entry
+        return value
+
     @property
-    def allowed_hosts(self) -> set[str]:
-        return _split(self.http_allowed_hosts)
+    def allowed_origins(self) -> set[Origin]:
+        return {parse_origin(entry) for entry in _split(self.http_allowed_hosts)}
 
     @property
     def approval_tool_names(self) -> set[str]:
@@ -84,6 +101,42 @@ class Settings(BaseSettings):
     @property
     def notes_dir(self) -> Path:
         return self.data_dir / "notes"
+
+
+def parse_origin(entry: str) -> Origin:
+    """`https://api.github.com`, `http://127.0.0.1:8080`, or a bare host meaning https on 443.
+
+    The port is part of the entry because a host is not a service: `127.0.0.1` alone must not
+    open every local service (a database admin page, a metadata endpoint) to the model.
+    """
+    text = entry.strip()
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    problem = ""
+    try:
+        port = parts.port
+    except ValueError:
+        port, problem = None, "its port is not a number from 0 to 65535"
+    if parts.scheme not in DEFAULT_PORTS:
+        problem = f"the scheme must be http or https, not {parts.scheme!r}"
+    elif not parts.hostname:
+        problem = "it has no host"
+    elif parts.username or parts.password:
+        problem = "it must not carry credentials"
+    elif parts.path not in ("", "/") or parts.query or parts.fragment:
+        problem = "it must be scheme://host[:port] with no path"
+    if problem:
+        raise ValueError(
+            f"HTTP_ALLOWED_HOSTS entry {entry!r} is not an origin: {problem} "
+            "(write for example https://api.github.com or http://127.0.0.1:8080)"
+        )
+    assert parts.hostname is not None
+    return parts.scheme, parts.hostname.lower(), port or DEFAULT_PORTS[parts.scheme]
+
+
+def format_origin(origin: Origin) -> str:
+    scheme, host, port = origin
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" + ("" if DEFAULT_PORTS[scheme] == port else f":{port}")
 
 
 def _split(value: str) -> set[str]:

@@ -1,4 +1,8 @@
-"""Task-success evaluation: run `evals/tasks.jsonl`, check each answer, write `evals/results.md`.
+"""Task-success evaluation: run the task files, check each answer, write `evals/results.md`.
+
+Each task file is a split, reported on its own row: `evals/tasks.jsonl` ("dev") was written
+together with the offline planner's rules, so its figure flatters them; `evals/tasks-heldout.jsonl`
+("heldout") was not used to tune them, and is the figure to believe.
 
 A task: {"id", "question", "expected_tools": [...], "check": {"type": "exact" | "contains" |
 "number", "value": ..., "tolerance": ...}}. `exact` compares the answer's first line (the system
@@ -96,39 +100,57 @@ def summarise(outcomes: list[TaskOutcome]) -> dict[str, float]:
     }
 
 
-def summary_table(summary: dict[str, float], provider: str, model: str) -> str:
-    return "\n".join(
-        [
-            "| Provider | Tasks | Task success | Tool-call accuracy | Mean steps | Mean tokens "
-            "| Cost |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-            f"| {provider} ({model}) | {summary['tasks']:.0f} | {summary['success_rate']:.0%} | "
-            f"{summary['tool_accuracy']:.0%} | {summary['mean_steps']:.2f} | "
-            f"{summary['mean_tokens']:.0f} | ${summary['total_cost_usd']:.4f} |",
-        ]
-    )
+def split_name(path: Path) -> str:
+    """`tasks.jsonl` -> "dev", `tasks-heldout.jsonl` -> "heldout", other names as they are."""
+    stem = path.name.removesuffix(".jsonl")
+    return "dev" if stem == "tasks" else stem.removeprefix("tasks-")
 
 
-def render_markdown(outcomes: list[TaskOutcome], provider: str, model: str) -> str:
-    summary = summarise(outcomes)
+def summary_table(splits: dict[str, dict[str, float]], provider: str, model: str) -> str:
+    lines = [
+        "| Provider | Split | Tasks | Task success | Tool-call accuracy | Mean steps "
+        "| Mean tokens | Cost |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for split, summary in splits.items():
+        lines.append(
+            f"| {provider} ({model}) | {split} | {summary['tasks']:.0f} | "
+            f"{summary['success_rate']:.0%} | {summary['tool_accuracy']:.0%} | "
+            f"{summary['mean_steps']:.2f} | {summary['mean_tokens']:.0f} | "
+            f"${summary['total_cost_usd']:.4f} |"
+        )
+    return "\n".join(lines)
+
+
+def render_markdown(
+    splits: dict[str, list[TaskOutcome]], provider: str, model: str, sources: dict[str, str]
+) -> str:
+    summaries = {split: summarise(outcomes) for split, outcomes in splits.items()}
+    files = ", ".join(f"`{sources[split]}` ({split})" for split in splits)
     lines = [
         "# Evaluation results",
         "",
-        f"Written by `eval` from `evals/tasks.jsonl` ({summary['tasks']:.0f} tasks). Task success: "
-        "the answer passes the task's check. Tool-call accuracy: the set of tools called equals "
-        "the expected set.",
+        f"Written by `eval` from {files}. Task success: the answer passes the task's check. "
+        "Tool-call accuracy: the set of tools called equals the expected set. The dev split was "
+        "written together with the offline planner's rules; the held-out split was not used to "
+        "tune them.",
         "",
-        summary_table(summary, provider, model),
-        "",
-        "| Task | Passed | Tools expected | Tools called | Steps |",
-        "| --- | :---: | --- | --- | ---: |",
+        summary_table(summaries, provider, model),
     ]
-    for o in outcomes:
-        lines.append(
-            f"| {o.task['id']} | {'yes' if o.passed else 'no'} | "
-            f"{', '.join(sorted(o.task['expected_tools'])) or '-'} | "
-            f"{', '.join(o.tools_called) or '-'} | {o.result.steps} |"
-        )
+    for split, outcomes in splits.items():
+        lines += [
+            "",
+            f"## {split}",
+            "",
+            "| Task | Passed | Tools expected | Tools called | Steps |",
+            "| --- | :---: | --- | --- | ---: |",
+        ]
+        for o in outcomes:
+            lines.append(
+                f"| {o.task['id']} | {'yes' if o.passed else 'no'} | "
+                f"{', '.join(sorted(o.task['expected_tools'])) or '-'} | "
+                f"{', '.join(o.tools_called) or '-'} | {o.result.steps} |"
+            )
     return "\n".join(lines) + "\n"
 
 

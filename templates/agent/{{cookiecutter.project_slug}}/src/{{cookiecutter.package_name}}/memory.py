@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .providers.base import Message
+from .providers.base import Message, sendable
 
 SCHEMA_VERSION = 1
 _MIGRATIONS = {
@@ -54,12 +54,24 @@ class SessionStore:
 
     def load(self, session_id: str, max_messages: int = 60) -> list[Message]:
         """The session's messages, oldest first; at most the last `max_messages`, cut at a user
-        message so a tool call is never separated from its result."""
+        message so a tool call is never separated from its result.
+
+        An empty reply stored by an older version is repaired here, for good: Anthropic answers
+        HTTP 400 to every request that carries one, so the session would never work again."""
         with self._connect() as connection:
             rows = connection.execute(
-                "SELECT body FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
+                "SELECT seq, body FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
             ).fetchall()
-        messages = [Message.from_dict(json.loads(body)) for (body,) in rows]
+            messages = []
+            for seq, body in rows:
+                message = Message.from_dict(json.loads(body))
+                if message.is_empty:
+                    message = sendable([message])[0]
+                    connection.execute(
+                        "UPDATE messages SET body = ? WHERE session_id = ? AND seq = ?",
+                        (json.dumps(message.to_dict()), session_id, seq),
+                    )
+                messages.append(message)
         if len(messages) > max_messages:
             tail = messages[-max_messages:]
             first_user = next((i for i, m in enumerate(tail) if m.role == "user"), len(tail))
@@ -67,6 +79,8 @@ class SessionStore:
         return messages
 
     def append(self, session_id: str, messages: list[Message], run_id: str | None = None) -> None:
+        """Add a turn; an empty message is never stored (placeholders stand in, as on load)."""
+        messages = sendable(messages)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         title = next((m.content[:80] for m in messages if m.role == "user"), "")
         with self._connect() as connection:

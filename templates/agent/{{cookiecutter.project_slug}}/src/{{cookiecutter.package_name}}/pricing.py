@@ -14,6 +14,7 @@ PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
     "gpt-4o": (2.50, 10.00),
     "gpt-4.1-mini": (0.40, 1.60),
     "gpt-4.1": (2.00, 8.00),
+    "claude-haiku-4-5": (1.00, 5.00),
     "claude-3-5-haiku-latest": (0.80, 4.00),
     "claude-sonnet-4-0": (3.00, 15.00),
 }

@@ -82,7 +82,8 @@ def format_trace(events: list[dict[str, Any]], width: int = 300) -> str:
             if not event.get("tool_calls"):
                 lines.append("  = answer (no tool calls)")
         elif kind == "approval_required":
-            lines.append(f"  ? approval asked for {event['tool']} [{event['call_id']}]")
+            why = f": {event['reason']}" if event.get("reason") else ""
+            lines.append(f"  ? approval asked for {event['tool']} [{event['call_id']}]{why}")
         elif kind == "approval_resolved":
             verdict = "approved" if event.get("approved") else "denied"
             lines.append(f"  ? {verdict}: {event.get('reason', '')}")

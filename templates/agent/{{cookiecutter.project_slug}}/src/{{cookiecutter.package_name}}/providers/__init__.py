@@ -1,9 +1,13 @@
-"""Pick the provider named by `LLM_PROVIDER`; fall back to the offline planner, and say so,
-when that provider has no key or cannot be reached."""
+"""Pick the provider named by `LLM_PROVIDER`.
+
+A provider that is configured but cannot work (no key for the vendor's own API, no Ollama at
+`OLLAMA_HOST`) is an error with a sentence that says what to set: quietly answering with the
+offline planner instead would pass off rules as the model the user asked for. Only
+`LLM_PROVIDER=offline` gives the offline planner. A local OpenAI-compatible server (llama.cpp,
+vLLM, LM Studio) at `OPENAI_BASE_URL` needs no key: no `Authorization` header is sent.
+"""
 
 from __future__ import annotations
-
-import logging
 
 import httpx
 
@@ -13,6 +17,7 @@ from .base import (
     Message,
     ModelResponse,
     Provider,
+    ProviderConfigError,
     ProviderError,
     ToolCall,
     ToolSpec,
@@ -22,8 +27,6 @@ from .offline import OfflinePlanner
 from .ollama import OllamaProvider
 from .openai import OpenAIProvider
 
-log = logging.getLogger(__name__)
-
 __all__ = [
     "AnthropicProvider",
     "Message",
@@ -32,6 +35,7 @@ __all__ = [
     "OllamaProvider",
     "OpenAIProvider",
     "Provider",
+    "ProviderConfigError",
     "ProviderError",
     "ToolCall",
     "ToolSpec",
@@ -40,50 +44,70 @@ __all__ = [
 ]
 
 
+OPENAI_API = "https://api.openai.com"
+ANTHROPIC_API = "https://api.anthropic.com"
+
+
+def _is_vendor(base_url: str, vendor: str) -> bool:
+    return base_url.rstrip("/").lower().startswith(vendor)
+
+
 def build_provider(
     settings: Settings, name: str | None = None, client: httpx.Client | None = None
 ) -> Provider:
+    """The provider `name` (default `LLM_PROVIDER`); `ProviderConfigError` when it cannot work."""
     name = name or settings.llm_provider
-    client = client or httpx.Client()
     timeout_s, retries = settings.provider_timeout_s, settings.provider_max_retries
+    if name == "offline":
+        return OfflinePlanner()
     if name == "openai":
-        if settings.openai_api_key:
-            return OpenAIProvider(
-                settings.openai_api_key,
-                settings.llm_model,
-                settings.openai_base_url,
-                client=client,
-                timeout_s=timeout_s,
-                max_retries=retries,
+        if not settings.openai_api_key and _is_vendor(settings.openai_base_url, OPENAI_API):
+            raise ProviderConfigError(
+                "LLM_PROVIDER=openai needs OPENAI_API_KEY for the OpenAI API; for a local "
+                "OpenAI-compatible server set OPENAI_BASE_URL to it (no key needed), or set "
+                "LLM_PROVIDER=offline to use the offline planner."
             )
-        log.warning("LLM_PROVIDER=openai but OPENAI_API_KEY is not set: using the offline planner")
-    elif name == "anthropic":
-        if settings.anthropic_api_key:
-            return AnthropicProvider(
-                settings.anthropic_api_key,
-                settings.llm_model,
-                settings.anthropic_base_url,
-                client=client,
-                timeout_s=timeout_s,
-                max_retries=retries,
-            )
-        log.warning(
-            "LLM_PROVIDER=anthropic but ANTHROPIC_API_KEY is not set: using the offline planner"
-        )
-    elif name == "ollama":
-        ollama = OllamaProvider(
-            settings.ollama_host,
+        return OpenAIProvider(
+            settings.openai_api_key,
             settings.llm_model,
-            client=client,
+            settings.openai_base_url,
+            client=client or httpx.Client(),
             timeout_s=timeout_s,
             max_retries=retries,
         )
-        if ollama.reachable():
-            return ollama
-        log.warning(
-            "LLM_PROVIDER=ollama but no Ollama answers at %s: using the offline planner",
-            settings.ollama_host,
+    if name == "anthropic":
+        if not settings.anthropic_api_key and _is_vendor(
+            settings.anthropic_base_url, ANTHROPIC_API
+        ):
+            raise ProviderConfigError(
+                "LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY; set it (or point "
+                "ANTHROPIC_BASE_URL at a gateway that adds it), or set LLM_PROVIDER=offline to "
+                "use the offline planner."
+            )
+        return AnthropicProvider(
+            settings.anthropic_api_key,
+            settings.llm_model,
+            settings.anthropic_base_url,
+            client=client or httpx.Client(),
+            timeout_s=timeout_s,
+            max_retries=retries,
+            api_version=settings.anthropic_api_version,
         )
-    elif name != "offline":
-        raise ValueError(f"unknown LLM_PROVIDER {name!r}: use offline, openai, anthropic or ollama")
-    return OfflinePlanner()
+    if name == "ollama":
+        ollama = OllamaProvider(
+            settings.ollama_host,
+            settings.llm_model,
+            client=client or httpx.Client(),
+            timeout_s=timeout_s,
+            max_retries=retries,
+        )
+        if not ollama.reachable():
+            raise ProviderConfigError(
+                f"LLM_PROVIDER=ollama but no Ollama answers at {settings.ollama_host}: start it "
+                "(`ollama serve`, then `ollama pull` a model with tool support), set OLLAMA_HOST "
+                "to where it runs, or set LLM_PROVIDER=offline to use the offline planner."
+            )
+        return ollama
+    raise ProviderConfigError(
+        f"unknown LLM_PROVIDER {name!r}: use offline, openai, anthropic or ollama"
+    )

@@ -1,4 +1,10 @@
-"""Anthropic Messages API with native tool use (`tool_use` and `tool_result` content blocks)."""
+"""Anthropic Messages API with native tool use (`tool_use` and `tool_result` content blocks).
+
+Headers follow what the official `anthropic` SDK sends (checked against anthropic 2.14.0 from
+PyPI, `_client.py` and `_constants.py`): the key as `Authorization: Bearer ...` and
+`anthropic-version: 2026-10-21`. `ANTHROPIC_API_VERSION` overrides the version for a gateway
+that pins an older one.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,19 @@ from typing import Any
 
 import httpx
 
-from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage, post_json
+from .base import (
+    Message,
+    ModelResponse,
+    ToolCall,
+    ToolSpec,
+    Usage,
+    post_json,
+    sendable,
+    tool_result_text,
+)
 
-DEFAULT_MODEL = "claude-3-5-haiku-latest"
-API_VERSION = "2023-06-01"
+DEFAULT_MODEL = "claude-haiku-4-5"
+API_VERSION = "2026-10-21"  # anthropic 2.14.0's ANTHROPIC_API_VERSION
 
 
 class AnthropicProvider:
@@ -24,8 +39,9 @@ class AnthropicProvider:
         timeout_s: float = 60.0,
         max_retries: int = 3,
         max_tokens: int = 1024,
+        api_version: str = API_VERSION,
     ) -> None:
-        self.api_key = api_key
+        self.api_key, self.api_version = api_key, api_version or API_VERSION
         self.model = model or DEFAULT_MODEL
         self.base_url = base_url.rstrip("/")
         self.client = client or httpx.Client()
@@ -35,12 +51,12 @@ class AnthropicProvider:
         self, system: str, messages: list[Message], tools: list[ToolSpec]
     ) -> dict[str, Any]:
         wire: list[dict[str, Any]] = []
-        for message in messages:
+        for message in sendable(messages):
             if message.role == "tool":
                 block = {
                     "type": "tool_result",
                     "tool_use_id": message.tool_call_id,
-                    "content": message.content,
+                    "content": tool_result_text(message),
                     "is_error": message.is_error,
                 }
                 # Results of one turn's calls go back together in a single user message.
@@ -50,7 +66,7 @@ class AnthropicProvider:
                     wire.append({"role": "user", "content": [block]})
             elif message.role == "assistant":
                 blocks: list[dict[str, Any]] = []
-                if message.content:
+                if message.content.strip():
                     blocks.append({"type": "text", "text": message.content})
                 for call in message.tool_calls:
                     blocks.append(
@@ -106,6 +122,13 @@ class AnthropicProvider:
             stop_reason=data.get("stop_reason") or "",
         )
 
+    def headers(self) -> dict[str, str]:
+        """What the SDK sends; no credential at all for a keyless gateway."""
+        headers = {"anthropic-version": self.api_version}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return headers
+
     def complete(
         self, system: str, messages: list[Message], tools: list[ToolSpec]
     ) -> ModelResponse:
@@ -113,7 +136,7 @@ class AnthropicProvider:
             self.client,
             f"{self.base_url}/v1/messages",
             self.build_request(system, messages, tools),
-            {"x-api-key": self.api_key, "anthropic-version": API_VERSION},
+            self.headers(),
             max_retries=self.max_retries,
             timeout_s=self.timeout_s,
         )

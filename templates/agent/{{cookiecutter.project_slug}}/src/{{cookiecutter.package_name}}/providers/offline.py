@@ -8,11 +8,13 @@ The rules, in order, for each part of the question (parts are split at '?', ';' 
 1. "what did I ask" answers from the session's earlier questions, with no tool;
 2. a URL calls `http_get`;
 3. "save a note" calls `save_note` (which needs approval);
-4. arithmetic ("12 * (3 + 4)", "15% of 2400", "square root of 2") calls `calculator`;
-   "15% of it" applies to the number found by the previous part, in a second step;
-5. questions about revenue, orders, customers or products call `sql_query` with a query from a
-   small library of patterns;
-6. anything else calls `web_search`.
+4. arithmetic ("12 * (3 + 4)", "15% of 2400", "250 plus 20% VAT", "square root of 2",
+   "30 degrees Celsius in Fahrenheit") calls `calculator`; "15% of it" applies to the number
+   found by the previous part, in a second step;
+5. anything else is routed by meaning (`routing.py`: sentence embeddings of the question against
+   examples of what each tool answers): questions about the shop's own data call `sql_query`
+   with a query from a small library of patterns (`offline_sql.py`), the rest call
+   `web_search`; "..., in Fahrenheit" with no number searches first and converts what it found.
 Parts that do not depend on each other are called in parallel, in one step.
 """
 
@@ -25,24 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage
+from .offline_sql import sql_answer, sql_for
+from .routing import route
 
 FOOTER = (
     "(Answered offline by the scripted planner: deterministic rules, not a language model. "
     "Set LLM_PROVIDER to use a real model.)"
 )
-REVENUE = "status IN ('delivered', 'shipped')"
-COUNTRIES = [
-    "Austria",
-    "Czechia",
-    "France",
-    "Germany",
-    "Italy",
-    "Norway",
-    "Portugal",
-    "Spain",
-    "Sweden",
-    "Switzerland",
-]
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 
 
@@ -54,8 +45,10 @@ class Intent:
     tool: str | None
     arguments: dict[str, Any] = field(default_factory=dict)
     describe: str = ""
-    # For "15% of it": builds the calculator expression from the previous part's number.
+    # For "15% of it": builds the calculator expression from the previous part's number,
+    # which `picks` finds in that part's result.
     follow_up: Callable[[float], str] | None = None
+    picks: Callable[[Message | None], float | None] | None = None
     answer: Callable[[Any], str] | None = None
 
 
@@ -93,7 +86,7 @@ class OfflinePlanner:
             for i, intent in enumerate(intents):
                 if intent.follow_up is None or i == 0:
                     continue
-                previous = _number_from(results.get(f"0_{i - 1}"))
+                previous = (intent.picks or _number_from)(results.get(f"0_{i - 1}"))
                 if previous is not None and f"1_{i}" not in results:
                     calls.append(
                         ToolCall(
@@ -129,8 +122,29 @@ def split_parts(question: str) -> list[str]:
 
 
 def plan(question: str, history: list[Message], available: set[str]) -> list[Intent]:
-    intents = [classify(part, available) for part in split_parts(question)]
+    intents = [intent for part in split_parts(question) for intent in classify_all(part, available)]
     return intents or [Intent(text=question, tool=None)]
+
+
+def classify_all(text: str, available: set[str]) -> list[Intent]:
+    """The intents for one part: usually one, two when a looked-up value must be converted."""
+    first = classify(text, available)
+    if (
+        first.tool == "web_search"
+        and re.search(r"\bfahrenheit\b", text, re.IGNORECASE)
+        and "calculator" in available
+    ):
+        return [
+            first,
+            Intent(
+                text,
+                "calculator",
+                describe="the temperature found, in Fahrenheit",
+                follow_up=lambda c: f"{c:g} * 9 / 5 + 32",
+                picks=_celsius_from,
+            ),
+        ]
+    return [first]
 
 
 def classify(text: str, available: set[str]) -> Intent:
@@ -157,21 +171,22 @@ def classify(text: str, available: set[str]) -> Intent:
     math_intent = _math_intent(text, lower)
     if math_intent and "calculator" in available:
         return math_intent
-    sql = _sql_intent(lower)
-    if sql and "sql_query" in available:
+    routed = route(text, available & {"sql_query", "web_search"})
+    if routed is not None and routed.tool == "sql_query":
+        query, kind = sql_for(text)
         return Intent(
             text,
             "sql_query",
-            {"query": sql[0]},
-            f"this is about the shop's {sql[1]}, so I query the database",
-            answer=_sql_answer(sql[1]),
+            {"query": query},
+            f"this is about the shop's data ({kind}), so I query the database",
+            answer=sql_answer(kind, _fmt),
         )
-    if "web_search" in available:
+    if routed is not None:
         return Intent(
             text,
             "web_search",
             {"query": _keywords(text)},
-            "nothing more specific matches, so I search",
+            "this is about policies, guides or facts, so I search",
         )
     return Intent(text, None)
 
@@ -187,8 +202,23 @@ def _math_intent(text: str, lower: str) -> Intent | None:
             follow_up=lambda x: f"{x:g} * {pct:g} / 100",
         )
     percent = re.search(rf"({_NUMBER})\s*(%|percent)\s+of\s+({_NUMBER})", lower)
+    # "250 EUR plus 20% VAT", "80 with 19% tax", "120 minus a 15% discount"
+    change = re.search(
+        rf"({_NUMBER})\s*(?:eur|euros?|usd|dollars?|€|\$)?\s+(plus|with|including|minus|less)"
+        rf"\s+(?:an?\s+)?({_NUMBER})\s*(%|percent)",
+        lower,
+    )
+    celsius = re.search(
+        rf"(-?{_NUMBER})\s*(?:degrees?\s+)?(?:celsius|°\s*c\b|c\b)(?=.*\bfahrenheit\b)", lower
+    )
     if percent:
         expression = f"{_to_float(percent.group(3)):g} * {_to_float(percent.group(1)):g} / 100"
+    elif change:
+        sign = "-" if change.group(2) in ("minus", "less") else "+"
+        base, pct = _to_float(change.group(1)), _to_float(change.group(3))
+        expression = f"{base:g} * (1 {sign} {pct:g} / 100)"
+    elif celsius:
+        expression = f"{_to_float(celsius.group(1)):g} * 9 / 5 + 32"
     elif root := re.search(rf"square root of\s+({_NUMBER})", lower):
         expression = f"sqrt({_to_float(root.group(1)):g})"
     else:
@@ -205,130 +235,6 @@ def _math_intent(text: str, lower: str) -> Intent | None:
         {"expression": expression.strip()},
         "there is arithmetic to do, so I use the calculator",
     )
-
-
-def _sql_intent(lower: str) -> tuple[str, str] | None:
-    if not re.search(
-        r"revenue|sales|sold|orders?\b|customers?\b|products?\b|margin|profit|"
-        r"spen[dt]|bought|best.selling|returns?\b|returned",
-        lower,
-    ):
-        return None
-    if re.search(
-        r"return policy|how (long|many days).*return|can i return|warranty|shipping", lower
-    ):
-        return None  # policy questions belong to search
-    year = re.search(r"\b(20\d\d)\b", lower)
-    in_year = f" AND order_date LIKE '{year.group(1)}-%'" if year else ""
-    country = next((c for c in COUNTRIES if c.lower() in lower), None)
-    top = re.search(r"\btop (\d+)", lower)
-    limit = int(top.group(1)) if top else 1
-    if re.search(r"margin|profit", lower):
-        return (
-            f"SELECT ROUND(SUM(i.quantity * (i.unit_price - p.unit_cost)), 2) AS gross_margin "
-            f"FROM order_items i JOIN products p ON p.id = i.product_id "
-            f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}"
-            f"{in_year.replace('order_date', 'o.order_date')}",
-            "gross margin",
-        )
-    if re.search(
-        r"(top|best|biggest|largest|most valuable).*customer|customer.*(spent|spend) "
-        r"the most",
-        lower,
-    ):
-        return (
-            f"SELECT c.name, c.country, ROUND(SUM(t.total), 2) AS revenue FROM order_totals t "
-            f"JOIN customers c ON c.id = t.customer_id WHERE t.{REVENUE}{in_year} "
-            f"GROUP BY c.id ORDER BY revenue DESC LIMIT {limit}",
-            "top customers",
-        )
-    if re.search(r"product", lower) and re.search(r"most|best|top|highest", lower):
-        return (
-            f"SELECT p.name, ROUND(SUM(i.quantity * i.unit_price), 2) AS revenue, "
-            f"SUM(i.quantity) AS units FROM order_items i JOIN products p ON p.id = i.product_id "
-            f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}"
-            f"{in_year.replace('order_date', 'o.order_date')} GROUP BY p.id "
-            f"ORDER BY revenue DESC LIMIT {limit}",
-            "top products",
-        )
-    if re.search(r"average order|order value|aov", lower):
-        return (
-            f"SELECT ROUND(AVG(total), 2) AS average_order_value FROM order_totals "
-            f"WHERE {REVENUE}{in_year}",
-            "average order value",
-        )
-    if re.search(r"how many|number of|count", lower):
-        if "customer" in lower:
-            where = f" WHERE country = '{country}'" if country else ""
-            return f"SELECT COUNT(*) AS customers FROM customers{where}", "customer count"
-        status = next(
-            (
-                s
-                for s in ("returned", "cancelled", "shipped", "delivered")
-                if s in lower or s.rstrip("ed") in lower
-            ),
-            None,
-        )
-        conditions = [f"status = '{status}'"] if status else []
-        if year:
-            conditions.append(f"order_date LIKE '{year.group(1)}-%'")
-        where = " WHERE " + " AND ".join(conditions) if conditions else ""
-        return f"SELECT COUNT(*) AS orders FROM orders{where}", "order count"
-    if re.search(r"revenue|sales|sold", lower):
-        if "channel" in lower or re.search(r"\bweb\b.*\bstore\b|\bstore\b.*\bweb\b", lower):
-            return (
-                f"SELECT channel, ROUND(SUM(total), 2) AS revenue FROM order_totals "
-                f"WHERE {REVENUE}{in_year} GROUP BY channel ORDER BY revenue DESC",
-                "revenue by channel",
-            )
-        if "category" in lower or "categories" in lower:
-            return (
-                f"SELECT p.category, ROUND(SUM(i.quantity * i.unit_price), 2) AS revenue "
-                f"FROM order_items i JOIN products p ON p.id = i.product_id "
-                f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}"
-                f"{in_year.replace('order_date', 'o.order_date')} GROUP BY p.category "
-                f"ORDER BY revenue DESC",
-                "revenue by category",
-            )
-        if country:
-            return (
-                f"SELECT ROUND(SUM(t.total), 2) AS revenue FROM order_totals t JOIN customers c "
-                f"ON c.id = t.customer_id WHERE t.{REVENUE} AND c.country = '{country}'"
-                f"{in_year.replace('order_date', 't.order_date')}",
-                "revenue",
-            )
-        return (
-            f"SELECT ROUND(SUM(total), 2) AS revenue FROM order_totals WHERE {REVENUE}{in_year}",
-            "revenue",
-        )
-    return (
-        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
-        "schema",
-    )
-
-
-def _sql_answer(kind: str) -> Callable[[Any], str]:
-    def answer(result: dict[str, Any]) -> str:
-        rows, columns = result.get("rows", []), result.get("columns", [])
-        if kind == "schema":
-            names = ", ".join(str(row[1]) for row in rows)
-            return (
-                "The offline planner has no query pattern for that question. The database "
-                f"has: {names}."
-            )
-        if not rows:
-            return "The query returned no rows."
-        if len(rows) == 1 and len(rows[0]) == 1:
-            value = rows[0][0]
-            unit = " EUR" if kind in ("revenue", "average order value", "gross margin") else ""
-            return f"{kind.capitalize()}: {_fmt(value)}{unit}"
-        lines = [
-            ", ".join(f"{col}: {_fmt(val)}" for col, val in zip(columns, row, strict=False))
-            for row in rows[:10]
-        ]
-        return f"{kind.capitalize()}: " + "; ".join(lines)
-
-    return answer
 
 
 def compose_answer(
@@ -400,6 +306,18 @@ def _number_from(message: Message | None) -> float | None:
             if numbers:
                 return float(numbers[-1])
     return None
+
+
+def _celsius_from(message: Message | None) -> float | None:
+    """The first Celsius temperature in a search result ("30 degrees Celsius", "-5 °C")."""
+    if message is None or message.is_error:
+        return None
+    found = re.search(
+        r"([-+]?\d+(?:\.\d+)?)\s*(?:degrees?\s+celsius|°\s*c\b|degrees?\s+c\b)",
+        message.content,
+        re.IGNORECASE,
+    )
+    return float(found.group(1)) if found else None
 
 
 def _load(text: str) -> Any:

@@ -16,6 +16,8 @@ from .base import (
     function_tools,
     parse_arguments,
     post_json,
+    sendable,
+    tool_result_text,
 )
 
 DEFAULT_MODEL = "llama3.1"
@@ -42,10 +44,14 @@ class OllamaProvider:
         self, system: str, messages: list[Message], tools: list[ToolSpec]
     ) -> dict[str, Any]:
         wire: list[dict[str, Any]] = [{"role": "system", "content": system}] if system else []
-        for message in messages:
+        for message in sendable(messages):
             if message.role == "tool":
                 wire.append(
-                    {"role": "tool", "content": message.content, "tool_name": message.name or ""}
+                    {
+                        "role": "tool",
+                        "content": tool_result_text(message),
+                        "tool_name": message.name or "",
+                    }
                 )
             elif message.role == "assistant" and message.tool_calls:
                 wire.append(

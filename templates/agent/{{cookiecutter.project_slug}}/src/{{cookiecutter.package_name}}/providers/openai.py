@@ -16,6 +16,8 @@ from .base import (
     function_tools,
     parse_arguments,
     post_json,
+    sendable,
+    tool_result_text,
 )
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -43,13 +45,13 @@ class OpenAIProvider:
         self, system: str, messages: list[Message], tools: list[ToolSpec]
     ) -> dict[str, Any]:
         wire: list[dict[str, Any]] = [{"role": "system", "content": system}] if system else []
-        for message in messages:
+        for message in sendable(messages):
             if message.role == "tool":
                 wire.append(
                     {
                         "role": "tool",
                         "tool_call_id": message.tool_call_id,
-                        "content": message.content,
+                        "content": tool_result_text(message),
                     }
                 )
             elif message.role == "assistant" and message.tool_calls:
@@ -110,7 +112,9 @@ class OpenAIProvider:
             self.client,
             f"{self.base_url}/chat/completions",
             self.build_request(system, messages, tools),
-            {"Authorization": f"Bearer {self.api_key}"},
+            # A local OpenAI-compatible server (llama.cpp, vLLM, LM Studio) may need no key:
+            # then no Authorization header at all, rather than "Bearer " with nothing after it.
+            {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {},
             max_retries=self.max_retries,
             timeout_s=self.timeout_s,
         )

@@ -64,6 +64,7 @@ function show(event) {
     case "approval_required": {
       status.textContent = "waiting for approval";
       const item = addStep("approval", "Approve " + event.tool + "?", short(event.arguments), "approval");
+      if (event.reason) item.appendChild(el("p", "reason", "Why you are asked: " + event.reason));
       const actions = el("div", "actions");
       const yes = el("button", "approve", "Approve");
       const no = el("button", "deny", "Deny");

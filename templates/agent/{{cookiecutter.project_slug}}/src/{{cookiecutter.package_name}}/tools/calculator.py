@@ -112,7 +112,7 @@ def _checked(value: Any) -> Any:
     return value
 
 
-@tool
+@tool(trusted_output=True)  # computed here from the arguments: nobody else wrote it
 def calculator(
     expression: Annotated[
         str,

@@ -14,32 +14,42 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import Field
 
+from ..config import DEFAULT_PORTS, Origin, format_origin
 from .registry import ToolContext, ToolError, tool
 
 MAX_REDIRECTS = 3
 
 
-def check_url(url: str, allowed_hosts: set[str]) -> str:
-    """Return the host of `url` if it may be fetched; raise `ToolError` otherwise."""
+def check_url(url: str, allowed_origins: set[Origin]) -> Origin:
+    """Return the origin (scheme, host, port) of `url` if it may be fetched, else raise
+    `ToolError`. Scheme, host and port must all match one allow-list entry."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    if parts.scheme not in DEFAULT_PORTS:
         raise ToolError(f"only http and https URLs are allowed, not {parts.scheme or 'none'!r}")
     host = (parts.hostname or "").lower()
     if not host:
         raise ToolError("the URL has no host")
     if parts.username or parts.password:
         raise ToolError("URLs with credentials are not allowed")
-    if host not in allowed_hosts:
-        allowed = ", ".join(sorted(allowed_hosts)) or "(none configured)"
-        raise ToolError(f"host {host!r} is not in the allow-list (HTTP_ALLOWED_HOSTS): {allowed}")
-    return host
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        raise ToolError("the URL's port is not a number from 0 to 65535") from None
+    origin = (parts.scheme, host, port)
+    if origin not in allowed_origins:
+        allowed = ", ".join(sorted(format_origin(o) for o in allowed_origins)) or "(none)"
+        raise ToolError(
+            f"{format_origin(origin)} is not in the allow-list (HTTP_ALLOWED_HOSTS: {allowed}); "
+            "an entry is scheme://host[:port] and allows that port only"
+        )
+    return origin
 
 
 def fetch(
-    client: httpx.Client, url: str, allowed_hosts: set[str], max_bytes: int, timeout_s: float
+    client: httpx.Client, url: str, allowed_origins: set[Origin], max_bytes: int, timeout_s: float
 ) -> dict[str, Any]:
     for _ in range(MAX_REDIRECTS + 1):
-        check_url(url, allowed_hosts)
+        check_url(url, allowed_origins)
         try:
             with client.stream(
                 "GET",
@@ -85,7 +95,7 @@ def _result(response: httpx.Response, body: bytes, url: str) -> dict[str, Any]:
     return result
 
 
-@tool
+@tool(sensitive="sends a request to another server, and a URL can carry data out")
 def http_get(
     url: Annotated[
         str,
@@ -97,11 +107,11 @@ def http_get(
     ],
     ctx: ToolContext,
 ) -> dict[str, Any]:
-    """GET a JSON API. Only hosts in the configured allow-list can be reached; the response is
-    returned as parsed JSON (or text) with its status code."""
+    """GET a JSON API. Only origins (scheme, host and port) in the configured allow-list can be
+    reached; the response is returned as parsed JSON (or text) with its status code."""
     settings = ctx.settings
     with contextlib.ExitStack() as stack:
         client = ctx.http_client or stack.enter_context(httpx.Client())
         return fetch(
-            client, url, settings.allowed_hosts, settings.http_max_bytes, settings.http_timeout_s
+            client, url, settings.allowed_origins, settings.http_max_bytes, settings.http_timeout_s
         )

@@ -11,7 +11,7 @@ from pydantic import Field
 from .registry import ToolContext, tool
 
 
-@tool(requires_approval=True)
+@tool(requires_approval=True, trusted_output=True, sensitive="writes a file")
 def save_note(
     title: Annotated[
         str, Field(description="Short title of the note", min_length=1, max_length=120)

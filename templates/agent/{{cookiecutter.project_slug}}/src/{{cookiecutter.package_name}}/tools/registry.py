@@ -8,6 +8,14 @@
 The docstring's first paragraph is the description the model sees; `Annotated[..., Field(...)]`
 adds per-argument descriptions and constraints. A parameter typed `ToolContext` is injected by
 the agent and never shown to the model.
+
+Two flags feed the prompt-injection defence (see `agent.py`):
+- `trusted_output=True` for a tool whose result is computed here from the model's own arguments
+  (the calculator): its result is not marked untrusted and does not taint the run. Every other
+  result (web pages, API answers, database rows) is data a stranger may have written.
+- `sensitive=` says why a call has side effects or reaches private data ("sends a request to
+  another server"), or is a function of (arguments, context) that says so or returns None. Once
+  the context holds untrusted content, such a call needs the user's approval.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from ..config import Settings
+
+Sensitivity = Callable[[dict[str, Any], "ToolContext"], "str | None"]
 
 
 class ToolError(Exception):
@@ -46,6 +56,12 @@ class Tool:
     arguments_model: type[BaseModel]
     context_param: str | None = None
     requires_approval: bool = False
+    trusted_output: bool = False
+    sensitive: Sensitivity | None = None
+
+    def sensitivity(self, arguments: dict[str, Any], context: ToolContext) -> str | None:
+        """Why this call has side effects or reaches private data, or None when it does not."""
+        return self.sensitive(arguments, context) if self.sensitive else None
 
     @property
     def parameters_schema(self) -> dict[str, Any]:
@@ -110,6 +126,8 @@ def build_tool(
     name: str | None = None,
     description: str | None = None,
     requires_approval: bool = False,
+    trusted_output: bool = False,
+    sensitive: str | Sensitivity | None = None,
 ) -> Tool:
     """Turn a typed function into a `Tool` (schema from the signature, description from the doc)."""
     hints = typing.get_type_hints(function, include_extras=True)
@@ -140,7 +158,16 @@ def build_tool(
         arguments_model=model,
         context_param=context_param,
         requires_approval=requires_approval,
+        trusted_output=trusted_output,
+        sensitive=_as_sensitivity(sensitive),
     )
+
+
+def _as_sensitivity(sensitive: str | Sensitivity | None) -> Sensitivity | None:
+    if isinstance(sensitive, str):
+        reason = sensitive
+        return lambda arguments, context: reason
+    return sensitive
 
 
 def tool(
@@ -149,13 +176,20 @@ def tool(
     name: str | None = None,
     description: str | None = None,
     requires_approval: bool = False,
+    trusted_output: bool = False,
+    sensitive: str | Sensitivity | None = None,
     into: ToolRegistry | None = None,
 ) -> Any:
     """Decorator: register a function as a tool (in the default registry unless `into` is given)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         built = build_tool(
-            fn, name=name, description=description, requires_approval=requires_approval
+            fn,
+            name=name,
+            description=description,
+            requires_approval=requires_approval,
+            trusted_output=trusted_output,
+            sensitive=sensitive,
         )
         (into if into is not None else registry).register(built)
         return fn

@@ -1,9 +1,18 @@
 """`sql_query`: read-only SQL over the bundled sample business database.
 
 Three locks, each enough on its own for the common attacks: the database file is opened with
-`mode=ro`; an authorizer allows only SELECT, reading columns and calling functions, so `DROP`,
-`UPDATE`, `ATTACH` and `PRAGMA` fail at prepare time; and `execute` runs one statement only.
-A progress handler stops queries that run past the time limit; rows past the limit are cut.
+`mode=ro`; an authorizer allows only SELECT (recursive CTEs included), reading columns and
+calling functions, so `DROP`, `UPDATE`, `ATTACH` and `PRAGMA` fail at prepare time; and
+`execute` runs one statement only.
+
+A read-only query can still hurt: `SELECT zeroblob(300000000)` asks for 300 MB in one step, and
+`WITH RECURSIVE` can count forever. So every query is bounded four ways:
+- time: a progress handler interrupts it past `SQL_TIMEOUT_S`;
+- value size: the connection's `SQLITE_LIMIT_LENGTH` refuses any string, blob or row larger than
+  `SQL_MAX_VALUE_BYTES` before it is built (plus limits on columns, expression depth, ...);
+- memory: `PRAGMA hard_heap_limit` caps what SQLite may allocate (`SQL_MAX_MEMORY_MB`; the limit
+  is process-wide and can only be lowered, which suits a backstop);
+- result: at most `SQL_MAX_ROWS` rows and `SQL_MAX_RESULT_BYTES` of values are returned.
 """
 
 from __future__ import annotations
@@ -14,17 +23,57 @@ import sqlite3
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field
 
+from ..config import Settings
 from .registry import ToolContext, ToolError, tool
 
-_ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
+_ALLOWED_ACTIONS = {
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_FUNCTION,
+    sqlite3.SQLITE_RECURSIVE,  # WITH RECURSIVE: the time and size bounds below keep it finite
+}
 _DENIED_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}
 _build_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """The bounds one query runs under (from the settings, or smaller in tests)."""
+
+    timeout_s: float = 2.0
+    max_rows: int = 50
+    max_value_bytes: int = 1_000_000
+    max_result_bytes: int = 100_000
+    max_memory_mb: int = 256
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueryLimits:
+        return cls(
+            timeout_s=settings.sql_timeout_s,
+            max_rows=settings.sql_max_rows,
+            max_value_bytes=settings.sql_max_value_bytes,
+            max_result_bytes=settings.sql_max_result_bytes,
+            max_memory_mb=settings.sql_max_memory_mb,
+        )
+
+
+# Shape limits no honest question needs more of; each bounds the work one statement can ask for.
+_SHAPE_LIMITS = {
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 20_000,
+    sqlite3.SQLITE_LIMIT_COLUMN: 100,
+    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
+    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 20,
+    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 16,
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1_000,
+    sqlite3.SQLITE_LIMIT_ATTACHED: 0,
+}
 
 
 def seed_files() -> list[tuple[str, str]]:
@@ -95,24 +144,59 @@ def _authorizer(
     return sqlite3.SQLITE_OK
 
 
-def connect_read_only(path: Path, timeout_s: float) -> sqlite3.Connection:
-    """A connection that can only read, with the time limit armed for its next statement."""
+def connect_read_only(path: Path, limits: QueryLimits | float) -> sqlite3.Connection:
+    """A connection that can only read, with every bound armed for its next statement."""
+    if not isinstance(limits, QueryLimits):
+        limits = QueryLimits(timeout_s=float(limits))
     connection = sqlite3.connect(
         read_only_uri(path), uri=True, isolation_level=None, check_same_thread=False
     )
+    # Before the authorizer, which refuses every PRAGMA the model might send.
+    connection.execute(f"PRAGMA hard_heap_limit = {int(limits.max_memory_mb) * 1024 * 1024}")
+    connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.max_value_bytes)
+    for category, value in _SHAPE_LIMITS.items():
+        connection.setlimit(category, value)
     connection.set_authorizer(_authorizer)
-    deadline = time.monotonic() + timeout_s
+    deadline = time.monotonic() + limits.timeout_s
     connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 1_000)
     return connection
 
 
-def run_query(path: Path, query: str, max_rows: int, timeout_s: float) -> dict[str, Any]:
+def run_query(
+    path: Path,
+    query: str,
+    max_rows: int | None = None,
+    timeout_s: float | None = None,
+    limits: QueryLimits | None = None,
+) -> dict[str, Any]:
     """Run one read-only statement; errors become `ToolError` with a message the model can use."""
-    connection = connect_read_only(path, timeout_s)
+    limits = limits or QueryLimits()
+    if max_rows is not None or timeout_s is not None:
+        limits = QueryLimits(
+            timeout_s=limits.timeout_s if timeout_s is None else timeout_s,
+            max_rows=limits.max_rows if max_rows is None else max_rows,
+            max_value_bytes=limits.max_value_bytes,
+            max_result_bytes=limits.max_result_bytes,
+            max_memory_mb=limits.max_memory_mb,
+        )
+    connection = connect_read_only(path, limits)
+    rows: list[list[Any]] = []
+    cut_by = ""
     try:
         cursor = connection.execute(query)
-        rows = cursor.fetchmany(max_rows + 1)
         columns = [column[0] for column in cursor.description or []]
+        size = 0
+        # One row at a time, so neither the row count nor the bytes returned can run away.
+        for row in cursor:
+            if len(rows) == limits.max_rows:
+                cut_by = f"the {limits.max_rows}-row limit (SQL_MAX_ROWS)"
+                break
+            values = [_value(v) for v in row]
+            size += sum(len(v) if isinstance(v, str) else 8 for v in values)
+            if size > limits.max_result_bytes:
+                cut_by = f"the {limits.max_result_bytes}-byte result limit (SQL_MAX_RESULT_BYTES)"
+                break
+            rows.append(values)
     except sqlite3.ProgrammingError as exc:
         if "one statement" in str(exc):
             raise ToolError("only one SQL statement per call is allowed") from None
@@ -124,17 +208,77 @@ def run_query(path: Path, query: str, max_rows: int, timeout_s: float) -> dict[s
                 f"refused: {message}. The database is read-only: only SELECT queries are allowed."
             ) from None
         if "interrupted" in message:
-            raise ToolError(f"query stopped after the {timeout_s:g}s time limit") from None
+            raise ToolError(
+                f"query stopped after the {limits.timeout_s:g}s time limit (SQL_TIMEOUT_S); "
+                "add a WHERE or LIMIT, or a bound to the recursive CTE"
+            ) from None
+        if "too big" in message:
+            raise ToolError(
+                f"refused: a value would be larger than {limits.max_value_bytes} bytes "
+                "(SQL_MAX_VALUE_BYTES); ask for less data"
+            ) from None
+        if "out of memory" in message or "too large" in message:
+            raise ToolError(
+                f"query stopped: it needs more than the {limits.max_memory_mb} MB memory limit "
+                "(SQL_MAX_MEMORY_MB) or a size limit; ask for less data"
+            ) from None
         raise ToolError(f"SQL error: {message}") from None
+    except MemoryError:
+        raise ToolError("query stopped: it ran out of memory; ask for less data") from None
     finally:
         connection.close()
-    truncated = len(rows) > max_rows
-    return {
+    result: dict[str, Any] = {
         "columns": columns,
-        "rows": [list(row) for row in rows[:max_rows]],
-        "row_count": min(len(rows), max_rows),
-        "truncated": truncated,
+        "rows": rows,
+        "row_count": len(rows),
+        "truncated": bool(cut_by),
     }
+    if cut_by:
+        result["note"] = f"more rows exist; the result was cut at {cut_by}"
+    return result
+
+
+def _value(value: Any) -> Any:
+    """A JSON-friendly value: a blob is described, not dumped into the model's context."""
+    if isinstance(value, bytes):
+        return f"<blob, {len(value)} bytes>"
+    return value
+
+
+# Columns that identify a person. Reading them is "access to private data": once the context
+# holds untrusted content, a query that reads any of them waits for the user's approval.
+PERSONAL_COLUMNS = {("customers", "name"), ("customers", "email"), ("customers", "city")}
+
+
+def personal_columns_read(path: Path, query: str) -> list[str]:
+    """The personal columns `query` would read (anywhere: SELECT list, WHERE, a CTE), found by
+    compiling it with `EXPLAIN` under a recording authorizer, without running it."""
+    found: set[str] = set()
+
+    def record(
+        action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
+    ) -> int:
+        if action == sqlite3.SQLITE_READ and ((arg1 or "").lower(), (arg2 or "").lower()) in (
+            PERSONAL_COLUMNS
+        ):
+            found.add(f"{arg1}.{arg2}".lower())
+        return _authorizer(action, arg1, arg2, db, trigger)
+
+    connection = connect_read_only(path, QueryLimits(timeout_s=1.0))
+    try:
+        connection.set_authorizer(record)
+        connection.execute("EXPLAIN " + query).fetchmany(1)
+    except (sqlite3.Error, sqlite3.Warning):
+        pass  # the query itself will fail with a proper message when it runs
+    finally:
+        connection.close()
+    return sorted(found)
+
+
+def _reads_personal_data(arguments: dict[str, Any], ctx: ToolContext) -> str | None:
+    path = ensure_database(ctx.settings.database_path)
+    columns = personal_columns_read(path, str(arguments.get("query", "")))
+    return f"reads personal data ({', '.join(columns)})" if columns else None
 
 
 DESCRIPTION = (
@@ -149,12 +293,14 @@ DESCRIPTION = (
 )
 
 
-@tool(description=DESCRIPTION)
+@tool(description=DESCRIPTION, sensitive=_reads_personal_data)
 def sql_query(
-    query: Annotated[str, Field(description="One SQLite SELECT statement", min_length=1)],
+    query: Annotated[
+        str, Field(description="One SQLite SELECT statement", min_length=1, max_length=10_000)
+    ],
     ctx: ToolContext,
 ) -> dict[str, Any]:
     """Run a read-only SQL SELECT against the shop's sales database (see DESCRIPTION)."""
     settings = ctx.settings
     path = ensure_database(settings.database_path)
-    return run_query(path, query, settings.sql_max_rows, settings.sql_timeout_s)
+    return run_query(path, query, limits=QueryLimits.from_settings(settings))
