@@ -1,0 +1,241 @@
+"""Publishing to a fake GitHub on 127.0.0.1: real HTTP to the REST API (through PyGithub), a
+real `git push` over smart HTTP to `git http-backend`, a real repository and portfolio."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from scaffolder.core.github import credentials
+from scaffolder.core.github.api import GitHubError, MissingScope, NameTaken, Unreachable
+from scaffolder.core.github.placeholders import PLACEHOLDER
+from scaffolder.core.github.publish import (
+    TOPICS_BY_KIND,
+    PublishIncomplete,
+    PublishRequest,
+    fix_readme_and_push,
+    publish,
+)
+from scaffolder.core.github.push import PushRejected
+from scaffolder.core.store import Store
+from tests.helpers.fake_github import FakeGitHub, commits_in
+from tests.helpers.publishing import TOKEN, MemoryKeyring, files_containing, git, make_project
+
+
+@pytest.fixture
+def store(isolated_user: Path) -> Store:
+    return Store()
+
+
+@pytest.fixture
+def signed_in(store: Store, github: FakeGitHub, memory_keyring: MemoryKeyring) -> str:
+    """Signed in with a token kept in the (memory) credential store, for the fake's API URL."""
+    url = credentials.remember_api_url(store, github.api_url)
+    credentials.store_token(url, TOKEN)
+    return url
+
+
+@pytest.fixture
+def careless_git_config(isolated_user: Path) -> Path:
+    """A user whose git stores every credential it is given in ~/.git-credentials."""
+    config = isolated_user / ".gitconfig"
+    config.write_text(config.read_text(encoding="utf-8") + "[credential]\n\thelper = store\n", encoding="utf-8")
+    return config
+
+
+def posted(github: FakeGitHub, method: str, path: str) -> list[object]:
+    return [body for m, p, body in github.requests if m == method and p == path]
+
+
+def test_publishing_creates_the_repository_with_the_projects_fields_and_pushes_main(
+    store: Store, github: FakeGitHub, signed_in: str, isolated_user: Path, tmp_path: Path, careless_git_config: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+
+    result = publish(store, PublishRequest(project.name))
+
+    assert posted(github, "POST", "/user/repos") == [
+        {"name": "docs-qa", "description": "Answers questions over your documents.", "private": False}
+    ]
+    assert github.repos["ada-lovelace/docs-qa"]["topics"] == list(TOPICS_BY_KIND["rag"])
+    assert result.created and result.full_name == "ada-lovelace/docs-qa" and result.branch == "main"
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == git(project.path, "rev-list", "main").split()
+    assert git(project.path, "remote", "get-url", "origin") == f"{github.git_url}/ada-lovelace/docs-qa.git"
+    assert git(project.path, "rev-parse", "--abbrev-ref", "main@{upstream}") == "origin/main"
+    # Nothing on disk holds the token: not the project (.git/config), the portfolio, nor HOME
+    # (whose git config would have stored it in ~/.git-credentials, had the app let it).
+    assert files_containing(TOKEN, project.path, isolated_user, tmp_path / "docs-qa") == []
+    assert not (isolated_user / ".git-credentials").exists()
+
+
+def test_private_under_an_organisation_with_the_live_url_as_homepage(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa", kind="agent")
+    store.set_live_url(project.name, "https://docs-qa.onrender.com")
+
+    result = publish(store, PublishRequest(project.name, private=True, org="analytical-engines"))
+
+    assert posted(github, "POST", "/orgs/analytical-engines/repos") == [
+        {
+            "name": "docs-qa",
+            "description": "Answers questions over your documents.",
+            "private": True,
+            "homepage": "https://docs-qa.onrender.com",
+        }
+    ]
+    assert result.full_name == "analytical-engines/docs-qa" and result.private
+    assert result.topics == TOPICS_BY_KIND["agent"]
+    assert commits_in(github.bare_repo("analytical-engines/docs-qa"))
+
+
+def test_publishing_again_pushes_new_commits_and_sets_a_homepage_recorded_since(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    publish(store, PublishRequest(project.name))
+    (project.path / "more.py").write_text("x = 1\n", encoding="utf-8")
+    git(project.path, "add", "more.py")
+    git(project.path, "commit", "--quiet", "-m", "more")
+    store.set_live_url(project.name, "https://docs-qa.fly.dev")
+
+    again = publish(store, PublishRequest(project.name))
+
+    assert not again.created
+    assert len(posted(github, "POST", "/user/repos")) == 1
+    assert [body["homepage"] for body in posted(github, "PATCH", "/repos/ada-lovelace/docs-qa")] == [
+        "https://docs-qa.fly.dev"
+    ]  # type: ignore[index]
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa"))[0] == git(project.path, "rev-parse", "HEAD")
+
+
+def test_a_taken_name_says_what_to_do_and_adds_no_remote(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    github.create("ada-lovelace", {"name": "docs-qa"})
+    project = make_project(store, tmp_path / "docs-qa")
+
+    with pytest.raises(NameTaken) as caught:
+        publish(store, PublishRequest(project.name))
+
+    assert "already a repository named 'docs-qa'" in caught.value.message
+    assert "--repo NAME" in caught.value.hint
+    assert git(project.path, "remote") == ""
+    renamed = publish(store, PublishRequest(project.name, repo_name="docs-qa-2"))
+    assert renamed.full_name == "ada-lovelace/docs-qa-2"
+
+
+def test_a_token_without_the_scope_is_told_which_permissions_it_needs(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    github.refuse_create = "Resource not accessible by personal access token"
+    project = make_project(store, tmp_path / "docs-qa")
+
+    with pytest.raises(MissingScope) as caught:
+        publish(store, PublishRequest(project.name))
+
+    assert "lacks the permission" in caught.value.message
+    assert "Administration" in caught.value.hint and "repo scope" in caught.value.hint
+    assert git(project.path, "remote") == "" and github.repos == {}
+
+
+def test_a_rejected_token_and_no_token_at_all(
+    store: Store, github: FakeGitHub, memory_keyring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    with pytest.raises(credentials.NotSignedIn, match="not signed in"):
+        publish(store, PublishRequest(project.name, api_url=github.api_url))
+    monkeypatch.setenv("GH_TOKEN", "ghp_revoked")
+    with pytest.raises(GitHubError, match="refused the token"):
+        publish(store, PublishRequest(project.name, api_url=github.api_url))
+
+
+def test_no_network_is_a_sentence(store: Store, memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    credentials.store_token(f"http://127.0.0.1:{port}", TOKEN)
+    project = make_project(store, tmp_path / "docs-qa")
+
+    with pytest.raises(Unreachable) as caught:
+        publish(store, PublishRequest(project.name, api_url=f"http://127.0.0.1:{port}"))
+
+    assert "did not answer" in caught.value.message and "network" in caught.value.hint
+
+
+def test_a_rejected_push_is_explained_and_never_forced(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    publish(store, PublishRequest(project.name))
+    bare = github.bare_repo("ada-lovelace/docs-qa")
+    other = tmp_path / "other-clone"
+    git(tmp_path, "clone", "--quiet", str(bare), str(other))
+    (other / "theirs.txt").write_text("from GitHub's web editor\n", encoding="utf-8")
+    git(other, "add", "theirs.txt")
+    git(other, "commit", "--quiet", "-m", "edited on GitHub")
+    git(other, "push", "--quiet", "origin", "main")
+    (project.path / "mine.txt").write_text("local\n", encoding="utf-8")
+    git(project.path, "add", "mine.txt")
+    git(project.path, "commit", "--quiet", "-m", "local change")
+    theirs = commits_in(bare)[0]
+
+    with pytest.raises(PushRejected) as caught:
+        publish(store, PublishRequest(project.name))
+
+    assert "has commits this project does not have" in caught.value.message
+    assert "git pull --rebase origin main" in caught.value.hint
+    assert commits_in(bare)[0] == theirs
+
+
+def test_a_repository_created_but_not_pushed_is_reported_and_the_next_publish_finishes_it(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    github.reject_pushes = True
+    project = make_project(store, tmp_path / "docs-qa")
+
+    with pytest.raises(PublishIncomplete) as caught:
+        publish(store, PublishRequest(project.name))
+
+    assert caught.value.message.startswith(
+        f"{github.git_url}/ada-lovelace/docs-qa was created, but main was not pushed"
+    )
+    assert "Publishing again pushes to that repository" in caught.value.hint
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == []
+
+    github.allow_pushes("ada-lovelace/docs-qa")
+    finished = publish(store, PublishRequest(project.name))
+
+    assert not finished.created and len(posted(github, "POST", "/user/repos")) == 1
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == git(project.path, "rev-list", "main").split()
+
+
+def test_an_origin_elsewhere_is_never_given_the_token(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    git(project.path, "remote", "add", "origin", "https://gitlab.example.com/ada/docs-qa.git")
+
+    with pytest.raises(Exception, match="origin remote points at https://gitlab.example.com/ada/docs-qa.git"):
+        publish(store, PublishRequest(project.name))
+    assert github.git_pushes == 0
+
+
+def test_readme_placeholders_are_fixed_in_a_commit_that_is_pushed(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path, isolated_user: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    result = publish(store, PublishRequest(project.name, repo_name="docs-qa-app"))
+    assert result.readme_fix is not None and result.readme_fix.lines == 2
+
+    sha = fix_readme_and_push(store, result)
+
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    assert PLACEHOLDER not in readme
+    assert "https://github.com/ada-lovelace/docs-qa-app/actions/workflows/ci.yml/badge.svg" in readme
+    assert git(project.path, "log", "-1", "--format=%s") == "README: badges and links point at ada-lovelace/docs-qa-app"
+    assert git(project.path, "status", "--porcelain") == ""
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa-app"))[0] == sha
+    assert files_containing(TOKEN, project.path, isolated_user) == []
