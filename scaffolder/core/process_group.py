@@ -37,18 +37,14 @@ def _group_options() -> dict[str, object]:
 
 def stop_group(child: subprocess.Popen[bytes]) -> None:
     """Ask the child's group to stop, then kill it if it has not after GRACE_S."""
-    if child.poll() is not None and sys.platform == "win32":
-        return
     if sys.platform == "win32":
         with contextlib.suppress(OSError):
             child.send_signal(signal.CTRL_BREAK_EVENT)
     else:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(child.pid, signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(timeout=GRACE_S)
-    except subprocess.TimeoutExpired:
-        pass
     if sys.platform == "win32":
         with contextlib.suppress(OSError):
             child.kill()

@@ -3,11 +3,13 @@ real `git push` over smart HTTP to `git http-backend`, a real repository and por
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
 import pytest
 
+from scaffolder.core.errors import UserError
 from scaffolder.core.github import credentials
 from scaffolder.core.github.api import GitHubError, MissingScope, NameTaken, Unreachable
 from scaffolder.core.github.placeholders import PLACEHOLDER
@@ -218,7 +220,9 @@ def test_an_origin_elsewhere_is_never_given_the_token(
     project = make_project(store, tmp_path / "docs-qa")
     git(project.path, "remote", "add", "origin", "https://gitlab.example.com/ada/docs-qa.git")
 
-    with pytest.raises(Exception, match="origin remote points at https://gitlab.example.com/ada/docs-qa.git"):
+    with pytest.raises(
+        UserError, match=re.escape("origin remote points at https://gitlab.example.com/ada/docs-qa.git")
+    ):
         publish(store, PublishRequest(project.name))
     assert github.git_pushes == 0
 
