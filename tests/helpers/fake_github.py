@@ -241,7 +241,9 @@ def fake_github(token: str, root: Path, **options: Any) -> Iterator[FakeGitHub]:
     git = ThreadingHTTPServer(("127.0.0.1", 0), type("Git", (_GitHandler,), {"fake": fake}))
     fake.api_url = f"http://127.0.0.1:{api.server_address[1]}"
     fake.git_url = f"http://127.0.0.1:{git.server_address[1]}"
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (api, git)]
+    for server in (api, git):
+        server.daemon_threads = True
+    threads = [threading.Thread(target=s.serve_forever, args=(0.02,), daemon=True) for s in (api, git)]
     for thread in threads:
         thread.start()
     try:

@@ -20,6 +20,7 @@ from scaffolder.core.github import placeholders, remote
 from scaffolder.core.github.api import Account, GitHubClient, RemoteRepo
 from scaffolder.core.github.credentials import Token, api_url, require_token
 from scaffolder.core.github.push import push_branch
+from scaffolder.core.github.signin import check_scopes
 from scaffolder.core.store import Project, Store
 
 TOPICS_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -117,6 +118,7 @@ def publish(
     try:
         progress("Checking the token")
         account: Account = client.account()
+        check_scopes(account, request.private)
         origin = remote.remote_url(project.path)
         if origin is not None:
             progress(f"Already published: {origin}")
