@@ -109,6 +109,6 @@ def run_streaming(
     finally:
         if child.poll() is None:
             stop_group(child)
-        if child.stdout is not None:
+        if child.stdout is not None and not reader.is_alive():  # closing under a blocked read would wait for it
             child.stdout.close()
     return Finished(returncode, tuple(lines))
