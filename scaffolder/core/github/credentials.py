@@ -86,8 +86,8 @@ def find_token(url: str) -> Token | None:
         value = os.environ.get(var, "").strip()
         if value:
             return Token(value, var)
-    value = stored_token(url)
-    return Token(value, "credential store") if value else None
+    kept = stored_token(url)
+    return Token(kept, "credential store") if kept else None
 
 
 def require_token(url: str) -> Token:
