@@ -144,6 +144,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     ),
     "recheck": ("run scaffolder status {name}", "press Re-check"),
     "forget": ("scaffolder forget {name}", "press Forget…"),
+    "publish": ("scaffolder publish {name}", "press Publish to GitHub…"),
+    "deploy": ("scaffolder deploy {name}", "press Deploy…"),
 }
 
 
