@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from scaffolder.core.deploy.plan import DeployPlan
 from scaffolder.core.errors import UserError
@@ -51,12 +52,12 @@ def run_deploy(
             found.append(url)
         on_line(line)
 
-    program = plan.argv[0]
+    program = Path(plan.argv[0]).name
     finished = run_streaming(plan.argv, plan.folder, on_line=each_line, cancel=cancel, what=f"Deploying with {program}")
     if finished.returncode != 0:
         tail = "\n".join(finished.lines[-5:])
         raise UserError(
-            f"{' '.join([program.rsplit('/', 1)[-1], *plan.argv[1:]])} failed (exit code {finished.returncode}).",
+            f"{' '.join([program, *plan.argv[1:]])} failed (exit code {finished.returncode}).",
             f"Its last lines:\n{tail}\nFix what it says and deploy again; the manual steps are in docs/DEPLOY.md.",
         )
     return DeployOutcome(plan.platform.id, plan.argv, found[-1] if found else None, len(finished.lines))
