@@ -80,7 +80,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         if agreed:
             data["readme_fixed"] = fix_readme_and_push(store, result)
             lines.append(
-                f"README: {fix.lines} placeholder line(s) now point at {fix.owner}/{fix.repo} (committed and pushed)."
+                f"Fixed {fix.lines} placeholder line(s) in {' and '.join(fix.new_texts)}: they point at {fix.owner}/{fix.repo} (committed and pushed)."
             )
         else:
             lines.append(f"{fix.summary} To fix them: scaffolder publish {args.name!r} --fix-readme")

@@ -28,6 +28,14 @@ Answers questions over your documents, with citations.
 Clone it: git clone https://github.com/your-github-username/docs-qa
 """
 
+PLACEHOLDER_PYPROJECT = """\
+[project]
+name = "docs-qa"
+
+[project.urls]
+Repository = "https://github.com/your-github-username/docs-qa"
+"""
+
 
 class MemoryKeyring(KeyringBackend):
     """A credential store in memory: what the app keeps there can be looked at, and no file is written."""
@@ -75,7 +83,8 @@ def make_project(store: Store, folder: Path, kind: str = "rag", name: str = "Doc
     folder.mkdir(parents=True)
     git(folder, "init", "--quiet", "-b", "main")
     (folder / "README.md").write_text(PLACEHOLDER_README, encoding="utf-8")
-    git(folder, "add", "README.md")
+    (folder / "pyproject.toml").write_text(PLACEHOLDER_PYPROJECT, encoding="utf-8")
+    git(folder, "add", "README.md", "pyproject.toml")
     git(folder, "commit", "--quiet", "-m", "first")
     (folder / "app.py").write_text("print('hello')\n", encoding="utf-8")
     git(folder, "add", "app.py")

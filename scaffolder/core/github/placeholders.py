@@ -1,5 +1,6 @@
-"""The README's badges and links that name the template's placeholder account, fixed to point
-at the published repository, in a commit the user confirms."""
+"""The links that name the template's placeholder account (the README's badges and links, the
+package's project URLs), fixed to point at the published repository, in a commit the user
+confirms."""
 
 from __future__ import annotations
 
@@ -11,21 +12,22 @@ from scaffolder.core.errors import UserError
 from scaffolder.core.git import git_executable
 
 PLACEHOLDER = "your-github-username"
-README = "README.md"
+FILES = ("README.md", "pyproject.toml")  # where the templates link to the repository
 
 
 @dataclass(frozen=True)
 class PlaceholderFix:
-    path: Path  # the README
+    folder: Path
     owner: str
     repo: str
-    lines: int  # how many lines change
-    new_text: str
+    new_texts: dict[str, str]  # file (relative) -> its fixed text
+    lines: int  # how many lines change, in all
 
     @property
     def summary(self) -> str:
+        files = " and ".join(self.new_texts)
         plural = "s" if self.lines != 1 else ""
-        return f"{self.lines} line{plural} of {self.path.name} link to {PLACEHOLDER}; they would point at {self.owner}/{self.repo}."
+        return f"{self.lines} line{plural} of {files} link to {PLACEHOLDER}; the fix points them at {self.owner}/{self.repo}."
 
 
 def replaced(text: str, owner: str, repo: str, slug: str | None) -> str:
@@ -34,35 +36,24 @@ def replaced(text: str, owner: str, repo: str, slug: str | None) -> str:
     return text.replace(PLACEHOLDER, owner)
 
 
-def find_fix(project: Path, owner: str, repo: str, slug: str | None = None) -> PlaceholderFix | None:
-    """What fixing the README would change; None when it names no placeholder."""
-    readme = project / README
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if PLACEHOLDER not in text:
-        return None
-    new_text = replaced(text, owner, repo, slug)
-    changed = sum(1 for old, new in zip(text.splitlines(), new_text.splitlines(), strict=False) if old != new)
-    return PlaceholderFix(readme, owner, repo, changed, new_text)
+def find_fix(folder: Path, owner: str, repo: str, slug: str | None = None) -> PlaceholderFix | None:
+    """What the fix would change; None when no file names the placeholder."""
+    new_texts: dict[str, str] = {}
+    lines = 0
+    for name in FILES:
+        try:
+            text = (folder / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if PLACEHOLDER in text:
+            new_texts[name] = replaced(text, owner, repo, slug)
+            lines += sum(1 for line in text.splitlines() if PLACEHOLDER in line)
+    return PlaceholderFix(folder, owner, repo, new_texts, lines) if new_texts else None
 
 
-def apply_fix(fix: PlaceholderFix) -> str:
-    """Write the README and commit only it. Returns the new commit's sha."""
-    folder = fix.path.parent
-    original = fix.path.read_text(encoding="utf-8")
-    fix.path.write_text(fix.new_text, encoding="utf-8")
-    result = subprocess.run(
-        [
-            git_executable(),
-            "commit",
-            "--quiet",
-            "-m",
-            f"README: badges and links point at {fix.owner}/{fix.repo}",
-            "--",
-            fix.path.name,
-        ],
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [git_executable(), *args],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -70,10 +61,18 @@ def apply_fix(fix: PlaceholderFix) -> str:
         errors="replace",
         check=False,
     )
+
+
+def apply_fix(fix: PlaceholderFix) -> str:
+    """Write the files and commit only them. Returns the new commit's sha. On failure the files
+    are put back as they were."""
+    originals = {name: (fix.folder / name).read_text(encoding="utf-8") for name in fix.new_texts}
+    for name, text in fix.new_texts.items():
+        (fix.folder / name).write_text(text, encoding="utf-8")
+    message = f"Point the README's badges and links at {fix.owner}/{fix.repo}"
+    result = _git(fix.folder, "commit", "--quiet", "-m", message, "--", *fix.new_texts)
     if result.returncode != 0:
-        fix.path.write_text(original, encoding="utf-8")  # nothing half-done: the file is as it was
-        raise UserError(f"Could not commit the README fix: {result.stderr.strip() or result.stdout.strip()}.")
-    head = subprocess.run(
-        [git_executable(), "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=True
-    )
-    return head.stdout.strip()
+        for name, text in originals.items():
+            (fix.folder / name).write_text(text, encoding="utf-8")
+        raise UserError(f"Could not commit the link fix: {result.stderr.strip() or result.stdout.strip()}.")
+    return _git(fix.folder, "rev-parse", "HEAD").stdout.strip()

@@ -18,7 +18,7 @@ from scaffolder.core import git
 from scaffolder.core.errors import UserError
 from scaffolder.core.github import placeholders, remote
 from scaffolder.core.github.api import Account, GitHubClient, RemoteRepo
-from scaffolder.core.github.credentials import Token, api_url, require_token
+from scaffolder.core.github.credentials import Token, api_url, remember_api_url, require_token
 from scaffolder.core.github.push import push_branch
 from scaffolder.core.github.signin import check_scopes
 from scaffolder.core.store import Project, Store
@@ -147,6 +147,8 @@ def publish(
                 f"{err.hint} Publishing again pushes to that repository.".strip(),
             ) from err
         raise
+    if request.api_url:
+        remember_api_url(store, url)  # the next publish, sign-in and deploy use it too
     _, head = _branch_and_head(project)
     slug = str(project.answers.get("project_slug") or "") or None
     return PublishResult(

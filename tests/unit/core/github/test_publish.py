@@ -3,6 +3,7 @@ real `git push` over smart HTTP to `git http-backend`, a real repository and por
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 from pathlib import Path
@@ -52,11 +53,18 @@ def posted(github: FakeGitHub, method: str, path: str) -> list[object]:
 
 
 def test_publishing_creates_the_repository_with_the_projects_fields_and_pushes_main(
-    store: Store, github: FakeGitHub, signed_in: str, isolated_user: Path, tmp_path: Path, careless_git_config: Path
+    store: Store,
+    github: FakeGitHub,
+    signed_in: str,
+    isolated_user: Path,
+    tmp_path: Path,
+    careless_git_config: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     project = make_project(store, tmp_path / "docs-qa")
 
-    result = publish(store, PublishRequest(project.name))
+    with caplog.at_level(logging.DEBUG):  # every logger, PyGithub's and urllib3's included
+        result = publish(store, PublishRequest(project.name))
 
     assert posted(github, "POST", "/user/repos") == [
         {"name": "docs-qa", "description": "Answers questions over your documents.", "private": False}
@@ -70,6 +78,7 @@ def test_publishing_creates_the_repository_with_the_projects_fields_and_pushes_m
     # (whose git config would have stored it in ~/.git-credentials, had the app let it).
     assert files_containing(TOKEN, project.path, isolated_user, tmp_path / "docs-qa") == []
     assert not (isolated_user / ".git-credentials").exists()
+    assert "POST" in caplog.text and TOKEN not in caplog.text
 
 
 def test_private_under_an_organisation_with_the_live_url_as_homepage(
@@ -232,14 +241,45 @@ def test_readme_placeholders_are_fixed_in_a_commit_that_is_pushed(
 ) -> None:
     project = make_project(store, tmp_path / "docs-qa")
     result = publish(store, PublishRequest(project.name, repo_name="docs-qa-app"))
-    assert result.readme_fix is not None and result.readme_fix.lines == 2
+    assert result.readme_fix is not None and result.readme_fix.lines == 3
+    assert result.readme_fix.summary == (
+        "3 lines of README.md and pyproject.toml link to your-github-username;"
+        " the fix points them at ada-lovelace/docs-qa-app."
+    )
 
     sha = fix_readme_and_push(store, result)
 
     readme = (project.path / "README.md").read_text(encoding="utf-8")
     assert PLACEHOLDER not in readme
     assert "https://github.com/ada-lovelace/docs-qa-app/actions/workflows/ci.yml/badge.svg" in readme
-    assert git(project.path, "log", "-1", "--format=%s") == "README: badges and links point at ada-lovelace/docs-qa-app"
+    pyproject = (project.path / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'Repository = "https://github.com/ada-lovelace/docs-qa-app"' in pyproject
+    assert (
+        git(project.path, "log", "-1", "--format=%s")
+        == "Point the README's badges and links at ada-lovelace/docs-qa-app"
+    )
     assert git(project.path, "status", "--porcelain") == ""
     assert commits_in(github.bare_repo("ada-lovelace/docs-qa-app"))[0] == sha
     assert files_containing(TOKEN, project.path, isolated_user) == []
+
+
+def test_a_git_server_that_does_not_answer_leaves_a_repository_the_next_publish_finishes(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    working_git_url = github.git_url
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        github.git_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    project = make_project(store, tmp_path / "docs-qa")
+
+    with pytest.raises(PublishIncomplete) as caught:
+        publish(store, PublishRequest(project.name))
+
+    assert "main was not pushed: git could not reach origin" in caught.value.message
+    assert caught.value.hint.startswith("Check your network connection, then publish again.")
+    github.git_url = working_git_url
+    repo = github.repos["ada-lovelace/docs-qa"]
+    repo["clone_url"] = f"{working_git_url}/ada-lovelace/docs-qa.git"
+    git(project.path, "remote", "set-url", "origin", repo["clone_url"])  # as if the network came back
+    assert not publish(store, PublishRequest(project.name)).created
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa"))
