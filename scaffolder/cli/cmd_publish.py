@@ -70,6 +70,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     data = result.to_dict()
     verb = "Created and pushed" if result.created else "Pushed"
     lines = [f"{verb} {result.branch} to {result.html_url} ({'private' if result.private else 'public'})."]
+    if result.uncommitted:
+        lines.append("Uncommitted changes were not published: commit them, then publish again.")
     fix = result.readme_fix
     data["readme_fixed"] = None
     if fix is not None:

@@ -177,7 +177,10 @@ class PublishDialog(QDialog):
     def _published(self, result: PublishResult) -> None:
         self.result = result
         verb = "Created and pushed" if result.created else "Pushed"
-        self._say(f'{verb} {result.branch} to <a href="{result.html_url}">{result.html_url}</a>.')
+        unpublished = (
+            " Uncommitted changes were not published: commit them and publish again." if result.uncommitted else ""
+        )
+        self._say(f'{verb} {result.branch} to <a href="{result.html_url}">{result.html_url}</a>.{unpublished}')
         self.published.emit(result)
         fix = result.readme_fix
         if fix is not None and messages.ask_confirm(
@@ -192,3 +195,9 @@ class PublishDialog(QDialog):
             f" the README's links now point at it (commit {sha[:7]})."
         )
         self.published.emit(self.result)
+
+    def done(self, result: int) -> None:
+        """Closing stops a push under way (the repository, if created, is finished by the next publish)."""
+        if self._worker is not None:
+            self._worker.cancel()
+        super().done(result)

@@ -56,6 +56,7 @@ class PublishResult:
     created: bool  # False: it was published before, this run pushed (and finished what was left)
     branch: str
     head: str
+    uncommitted: bool  # the working tree has changes that were not committed, so not published
     homepage: str | None
     topics: tuple[str, ...]
     readme_fix: placeholders.PlaceholderFix | None
@@ -76,7 +77,7 @@ def pitch_of(project: Project) -> str:
     return str(project.answers.get("description") or "").strip()
 
 
-def _branch_and_head(project: Project) -> tuple[str, str]:
+def _repository_state(project: Project) -> git.RepoSummary:
     if not project.exists:
         raise UserError(f"The folder of {project.name} is missing: {project.path}.", "Locate it first, then publish.")
     summary = git.summarize(project.path)
@@ -86,7 +87,7 @@ def _branch_and_head(project: Project) -> tuple[str, str]:
         raise UserError(f"{project.name} has no commit yet.", "Commit your work, then publish.")
     if summary.branch is None:
         raise UserError(f"{project.name}'s HEAD is detached, not on a branch.", "git switch main, then publish.")
-    return summary.branch, summary.head
+    return summary
 
 
 def _existing(client: GitHubClient, url: str) -> RemoteRepo:
@@ -111,7 +112,7 @@ def publish(
     progress: Callable[[str], None] = lambda _step: None,
 ) -> PublishResult:
     project = store.get(request.name)
-    branch, _ = _branch_and_head(project)
+    branch = str(_repository_state(project).branch)
     url = api_url(store, request.api_url)
     token = token or require_token(url)
     client = GitHubClient(url, token)
@@ -149,7 +150,7 @@ def publish(
         raise
     if request.api_url:
         remember_api_url(store, url)  # the next publish, sign-in and deploy use it too
-    _, head = _branch_and_head(project)
+    state = _repository_state(project)
     slug = str(project.answers.get("project_slug") or "") or None
     return PublishResult(
         project=project.name,
@@ -161,7 +162,8 @@ def publish(
         private=repo.private,
         created=created,
         branch=branch,
-        head=head,
+        head=str(state.head),
+        uncommitted=state.dirty,
         homepage=repo.homepage,
         topics=repo.topics,
         readme_fix=placeholders.find_fix(project.path, repo.owner, repo.name, slug),

@@ -32,7 +32,8 @@ def scaffolder(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
         timeout=120,
         check=False,
         stdin=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
+        # The process's credential store is keyring's "none" backend: the user's real one is never asked.
+        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **(env or {})},
     )
 
 

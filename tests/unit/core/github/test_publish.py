@@ -71,6 +71,7 @@ def test_publishing_creates_the_repository_with_the_projects_fields_and_pushes_m
     ]
     assert github.repos["ada-lovelace/docs-qa"]["topics"] == list(TOPICS_BY_KIND["rag"])
     assert result.created and result.full_name == "ada-lovelace/docs-qa" and result.branch == "main"
+    assert not result.uncommitted
     assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == git(project.path, "rev-list", "main").split()
     assert git(project.path, "remote", "get-url", "origin") == f"{github.git_url}/ada-lovelace/docs-qa.git"
     assert git(project.path, "rev-parse", "--abbrev-ref", "main@{upstream}") == "origin/main"
@@ -111,10 +112,11 @@ def test_publishing_again_pushes_new_commits_and_sets_a_homepage_recorded_since(
     git(project.path, "add", "more.py")
     git(project.path, "commit", "--quiet", "-m", "more")
     store.set_live_url(project.name, "https://docs-qa.fly.dev")
+    (project.path / "notes.txt").write_text("not committed yet\n", encoding="utf-8")
 
     again = publish(store, PublishRequest(project.name))
 
-    assert not again.created
+    assert not again.created and again.uncommitted
     assert len(posted(github, "POST", "/user/repos")) == 1
     assert [body["homepage"] for body in posted(github, "PATCH", "/repos/ada-lovelace/docs-qa")] == [
         "https://docs-qa.fly.dev"
