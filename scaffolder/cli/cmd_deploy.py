@@ -23,7 +23,8 @@ def register(subparsers: Any) -> None:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
     from scaffolder.core.deploy.plan import plan_deploy
-    from scaffolder.core.deploy.run import record_live_url, run_deploy
+    from scaffolder.core.deploy.run import probe_live_url, record_live_url, run_deploy
+    from scaffolder.core.readiness.probe import describe
     from scaffolder.core.store import Store
 
     store = Store()
@@ -56,9 +57,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     else:
         agreed = False
     if agreed:
-        record_live_url(store, project.name, outcome.url)
+        probe = probe_live_url(store, record_live_url(store, project.name, outcome.url))
         data["recorded"] = True
-        text = f"Deployed to {outcome.url}, recorded as the live URL. Run  scaffolder status {project.name!r}  to probe it."
+        data["probe"] = describe(probe) if probe else None
+        text = f"Deployed to {outcome.url}, recorded as the live URL; {data['probe']}."
     else:
         text = f"Deployed to {outcome.url}. To record it: scaffolder set {project.name!r} live-url {outcome.url}"
     emit(args, data, text)

@@ -6,6 +6,7 @@ It records its argv and working folder in $FAKE_FLYCTL_RECORD. $FAKE_FLYCTL_MODE
           appears if the caller saw the first line while the program still ran);
   hang    start a child of its own (`sleep`), write both pids to $FAKE_FLYCTL_PIDS, and wait;
   fail    print an error like the real one and exit 1.
+$FAKE_FLYCTL_APP_URL, when set, is the app URL it announces (default https://docs-qa.fly.dev/).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ import json, os, subprocess, sys, time
 from pathlib import Path
 Path(os.environ["FAKE_FLYCTL_RECORD"]).write_text(json.dumps({{"argv": sys.argv, "cwd": os.getcwd()}}))
 mode = os.environ.get("FAKE_FLYCTL_MODE", "deploy")
-lines = {lines!r}.splitlines()
+lines = {lines!r}.replace("https://docs-qa.fly.dev/", os.environ.get("FAKE_FLYCTL_APP_URL", "https://docs-qa.fly.dev/")).splitlines()
 def say(line):
     print(line, flush=True)
 if mode == "fail":

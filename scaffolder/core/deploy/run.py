@@ -11,8 +11,9 @@ from pathlib import Path
 from scaffolder.core.deploy.plan import DeployPlan
 from scaffolder.core.errors import UserError
 from scaffolder.core.process_group import run_streaming
+from scaffolder.core.readiness.probe import probe_url
 from scaffolder.core.readiness.urls import InvalidUrl, validate_url
-from scaffolder.core.store import Project, Store
+from scaffolder.core.store import Probe, Project, Store
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,12 @@ def run_deploy(
 def record_live_url(store: Store, name: str, url: str) -> Project:
     """Record the URL the platform printed as the project's live URL (the readiness probe checks it)."""
     return store.set_live_url(name, validate_url(url))
+
+
+def probe_live_url(store: Store, project: Project) -> Probe | None:
+    """Probe the recorded live URL now and record the result, as `scaffolder status` would."""
+    if not project.live_url:
+        return None
+    probe = probe_url(project.live_url)
+    store.record_probe(project.id, probe)
+    return probe

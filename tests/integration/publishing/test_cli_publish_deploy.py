@@ -19,6 +19,7 @@ from tests.helpers.fake_flyctl import install_fake_flyctl
 from tests.helpers.fake_github import FakeGitHub, commits_in
 from tests.helpers.publishing import TOKEN, MemoryKeyring, files_containing, git, make_project
 from tests.unit.core.deploy.test_deploy import DEPLOY_MD
+from tests.unit.core.readiness.conftest import answer, http_site
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -107,14 +108,20 @@ def test_deploy_streams_flyctl_and_records_the_url_with_no_input(
     store: Store, fly_project: Path, tmp_path: Path
 ) -> None:
     install_fake_flyctl(tmp_path / "bin")
-    env = {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "FAKE_FLYCTL_RECORD": str(tmp_path / "argv")}
-
-    done = scaffolder("deploy", "Docs Q&A", "--no-input", env=env)
+    with http_site(lambda request: answer(request, 200)) as app_url:  # the deployed app, answering the probe
+        env = {
+            "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}",
+            "FAKE_FLYCTL_RECORD": str(tmp_path / "argv"),
+            "FAKE_FLYCTL_APP_URL": app_url,
+        }
+        done = scaffolder("deploy", "Docs Q&A", "--no-input", env=env)
 
     assert done.returncode == 0, done.stderr
-    assert "Visit your newly deployed app at https://docs-qa.fly.dev/" in done.stdout
-    assert done.stdout.rstrip().endswith("recorded as the live URL. Run  scaffolder status 'Docs Q&A'  to probe it.")
-    assert store.get("Docs Q&A").live_url == "https://docs-qa.fly.dev"
+    assert f"Visit your newly deployed app at {app_url}" in done.stdout
+    live_url = app_url.rstrip("/")
+    assert f"Deployed to {live_url}, recorded as the live URL; {live_url} answered HTTP 200 in " in done.stdout
+    project = store.get("Docs Q&A")
+    assert project.live_url == live_url and store.probes(project.id)[live_url].status == 200
     assert json.loads((tmp_path / "argv").read_text())["argv"][1:] == ["deploy", "--remote-only"]
 
 
