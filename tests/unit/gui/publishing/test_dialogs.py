@@ -55,7 +55,7 @@ def test_sign_in_publish_and_fix_the_readme_from_the_dialog(
 
     dialog.token.setText(TOKEN)
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "ada-lovelace" in dialog.account.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "ada-lovelace" in dialog.account.text() and not dialog.busy, timeout=WAIT_MS)
     assert dialog.token.text() == ""
     assert memory_keyring.passwords == {(credentials.KEYRING_SERVICE, github.api_url): TOKEN}
 
