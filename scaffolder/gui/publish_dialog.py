@@ -77,7 +77,9 @@ class PublishDialog(QDialog):
         form = QFormLayout()
         form.addRow("GitHub:", self.account)
         form.addRow("&API URL:", self.api_url)
-        form.addRow("&Token:", token_row)
+        token_label = QLabel("&Token:")
+        token_label.setBuddy(self.token)  # a row holding a layout gets no buddy of its own
+        form.addRow(token_label, token_row)
         form.addRow("", scopes)
         form.addRow("&Name:", self.repo_name)
         form.addRow("&Organisation:", self.org)

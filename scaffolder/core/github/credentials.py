@@ -23,7 +23,8 @@ API_URL_SETTING = "github_api_url"
 TOKEN_SCOPES = (
     "A fine-grained token needs Repository access: All repositories, with Administration and Contents set to"
     " Read and write (Metadata: read-only comes with them); a classic token needs the repo scope"
-    " (public_repo is enough for public repositories). Create one at <GitHub>/settings/tokens."
+    " (public_repo is enough for public repositories). Create one on GitHub under Settings > Developer settings >"
+    " Personal access tokens."
 )
 
 
