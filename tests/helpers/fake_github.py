@@ -54,6 +54,8 @@ class FakeGitHub:
             "url": f"{self.api_url}/repos/{full}",
             "html_url": f"{self.git_url}/{full}",
             "clone_url": f"{self.git_url}/{full}.git",
+            # Standing in for git@github.com:owner/repo.git: a path git pushes to with no credentials.
+            "ssh_url": str(self.bare_repo(full)),
             "default_branch": "main",
         }
 

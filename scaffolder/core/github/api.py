@@ -47,6 +47,7 @@ class RemoteRepo:
     name: str
     html_url: str
     clone_url: str
+    ssh_url: str | None
     private: bool
     homepage: str | None
     topics: tuple[str, ...]
@@ -200,6 +201,7 @@ def _remote(repo: Any) -> RemoteRepo:
         name=str(raw["name"]),
         html_url=str(raw["html_url"]),
         clone_url=str(raw["clone_url"]),
+        ssh_url=raw.get("ssh_url") or None,
         private=bool(raw.get("private", False)),
         homepage=raw.get("homepage") or None,
         topics=tuple(raw.get("topics") or ()),

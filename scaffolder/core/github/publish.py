@@ -57,6 +57,7 @@ class PublishResult:
     branch: str
     head: str
     uncommitted: bool  # the working tree has changes that were not committed, so not published
+    with_token: bool  # pushed over HTTPS with the token; False: over SSH with the user's own key
     homepage: str | None
     topics: tuple[str, ...]
     readme_fix: placeholders.PlaceholderFix | None
@@ -90,17 +91,21 @@ def _repository_state(project: Project) -> git.RepoSummary:
     return summary
 
 
-def _existing(client: GitHubClient, url: str) -> RemoteRepo:
-    """The repository `origin` points at, if it is on the signed-in GitHub."""
+def _existing(client: GitHubClient, url: str) -> tuple[RemoteRepo, bool]:
+    """The repository `origin` points at, if it is on the signed-in GitHub, and whether the push
+    gets the token: over HTTPS (its clone_url) it does; over SSH (its ssh_url) the user's own key
+    is used, and the token is not handed to git at all."""
     found = remote.owner_and_name(url)
     repo = client.get_repo(f"{found[0]}/{found[1]}") if found else None
-    if repo is None or not remote.same_remote(repo.clone_url, url):
-        raise UserError(
-            f"This project's origin remote points at {url}, which is not a repository on {client.api_url} the token can see.",
-            "Push it yourself (git push), or remove that remote (git remote remove origin) to publish a new repository."
-            " For GitHub Enterprise Server, sign in with its --api-url.",
-        )
-    return repo
+    if repo is not None and remote.same_remote(repo.clone_url, url):
+        return repo, True
+    if repo is not None and repo.ssh_url and remote.same_remote(repo.ssh_url, url):
+        return repo, False
+    raise UserError(
+        f"This project's origin remote points at {url}, which is not a repository on {client.api_url} the token can see.",
+        "Push it yourself (git push), or remove that remote (git remote remove origin) to publish a new repository."
+        " For GitHub Enterprise Server, sign in with its --api-url.",
+    )
 
 
 def publish(
@@ -123,7 +128,7 @@ def publish(
         origin = remote.remote_url(project.path)
         if origin is not None:
             progress(f"Already published: {origin}")
-            repo = _existing(client, origin)
+            repo, with_token = _existing(client, origin)
             created = False
             if project.live_url and repo.homepage != project.live_url:
                 repo = client.set_homepage(repo, project.live_url)
@@ -132,7 +137,7 @@ def publish(
             progress(f"Creating {request.org or account.login}/{name}")
             repo = client.create_repo(name, pitch_of(project), project.live_url, request.private, request.org)
             remote.add_remote(project.path, repo.clone_url)
-            created = True
+            created, with_token = True, True
         topics = TOPICS_BY_KIND.get(project.kind, ())
         if topics and not repo.topics:
             repo = client.set_topics(repo, topics)
@@ -140,7 +145,7 @@ def publish(
         client.close()
     progress(f"Pushing {branch} to {repo.html_url}")
     try:
-        push_branch(project.path, remote.REMOTE, branch, token.value, cancel=cancel)
+        push_branch(project.path, remote.REMOTE, branch, token.value if with_token else None, cancel=cancel)
     except UserError as err:
         if created:
             raise PublishIncomplete(
@@ -164,6 +169,7 @@ def publish(
         branch=branch,
         head=str(state.head),
         uncommitted=state.dirty,
+        with_token=with_token,
         homepage=repo.homepage,
         topics=repo.topics,
         readme_fix=placeholders.find_fix(project.path, repo.owner, repo.name, slug),
@@ -178,6 +184,6 @@ def fix_readme_and_push(
         raise UserError("The README names no placeholder account: nothing to fix.")
     project = store.get(result.project)
     sha = placeholders.apply_fix(result.readme_fix)
-    token = token or require_token(result.api_url)
-    push_branch(project.path, remote.REMOTE, result.branch, token.value, cancel=cancel)
+    secret = (token or require_token(result.api_url)).value if result.with_token else None
+    push_branch(project.path, remote.REMOTE, result.branch, secret, cancel=cancel)
     return sha

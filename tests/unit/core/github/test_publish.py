@@ -285,3 +285,21 @@ def test_a_git_server_that_does_not_answer_leaves_a_repository_the_next_publish_
     git(project.path, "remote", "set-url", "origin", repo["clone_url"])  # as if the network came back
     assert not publish(store, PublishRequest(project.name)).created
     assert commits_in(github.bare_repo("ada-lovelace/docs-qa"))
+
+
+def test_an_ssh_origin_on_the_signed_in_github_is_pushed_with_the_users_own_credentials(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    publish(store, PublishRequest(project.name))
+    git(project.path, "remote", "set-url", "origin", github.repos["ada-lovelace/docs-qa"]["ssh_url"])
+    (project.path / "more.py").write_text("x = 1\n", encoding="utf-8")
+    git(project.path, "add", "more.py")
+    git(project.path, "commit", "--quiet", "-m", "more")
+    pushes_over_https = github.git_pushes
+
+    again = publish(store, PublishRequest(project.name))
+
+    assert not again.created and not again.with_token
+    assert github.git_pushes == pushes_over_https  # not through the HTTPS server, which demands the token
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa"))[0] == git(project.path, "rev-parse", "HEAD")
