@@ -104,6 +104,11 @@ def run_streaming(
                 stop_group(child)
                 reader.join(timeout=GRACE_S)
                 raise Cancelled(f"{what} was cancelled and stopped.")
+            if child.poll() is not None:
+                # The program is done. A helper it left running (flyctl's background agent) may
+                # still hold the output pipe: read what is there, but do not wait for the helper.
+                reader.join(timeout=GRACE_S)
+                break
             reader.join(timeout=_POLL_S)
         returncode = child.wait()
     finally:

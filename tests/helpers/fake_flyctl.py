@@ -5,7 +5,9 @@ It records its argv and working folder in $FAKE_FLYCTL_RECORD. $FAKE_FLYCTL_MODE
   stream  print the first line, then wait for the file $FAKE_FLYCTL_GO before going on (it only
           appears if the caller saw the first line while the program still ran);
   hang    start a child of its own (`sleep`), write both pids to $FAKE_FLYCTL_PIDS, and wait;
-  fail    print an error like the real one and exit 1.
+  fail    print an error like the real one and exit 1;
+  agent   start a helper that outlives it holding its output open (as flyctl's background agent
+          may), write the helper's pid to $FAKE_FLYCTL_PIDS, then deploy as usual.
 $FAKE_FLYCTL_APP_URL, when set, is the app URL it announces (default https://docs-qa.fly.dev/).
 """
 
@@ -61,6 +63,9 @@ if mode == "hang":
     say("==> Building image")
     time.sleep(300)
     sys.exit(0)
+if mode == "agent":
+    agent = subprocess.Popen(["sleep", "300"])
+    Path(os.environ["FAKE_FLYCTL_PIDS"]).write_text(str(agent.pid))
 say(lines[0])
 if mode == "stream":
     go = Path(os.environ["FAKE_FLYCTL_GO"])

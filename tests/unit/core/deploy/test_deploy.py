@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -120,6 +121,22 @@ def test_cancelling_stops_flyctl_and_the_processes_it_started(
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [pid for pid in pids if alive(pid)] == []
+
+
+def test_a_helper_flyctl_leaves_running_does_not_keep_the_deploy_waiting(
+    fly_project: Project, flyctl: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_FLYCTL_MODE", "agent")
+    started = time.monotonic()
+    try:
+        outcome = run_deploy(plan_deploy(fly_project))
+    finally:
+        agent = int(flyctl["pids"].read_text())
+    try:
+        assert outcome.url == "https://docs-qa.fly.dev"
+        assert time.monotonic() - started < 20  # not the helper's five minutes
+    finally:
+        os.kill(agent, signal.SIGKILL)
 
 
 def test_a_failing_deploy_shows_the_clis_last_lines(
