@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from scaffolder.core.github import credentials
+from scaffolder.core.readiness import Result
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import workers
 from scaffolder.gui.deploy_dialog import DeployDialog
@@ -22,6 +23,7 @@ from tests.helpers.fake_flyctl import alive, install_fake_flyctl
 from tests.helpers.fake_github import FakeGitHub, commits_in
 from tests.helpers.publishing import TOKEN, MemoryKeyring, files_containing, git, make_project
 from tests.unit.core.deploy.test_deploy import DEPLOY_MD
+from tests.unit.core.readiness.conftest import answer, http_site
 
 WAIT_MS = 15000
 
@@ -166,4 +168,40 @@ def test_the_project_page_offers_publish_and_deploy(
     assert isinstance(page.dialog, DeployDialog) and page.dialog.isVisible()
     assert "has no deploy config" in page.dialog.sentence.text()
     page.dialog.close()
+    qtbot.mouseClick(page.publish, Qt.MouseButton.LeftButton)
+    assert isinstance(page.dialog, PublishDialog) and page.dialog.isVisible()
+    page.dialog.close()
+    workers.wait_for_all()
+
+
+def test_a_deploy_from_the_project_page_records_the_url_and_the_page_probes_it(
+    window: MainWindow,
+    qtbot: QtBot,
+    store: Store,
+    fly_project: Project,
+    confirm_all: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window.state.reload()
+    window.open_project(fly_project.id)
+    page = window.project_page
+    with http_site(lambda request: answer(request, 200)) as app_url:
+        monkeypatch.setenv("FAKE_FLYCTL_APP_URL", app_url)
+        qtbot.mouseClick(page.deploy, Qt.MouseButton.LeftButton)
+        dialog = page.dialog
+        assert isinstance(dialog, DeployDialog)
+        qtbot.mouseClick(dialog.deploy_button, Qt.MouseButton.LeftButton)
+        live_url = app_url.rstrip("/")
+        qtbot.waitUntil(
+            lambda: page.readiness is not None and page.readiness.live_url.text() == live_url, timeout=WAIT_MS
+        )
+        qtbot.waitUntil(
+            lambda: (
+                page.readiness is not None
+                and page.readiness.report is not None
+                and page.readiness.report.result("live-url-answers").result is Result.PASSED
+            ),
+            timeout=WAIT_MS,
+        )
+    dialog.close()
     workers.wait_for_all()
