@@ -32,6 +32,7 @@ class FakeGitHub:
     requests: list[tuple[str, str, Any]] = field(default_factory=list)  # (method, path, JSON body)
     refuse_create: str | None = None  # a message to answer creates with 403, as for a token without scope
     git_pushes: int = 0
+    api_prefix: str = ""  # "/api/v3": where GitHub Enterprise Server serves its REST API
     reject_pushes: bool = False  # new repositories get a pre-receive hook that refuses every push
 
     def allow_pushes(self, full_name: str) -> None:
@@ -108,6 +109,10 @@ class _ApiHandler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         body = json.loads(raw) if raw else None
         path = self.path.split("?")[0]
+        if not path.startswith(self.fake.api_prefix + "/"):
+            self._send(404, {"message": "Not Found"})
+            return
+        path = path[len(self.fake.api_prefix) :]
         self.fake.requests.append((method, path, body))
         auth = self.headers.get("Authorization", "")
         if auth not in (f"token {self.fake.token}", f"Bearer {self.fake.token}"):
@@ -124,7 +129,10 @@ class _ApiHandler(BaseHTTPRequestHandler):
         elif method == "POST" and path == "/user/repos":
             self._send(*fake.create(fake.login, body or {}))
         elif method == "POST" and (m := re.fullmatch(r"/orgs/([^/]+)/repos", path)):
-            self._send(*fake.create(m[1], body or {}))
+            if m[1] in fake.orgs:
+                self._send(*fake.create(m[1], body or {}))
+            else:
+                self._send(404, {"message": "Not Found"})
         elif (m := re.fullmatch(r"/repos/([^/]+/[^/]+)(/topics)?", path)) and m[1] in fake.repos:
             repo = fake.repos[m[1]]
             if method == "PATCH" and not m[2]:
@@ -241,7 +249,7 @@ def fake_github(token: str, root: Path, **options: Any) -> Iterator[FakeGitHub]:
     fake = FakeGitHub(token=token, git_root=root, **options)
     api = ThreadingHTTPServer(("127.0.0.1", 0), type("Api", (_ApiHandler,), {"fake": fake}))
     git = ThreadingHTTPServer(("127.0.0.1", 0), type("Git", (_GitHandler,), {"fake": fake}))
-    fake.api_url = f"http://127.0.0.1:{api.server_address[1]}"
+    fake.api_url = f"http://127.0.0.1:{api.server_address[1]}{fake.api_prefix}"
     fake.git_url = f"http://127.0.0.1:{git.server_address[1]}"
     for server in (api, git):
         server.daemon_threads = True

@@ -136,7 +136,7 @@ class GitHubClient:
         except BadCredentialsException as err:
             raise GitHubError(
                 f"GitHub at {self.api_url} refused the token (bad credentials): it may have expired or been revoked.",
-                f"Sign in again with a new token: scaffolder github login. {TOKEN_SCOPES}",
+                f"Sign in again with a new token (scaffolder github login, or Sign in in the Publish dialog). {TOKEN_SCOPES}",
             ) from err
         except UnknownObjectException as err:
             if org:

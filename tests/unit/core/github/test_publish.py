@@ -23,7 +23,7 @@ from scaffolder.core.github.publish import (
 )
 from scaffolder.core.github.push import PushRejected
 from scaffolder.core.store import Store
-from tests.helpers.fake_github import FakeGitHub, commits_in
+from tests.helpers.fake_github import FakeGitHub, commits_in, fake_github
 from tests.helpers.publishing import TOKEN, MemoryKeyring, files_containing, git, make_project
 
 
@@ -303,3 +303,26 @@ def test_an_ssh_origin_on_the_signed_in_github_is_pushed_with_the_users_own_cred
     assert not again.created and not again.with_token
     assert github.git_pushes == pushes_over_https  # not through the HTTPS server, which demands the token
     assert commits_in(github.bare_repo("ada-lovelace/docs-qa"))[0] == git(project.path, "rev-parse", "HEAD")
+
+
+def test_github_enterprise_server_through_its_api_url(
+    store: Store, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    with fake_github(TOKEN, tmp_path / "enterprise", api_prefix="/api/v3") as enterprise:
+        assert enterprise.api_url.endswith("/api/v3")
+        credentials.store_token(enterprise.api_url, TOKEN)
+        project = make_project(store, tmp_path / "docs-qa")
+
+        result = publish(store, PublishRequest(project.name, api_url=enterprise.api_url + "/"))
+
+        assert result.api_url == enterprise.api_url
+        assert [path for method, path, _ in enterprise.requests if method == "POST"] == ["/user/repos"]
+        assert commits_in(enterprise.bare_repo("ada-lovelace/docs-qa"))
+        assert store.setting(credentials.API_URL_SETTING) == enterprise.api_url  # remembered for the next time
+
+
+def test_an_unknown_organisation_is_named(store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    with pytest.raises(GitHubError, match="there is no organisation 'no-such-org', or the token may not see it"):
+        publish(store, PublishRequest(project.name, org="no-such-org"))
+    assert git(project.path, "remote") == ""
