@@ -31,7 +31,8 @@ case "$1" in
 esac
 """
 _WINDOWS_HELPER = f"""@echo off
-echo %1 | findstr /b /i "Username" >nul && (echo {TOKEN_USERNAME}) || (echo %{TOKEN_ENV}%)
+set "prompt=%~1"
+if /i "%prompt:~0,8%"=="Username" (echo {TOKEN_USERNAME}) else (echo %{TOKEN_ENV}%)
 """
 
 
