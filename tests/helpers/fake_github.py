@@ -32,6 +32,7 @@ class FakeGitHub:
     requests: list[tuple[str, str, Any]] = field(default_factory=list)  # (method, path, JSON body)
     refuse_create: str | None = None  # a message to answer creates with 403, as for a token without scope
     git_pushes: int = 0
+    processes_showing_token: list[str] = field(default_factory=list)  # command lines seen during pushes
     api_prefix: str = ""  # "/api/v3": where GitHub Enterprise Server serves its REST API
     reject_pushes: bool = False  # new repositories get a pre-receive hook that refuses every push
 
@@ -192,7 +193,20 @@ class _GitHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    def _look_at_the_process_list(self) -> None:
+        """While git talks to us, every process's command line is visible to the user's other
+        programs (ps): the token must be in none of them."""
+        needle = self.fake.token.encode()
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if needle in cmdline.read_bytes():
+                    self.fake.processes_showing_token.append(cmdline.read_bytes().decode(errors="replace"))
+            except OSError:
+                continue
+
     def _handle(self, method: str) -> None:
+        if self.path.endswith("/git-receive-pack"):  # the push itself: git and its helpers are all running
+            self._look_at_the_process_list()
         body = self._body() if method == "POST" else b""
         if not self._authorized():
             self.send_response(401)

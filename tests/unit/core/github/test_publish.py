@@ -80,6 +80,7 @@ def test_publishing_creates_the_repository_with_the_projects_fields_and_pushes_m
     assert files_containing(TOKEN, project.path, isolated_user, tmp_path / "docs-qa") == []
     assert not (isolated_user / ".git-credentials").exists()
     assert "POST" in caplog.text and TOKEN not in caplog.text
+    assert github.processes_showing_token == []  # nor the process list, while git pushed
 
 
 def test_private_under_an_organisation_with_the_live_url_as_homepage(
