@@ -133,3 +133,18 @@ def test_deploy_without_flyctl_says_how_to_install_it(store: Store, fly_project:
     assert data["sentence"].startswith("flyctl is not on PATH. Install flyctl")
     assert data["manual_steps"].startswith("## Fly") and data["recorded"] is False
     assert store.get("Docs Q&A").live_url is None
+
+
+def test_deploy_json_keeps_stdout_one_document_and_without_no_input_records_nothing(
+    store: Store, fly_project: Path, tmp_path: Path
+) -> None:
+    install_fake_flyctl(tmp_path / "bin")
+    env = {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "FAKE_FLYCTL_RECORD": str(tmp_path / "argv")}
+
+    done = scaffolder("deploy", "Docs Q&A", "--json", env=env)
+
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["url"], data["recorded"], data["platform"]) == ("https://docs-qa.fly.dev", False, "fly")
+    assert "Visit your newly deployed app at https://docs-qa.fly.dev/" in done.stderr
+    assert store.get("Docs Q&A").live_url is None  # no terminal to ask, and not --no-input
