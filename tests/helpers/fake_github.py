@@ -34,6 +34,7 @@ class FakeGitHub:
     git_pushes: int = 0
     processes_showing_token: list[str] = field(default_factory=list)  # command lines seen during pushes
     api_prefix: str = ""  # "/api/v3": where GitHub Enterprise Server serves its REST API
+    topics_failures: int = 0  # answer this many topic updates with 502, as a GitHub hiccup would
     reject_pushes: bool = False  # new repositories get a pre-receive hook that refuses every push
 
     def allow_pushes(self, full_name: str) -> None:
@@ -139,6 +140,9 @@ class _ApiHandler(BaseHTTPRequestHandler):
             if method == "PATCH" and not m[2]:
                 repo.update({k: v for k, v in (body or {}).items() if k in ("homepage", "description", "private")})
                 self._send(200, repo)
+            elif method == "PUT" and m[2] and fake.topics_failures > 0:
+                fake.topics_failures -= 1
+                self._send(502, {"message": "Server Error"})
             elif method == "PUT" and m[2]:
                 repo["topics"] = list((body or {}).get("names", []))
                 self._send(200, {"names": repo["topics"]})

@@ -108,6 +108,17 @@ def _existing(client: GitHubClient, url: str) -> tuple[RemoteRepo, bool]:
     )
 
 
+def _incomplete(project: Project, repo: RemoteRepo, branch: str, err: UserError) -> PublishIncomplete:
+    """Nothing half-done goes unsaid: the repository exists, and what finishes the job."""
+    if remote.remote_url(project.path) is None:
+        finish = f"Add it as the remote yourself (git remote add origin {repo.clone_url}), then publish again."
+    else:
+        finish = "Publishing again pushes to that repository."
+    return PublishIncomplete(
+        f"{repo.html_url} was created, but {branch} was not pushed: {err.message}", f"{err.hint} {finish}".strip()
+    )
+
+
 def publish(
     store: Store,
     request: PublishRequest,
@@ -121,6 +132,7 @@ def publish(
     url = api_url(store, request.api_url)
     token = token or require_token(url)
     client = GitHubClient(url, token)
+    created: RemoteRepo | None = None
     try:
         progress("Checking the token")
         account: Account = client.account()
@@ -129,30 +141,25 @@ def publish(
         if origin is not None:
             progress(f"Already published: {origin}")
             repo, with_token = _existing(client, origin)
-            created = False
             if project.live_url and repo.homepage != project.live_url:
                 repo = client.set_homepage(repo, project.live_url)
         else:
             name = request.repo_name or repo_name_for(project)
             progress(f"Creating {request.org or account.login}/{name}")
-            repo = client.create_repo(name, pitch_of(project), project.live_url, request.private, request.org)
+            repo = created = client.create_repo(name, pitch_of(project), project.live_url, request.private, request.org)
             remote.add_remote(project.path, repo.clone_url)
-            created, with_token = True, True
+            with_token = True
         topics = TOPICS_BY_KIND.get(project.kind, ())
         if topics and not repo.topics:
             repo = client.set_topics(repo, topics)
-    finally:
-        client.close()
-    progress(f"Pushing {branch} to {repo.html_url}")
-    try:
+        progress(f"Pushing {branch} to {repo.html_url}")
         push_branch(project.path, remote.REMOTE, branch, token.value if with_token else None, cancel=cancel)
     except UserError as err:
-        if created:
-            raise PublishIncomplete(
-                f"{repo.html_url} was created, but {branch} was not pushed: {err.message}",
-                f"{err.hint} Publishing again pushes to that repository.".strip(),
-            ) from err
+        if created is not None:
+            raise _incomplete(project, created, branch, err) from err
         raise
+    finally:
+        client.close()
     if request.api_url:
         remember_api_url(store, url)  # the next publish, sign-in and deploy use it too
     state = _repository_state(project)
@@ -165,7 +172,7 @@ def publish(
         html_url=repo.html_url,
         clone_url=repo.clone_url,
         private=repo.private,
-        created=created,
+        created=created is not None,
         branch=branch,
         head=str(state.head),
         uncommitted=state.dirty,

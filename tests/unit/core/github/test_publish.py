@@ -327,3 +327,19 @@ def test_an_unknown_organisation_is_named(store: Store, github: FakeGitHub, sign
     with pytest.raises(GitHubError, match="there is no organisation 'no-such-org', or the token may not see it"):
         publish(store, PublishRequest(project.name, org="no-such-org"))
     assert git(project.path, "remote") == ""
+
+
+def test_a_step_failing_after_the_repository_was_created_is_reported_and_finished_next_time(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    github.topics_failures = 1
+    project = make_project(store, tmp_path / "docs-qa")
+
+    with pytest.raises(PublishIncomplete) as caught:
+        publish(store, PublishRequest(project.name))
+
+    assert "was created, but main was not pushed: Could not set the topics" in caught.value.message
+    assert caught.value.hint.endswith("Publishing again pushes to that repository.")
+    finished = publish(store, PublishRequest(project.name))
+    assert finished.topics == TOPICS_BY_KIND["rag"] and not finished.created
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == git(project.path, "rev-list", "main").split()
