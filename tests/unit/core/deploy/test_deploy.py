@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.core.deploy.plan import plan_deploy
-from scaffolder.core.deploy.run import record_live_url, run_deploy
+from scaffolder.core.deploy.run import find_app_url, record_live_url, run_deploy
 from scaffolder.core.errors import Cancelled, UserError
 from scaffolder.core.store import Project, Store
 from tests.helpers.fake_flyctl import alive, install_fake_flyctl
@@ -180,3 +180,23 @@ def test_no_deploy_config_is_a_sentence(store: Store, tmp_path: Path) -> None:
     project = make_project(store, tmp_path / "docs-qa")
     with pytest.raises(UserError, match="has no deploy config"):
         plan_deploy(project)
+
+
+def test_railway_runs_up_in_ci_mode_and_its_domain_is_recognised(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    (project.path / "railway.json").write_text("{}\n", encoding="utf-8")
+    program = install_fake_flyctl(tmp_path / "bin", name="railway")  # same recorder, another name
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("FAKE_FLYCTL_RECORD", str(tmp_path / "argv.json"))
+    plan = plan_deploy(project)
+
+    outcome = run_deploy(plan)
+
+    assert json.loads((tmp_path / "argv.json").read_text())["argv"] == [str(program), "up", "--ci"]
+    assert outcome.url is None  # it printed no Railway domain
+    assert find_app_url(plan, "Service Domain created: 🚀 https://docs-qa-production.up.railway.app") == (
+        "https://docs-qa-production.up.railway.app"
+    )
+    assert find_app_url(plan, "Build Logs: https://railway.com/project/1234/service/5678") is None
