@@ -55,7 +55,9 @@ def _interactive(args: argparse.Namespace) -> bool:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
+    from scaffolder.core.github.credentials import NotSignedIn
     from scaffolder.core.github.publish import PublishRequest, fix_readme_and_push, publish
+    from scaffolder.core.github.signin import sign_in
     from scaffolder.core.store import Store
 
     store = Store()
@@ -66,7 +68,15 @@ def cmd_publish(args: argparse.Namespace) -> int:
             print(f"{step}…", file=sys.stderr, flush=True)
 
     request = PublishRequest(args.name, private=args.private, org=args.org, repo_name=args.repo, api_url=args.api_url)
-    result = publish(store, request, progress=show)
+    try:
+        result = publish(store, request, progress=show)
+    except NotSignedIn as err:
+        if not interactive:
+            raise
+        print(err.message, file=sys.stderr)  # sign in here, once, and go on
+        signed = sign_in(store, _read_token(argparse.Namespace(with_token=False)), args.api_url)
+        print(f"Signed in as {signed.login}; the token is kept in the system's credential store.", file=sys.stderr)
+        result = publish(store, request, progress=show)
     data = result.to_dict()
     verb = "Created and pushed" if result.created else "Pushed"
     lines = [f"{verb} {result.branch} to {result.html_url} ({'private' if result.private else 'public'})."]

@@ -3,6 +3,8 @@ GitHub on 127.0.0.1, and a credential store that lives in memory (the OS one is 
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +57,32 @@ class MemoryKeyring(KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self.passwords.pop((service, username), None) is None:
             raise PasswordDeleteError("no such password")
+
+
+class RecordingKeyring(KeyringBackend):
+    """For a test that runs the app in another process (PYTHON_KEYRING_BACKEND names this class):
+    what it keeps goes to $RECORDING_KEYRING_FILE, in the test's own temporary folder, so the test
+    can look. The real credential store is never touched."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def _load(self) -> dict[str, str]:
+        path = Path(os.environ["RECORDING_KEYRING_FILE"])
+        return dict(json.loads(path.read_text())) if path.exists() else {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._load().get(f"{service} {username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        kept = self._load()
+        kept[f"{service} {username}"] = password
+        Path(os.environ["RECORDING_KEYRING_FILE"]).write_text(json.dumps(kept))
+
+    def delete_password(self, service: str, username: str) -> None:
+        kept = self._load()
+        if kept.pop(f"{service} {username}", None) is None:
+            raise PasswordDeleteError("no such password")
+        Path(os.environ["RECORDING_KEYRING_FILE"]).write_text(json.dumps(kept))
 
 
 @pytest.fixture

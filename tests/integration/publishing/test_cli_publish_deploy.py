@@ -148,3 +148,67 @@ def test_deploy_json_keeps_stdout_one_document_and_without_no_input_records_noth
     assert (data["url"], data["recorded"], data["platform"]) == ("https://docs-qa.fly.dev", False, "fly")
     assert "Visit your newly deployed app at https://docs-qa.fly.dev/" in done.stderr
     assert store.get("Docs Q&A").live_url is None  # no terminal to ask, and not --no-input
+
+
+def run_in_terminal(argv: list[str], env: dict[str, str], answers: dict[bytes, bytes], timeout: float = 60) -> str:
+    """Run `argv` on a pseudo-terminal, as a user at a terminal does; type each answer when its
+    prompt appears. Returns everything the terminal showed."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the terminal is its controlling tty, so getpass reads from it
+        os.chdir(ROOT)
+        os.execve(argv[0], argv, env)
+    shown = b""
+    pending = dict(answers)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            for prompt, answer in list(pending.items()):
+                if prompt in shown:
+                    os.write(fd, answer)
+                    del pending[prompt]
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
+    return shown.decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_publishing_unsigned_at_a_terminal_asks_for_the_token_once_and_keeps_it(
+    store: Store, github: FakeGitHub, tmp_path: Path, isolated_user: Path
+) -> None:
+    project = make_project(store, tmp_path / "docs-qa")
+    kept = tmp_path / "kept-by-the-credential-store.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHON_KEYRING_BACKEND": "tests.helpers.publishing.RecordingKeyring",
+        "RECORDING_KEYRING_FILE": str(kept),  # only this test's stand-in for the OS store writes it
+        "GITHUB_TOKEN": "",
+        "GH_TOKEN": "",
+    }
+
+    shown = run_in_terminal(
+        [sys.executable, "-m", "scaffolder", "publish", project.name, "--api-url", github.api_url],
+        env,
+        {b"GitHub token (not shown): ": TOKEN.encode() + b"\n", b"Fix them in a commit and push it? [y/N] ": b"y\n"},
+    )
+
+    assert "You are not signed in to GitHub" in shown and "Signed in as ada-lovelace" in shown
+    assert TOKEN not in shown  # not echoed
+    assert "Created and pushed main to" in shown and "(committed and pushed)" in shown
+    assert json.loads(kept.read_text()) == {f"{credentials.KEYRING_SERVICE} {github.api_url}": TOKEN}
+    assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == git(project.path, "rev-list", "main").split()
+    assert files_containing(TOKEN, project.path, isolated_user) == []
