@@ -343,3 +343,20 @@ def test_a_step_failing_after_the_repository_was_created_is_reported_and_finishe
     finished = publish(store, PublishRequest(project.name))
     assert finished.topics == TOPICS_BY_KIND["rag"] and not finished.created
     assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == git(project.path, "rev-list", "main").split()
+
+
+def test_a_project_git_cannot_publish_says_why_before_anything_is_created(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    git(empty, "init", "--quiet", "-b", "main")
+    store.add_project(name="Empty", kind="agent", path=empty, template=None, template_version=None, answers={})
+    detached = make_project(store, tmp_path / "detached", name="Detached")
+    git(detached.path, "checkout", "--quiet", "--detach", "HEAD")
+
+    with pytest.raises(UserError, match="Empty has no commit yet"):
+        publish(store, PublishRequest("Empty"))
+    with pytest.raises(UserError, match="HEAD is detached"):
+        publish(store, PublishRequest("Detached"))
+    assert github.requests == []
