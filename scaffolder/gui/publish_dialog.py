@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from scaffolder.core.errors import UserError
+from scaffolder.core.github import remote
 from scaffolder.core.github.credentials import TOKEN_SCOPES, api_url
 from scaffolder.core.github.publish import (
     PublishRequest,
@@ -95,6 +96,13 @@ class PublishDialog(QDialog):
         self.publish_button = self.buttons.addButton("&Publish", QDialogButtonBox.ButtonRole.ActionRole)
         self.publish_button.clicked.connect(self._publish)
         self.buttons.rejected.connect(self.reject)
+
+        self.origin = remote.remote_url(project.path) if project.exists else None  # one quick `git remote`
+        if self.origin is not None:  # published before: the repository's fields are GitHub's now
+            form.insertRow(0, "Published at:", QLabel(remote.web_url(self.origin) or self.origin))
+            for field in (self.repo_name, self.org, self.private):
+                field.setEnabled(False)
+            self.publish_button.setText("&Push")
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -69,6 +69,8 @@ def test_sign_in_publish_and_fix_the_readme_from_the_dialog(
     assert github.repos["ada-lovelace/docs-qa"]["private"] is True
     assert confirm_all == [f"{dialog.result.readme_fix.summary}\n\nCommit the fix and push it?"]  # type: ignore[union-attr]
     assert "the README's links now point at it" in dialog.status.text()
+    reopened = open_publish(qtbot, store, project, github)
+    assert reopened.publish_button.text() == "&Push" and not reopened.repo_name.isEnabled()
     assert commits_in(github.bare_repo("ada-lovelace/docs-qa")) == git(project.path, "rev-list", "main").split()
     assert files_containing(TOKEN, project.path, isolated_user) == []
 
