@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from scaffolder.core.errors import UserError
+from scaffolder.core.git import git_executable
 from scaffolder.core.github import remote
 from scaffolder.core.store import Project
 
@@ -104,6 +106,17 @@ def render_link(folder: Path) -> str | None:
     return f"https://render.com/deploy?repo={quote(web, safe=':/')}" if web else None
 
 
+def _pushed(folder: Path, path: str) -> bool:
+    """Whether `path` is in the commit the upstream branch (what GitHub has) points at."""
+    result = subprocess.run(
+        [git_executable(), "cat-file", "-e", f"@{{upstream}}:{path}"],
+        cwd=folder,
+        capture_output=True,
+        check=False,
+    )
+    return result.returncode == 0
+
+
 def plan_deploy(project: Project) -> DeployPlan:
     if not project.exists:
         raise UserError(f"The folder of {project.name} is missing: {project.path}.", "Locate it first, then deploy.")
@@ -117,11 +130,13 @@ def plan_deploy(project: Project) -> DeployPlan:
     steps = manual_steps(project.path, platform)
     if platform.id == "render":
         link = render_link(project.path)
-        sentence = (
-            "Open the link: Render reads render.yaml from the repository and deploys it. When it is live, record its URL."
-            if link
-            else "Render deploys from the GitHub repository: publish it first (Publish to GitHub), then deploy."
-        )
+        if link is None:
+            sentence = "Render deploys from the GitHub repository: publish it first (Publish to GitHub), then deploy."
+        elif not _pushed(project.path, "render.yaml"):
+            sentence = "render.yaml is not on GitHub yet (commit it and publish again), so Render would not find it."
+            link = None
+        else:
+            sentence = "Open the link: Render reads render.yaml from the repository and deploys it. When it is live, record its URL."
         return DeployPlan(project.name, project.path, platform, None, link, sentence, steps)
     program = next((found for name in platform.programs if (found := shutil.which(name))), None)
     if program is None:

@@ -170,10 +170,20 @@ def test_render_gets_its_blueprint_link_once_the_repository_is_on_github(store: 
     unpublished = plan_deploy(project)
     assert unpublished.link is None and "publish it first" in unpublished.sentence
 
-    git(project.path, "remote", "add", "origin", "https://github.com/ada-lovelace/docs-qa.git")
+    github = tmp_path / "github" / "ada-lovelace" / "docs-qa.git"  # stands in for GitHub's copy
+    git(tmp_path, "init", "--quiet", "--bare", str(github))
+    git(project.path, "remote", "add", "origin", str(github))
+    git(project.path, "push", "--quiet", "-u", "origin", "main")
+    not_pushed = plan_deploy(project)
+    assert not_pushed.link is None and not_pushed.sentence.startswith("render.yaml is not on GitHub yet")
+
+    git(project.path, "add", "render.yaml")
+    git(project.path, "commit", "--quiet", "-m", "Render blueprint")
+    git(project.path, "push", "--quiet")
+    git(project.path, "remote", "set-url", "origin", "https://github.com/ada-lovelace/docs-qa.git")
     plan = plan_deploy(project)
     assert plan.link == "https://render.com/deploy?repo=https://github.com/ada-lovelace/docs-qa"
-    assert plan.argv is None
+    assert plan.argv is None and plan.sentence.startswith("Open the link: Render reads render.yaml")
 
 
 def test_no_deploy_config_is_a_sentence(store: Store, tmp_path: Path) -> None:
