@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from scaffolder.core.store import Project
 from scaffolder.gui import messages
+from scaffolder.gui.deploy_dialog import DeployDialog
 from scaffolder.gui.models.portfolio_model import last_commit_text
 from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.portfolio_state import PortfolioState
+from scaffolder.gui.publish_dialog import PublishDialog
 from scaffolder.gui.readiness_view import ReadinessView
 from scaffolder.gui.update_dialog import UpdateBanner
 
@@ -26,6 +28,7 @@ class ProjectPage(QWidget):
         self.state = state
         self.project: Project | None = None
         self.readiness: ReadinessView | None = None
+        self.dialog: PublishDialog | DeployDialog | None = None
         self.back = QPushButton("← &Dashboard")
         self.back.clicked.connect(self.back_requested)
         self.title = QLabel()
@@ -41,8 +44,12 @@ class ProjectPage(QWidget):
         self.forget.clicked.connect(lambda: self.project and self.forget_requested.emit(self.project.id))
         self.update_banner = UpdateBanner(state.store)  # "Template 1.0.0 → 1.1.0 available" + Update…
         self.update_banner.updated.connect(lambda _result: state.reload())
+        self.publish = QPushButton("Publish to &GitHub…")
+        self.publish.clicked.connect(lambda: self._open_dialog(PublishDialog, "published"))
+        self.deploy = QPushButton("De&ploy…")
+        self.deploy.clicked.connect(lambda: self._open_dialog(DeployDialog, "live_url_recorded"))
         self.actions = QHBoxLayout()
-        for button in (self.open_in_editor, self.locate, self.forget):
+        for button in (self.open_in_editor, self.publish, self.deploy, self.locate, self.forget):
             self.actions.addWidget(button)
         self.actions.addStretch(1)
         self.body = QVBoxLayout()
@@ -58,6 +65,15 @@ class ProjectPage(QWidget):
         layout.addLayout(self.body, 1)
         state.summaries_changed.connect(self.refresh)
         state.projects_changed.connect(self._reload_project)
+
+    def _open_dialog(self, dialog_class: type[PublishDialog | DeployDialog], changed: str) -> None:
+        """Publishing and deploying change the remote or the live URL: re-check when they do."""
+        if self.project is not None:
+            self.dialog = dialog_class(self.state.store, self.project, self)
+            getattr(self.dialog, changed).connect(
+                lambda _: (self.readiness and self.readiness.recheck(), self.state.reload())
+            )
+            self.dialog.open()
 
     def _project_path(self) -> Path | None:
         return self.project.path if self.project is not None and self.project.exists else None
@@ -108,4 +124,6 @@ class ProjectPage(QWidget):
             lines.append(f"Template: {project.template} {project.template_version or ''}")
         self.details.setText("<br>".join(lines))
         self.open_in_editor.setVisible(project.exists)
+        self.publish.setVisible(project.exists)
+        self.deploy.setVisible(project.exists)
         self.locate.setVisible(not project.exists)

@@ -129,7 +129,8 @@ def check_remote_pushed(facts: Facts) -> Finding:
     if not remote.remotes:
         return failed(
             "no git remote",
-            f"Create an empty GitHub repository, then: git remote add origin https://github.com/<you>/<repo>.git && git push -u origin {branch}",
+            f"Create an empty GitHub repository, then: git remote add origin https://github.com/<you>/<repo>.git && git push -u origin {branch}"
+            "; or let the app do both: {publish}",
         )
     if remote.compared_with is None:
         return failed(
@@ -171,7 +172,7 @@ def check_live_url_answers(facts: Facts) -> Finding:
     return probe_finding(
         facts.live_url,
         facts,
-        failed("no live URL recorded", "Deploy it, then record the URL: {record_live_url}"),
+        failed("no live URL recorded", "Deploy it ({deploy}), then record the URL: {record_live_url}"),
     )
 
 

@@ -146,6 +146,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "forget": ("scaffolder forget {name}", "press Forget…"),
     "record_demo": ("scaffolder demo {name}", "press Record demo GIF…"),
     "draft_writeup": ("scaffolder writeup {name}", "press Draft write-up…"),
+    "publish": ("scaffolder publish {name}", "press Publish to GitHub…"),
+    "deploy": ("scaffolder deploy {name}", "press Deploy…"),
 }
 
 

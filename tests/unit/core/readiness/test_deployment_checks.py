@@ -102,7 +102,7 @@ def test_no_remote(repo: Repo) -> None:
     result = repo.write("a.txt", "a").commit().result("remote-pushed")
     assert (result.result, result.evidence) == (Result.FAILED, "no git remote")
     assert result.fix.startswith("Create an empty GitHub repository, then: git remote add origin")
-    assert result.fix.endswith("git push -u origin main")
+    assert "git push -u origin main; or let the app do both: scaffolder publish " in result.fix
 
 
 @pytest.fixture
