@@ -183,6 +183,9 @@ def summarize(path: Path) -> RepoSummary | None:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     try:
+        # Reading must not write: `git status` would refresh .git/index, which the GUI's file
+        # watcher would take for a change and summarize again.
+        repo.git.update_environment(GIT_OPTIONAL_LOCKS="0")
         branch = _output_or_none(repo.git.symbolic_ref, "--quiet", "--short", "HEAD")  # None: detached
         dirty = repo.is_dirty(untracked_files=True)
         last = _output_or_none(repo.git.log, "-1", "--format=%H %cI")

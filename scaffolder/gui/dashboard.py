@@ -6,6 +6,7 @@ Widgets here only show the portfolio state and send intents (signals); the main 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,7 +15,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 from scaffolder.core.catalogue import TemplateInfo
 from scaffolder.core.readiness.model import Report
 from scaffolder.core.store import Project
+from scaffolder.gui import theme
 from scaffolder.gui.models.portfolio_model import PROJECT_ID_ROLE, PortfolioTableModel, last_commit_text
 from scaffolder.gui.portfolio_state import PortfolioState
 from scaffolder.gui.readiness_view import LevelBadge
@@ -33,6 +37,11 @@ SLOT_PITCH = {
     "agent": "An LLM that chooses and calls tools: search, a database, HTTP APIs.",
     "fullstack": "A real web product: accounts, a database, a streaming AI feature.",
 }
+SLOT_MIN_WIDTH = 240
+# Below these widths (of the visible area) the three cards take two rows, then one column each.
+THREE_COLUMNS_FROM = 880
+TWO_COLUMNS_FROM = 560
+OTHERS_VISIBLE_ROWS = 6  # the table grows with its rows up to this many, then scrolls
 
 
 def _label(text: str = "", *, bold: bool = False, wrap: bool = False, muted: bool = False) -> QLabel:
@@ -43,7 +52,7 @@ def _label(text: str = "", *, bold: bool = False, wrap: bool = False, muted: boo
     if bold:
         style.append("font-weight: 600")
     if muted:
-        style.append("color: palette(placeholder-text)")
+        style.append(theme.muted_style())
     if style:
         label.setStyleSheet("; ".join(style))
     return label
@@ -64,23 +73,26 @@ class ProjectSlot(QFrame):
         self.setObjectName(f"slot-{self.kind}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(SLOT_MIN_WIDTH)
 
-        self.heading = _label(template.title, bold=True)
+        self.heading = _label(template.title, bold=True, wrap=True)
         self.heading.setStyleSheet("font-weight: 600; font-size: 13pt")
         self.pitch = _label(SLOT_PITCH.get(self.kind, template.description), wrap=True, muted=True)
         self.name = _label(bold=True, wrap=True)
         self.path = _label(wrap=True, muted=True)
         self.commit = _label(wrap=True)
         self.readiness = LevelBadge()
-        self.missing = _label("The project folder is missing: it was moved or deleted.", wrap=True)
-        self.missing.setStyleSheet("color: #b3261e")
+        self.missing = _label("Folder missing: it was moved, renamed or deleted.", wrap=True)
+        self.missing.setObjectName(f"slot-{self.kind}-missing")
+        self.missing.setStyleSheet(f"{theme.error_style()}; font-weight: 600")
         self.description = _label(template.description, wrap=True)
 
-        self.generate_button = QPushButton(f"Generate {template.title}…")
-        self.open_button = QPushButton("Open")
-        self.locate_button = QPushButton("Locate…")
-        self.forget_button = QPushButton("Forget")
+        icon = theme.standard_icon
+        px = QStyle.StandardPixmap
+        self.generate_button = QPushButton(icon(px.SP_FileDialogNewFolder), f"Generate {template.title}…")
+        self.open_button = QPushButton(icon(px.SP_DirOpenIcon), "Open")
+        self.locate_button = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
+        self.forget_button = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
         self.generate_button.clicked.connect(lambda: self.generate_requested.emit(self.kind))
         self.open_button.clicked.connect(self._emit_with_id(self.open_requested))
         self.locate_button.clicked.connect(self._emit_with_id(self.locate_requested))
@@ -92,6 +104,7 @@ class ProjectSlot(QFrame):
         buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
+        layout.setSpacing(6)
         for widget in (
             self.heading,
             self.pitch,
@@ -118,19 +131,39 @@ class ProjectSlot(QFrame):
         self.project = project
         filled = project is not None
         missing = filled and not project.exists  # type: ignore[union-attr]
-        for widget in (self.pitch, self.name, self.path, self.commit, self.readiness, self.open_button):
+        for widget in (self.pitch, self.name, self.path, self.open_button):
             widget.setVisible(filled)
+        # A missing folder has no level to show: "folder missing" says it, not "Draft · 0 %".
+        self.readiness.setVisible(filled and not missing)
+        self.commit.setVisible(filled and not missing)
         self.missing.setVisible(missing)
         self.locate_button.setVisible(missing)
         self.forget_button.setVisible(missing)
+        self.open_button.setVisible(filled and not missing)
         self.description.setVisible(not filled)
         self.generate_button.setVisible(not filled)
         if project is not None:
             self.name.setText(project.name)
             self.path.setText(str(project.path))
             self.commit.setText(f"Last commit: {commit_text}" if commit_text else "")
-            self.open_button.setEnabled(project.exists)
             self.readiness.set_report(report)
+
+
+class DashboardScroll(QScrollArea):
+    """Scrolls the dashboard vertically and tells it the visible width, so the cards reflow
+    instead of being cut off (the dashboard's own width can never go below its minimum)."""
+
+    def __init__(self, dashboard: DashboardPage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dashboard = dashboard
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setWidget(dashboard)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.dashboard.reflow(self.viewport().width())
+        super().resizeEvent(event)
 
 
 class DashboardPage(QWidget):
@@ -149,17 +182,19 @@ class DashboardPage(QWidget):
             "Generate each, make it yours, and keep it honest until it is shown.",
             wrap=True,
         )
-        self.portfolio_level = _label()
+        self.portfolio_level = _label(wrap=True)
         self.portfolio_level.setObjectName("portfolio-level")
         self.portfolio_level.setTextFormat(Qt.TextFormat.RichText)
         self.slots = {t.kind: ProjectSlot(t) for t in templates}
-        grid = QGridLayout()
-        for column, slot in enumerate(self.slots.values()):
-            grid.addWidget(slot, 0, column)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
+        self.columns = 0
+        for slot in self.slots.values():
             slot.generate_requested.connect(self.generate_requested)
             slot.open_requested.connect(self.open_requested)
             slot.locate_requested.connect(self.locate_requested)
             slot.forget_requested.connect(self.forget_requested)
+        self.reflow(1024)
 
         self.others_model = PortfolioTableModel()
         self.others = QTableView()
@@ -171,42 +206,106 @@ class DashboardPage(QWidget):
         self.others.verticalHeader().hide()
         self.others.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.others.horizontalHeader().setStretchLastSection(True)
+        self.others.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.others.doubleClicked.connect(lambda index: self.open_requested.emit(index.data(PROJECT_ID_ROLE)))
+        self.others.selectionModel().selectionChanged.connect(lambda *_: self._update_other_buttons())
+        self.others_model.modelReset.connect(self._update_other_buttons)
         self.others_empty = _label(
-            "Other projects (custom templates, imported repositories) appear here. File → Import… adds one.",
+            "Projects from your own templates and repositories you import (File → Import…) are listed here.",
             wrap=True,
             muted=True,
         )
-        self.open_other = QPushButton("Open")
-        self.locate_other = QPushButton("Locate…")
-        self.forget_other = QPushButton("Forget…")
+        self.others_empty.setObjectName("other-projects-empty")
+        icon = theme.standard_icon
+        px = QStyle.StandardPixmap
+        self.open_other = QPushButton(icon(px.SP_DirOpenIcon), "Open")
+        self.locate_other = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
+        self.forget_other = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
         self.open_other.clicked.connect(lambda: self._emit_selected(self.open_requested))
         self.locate_other.clicked.connect(lambda: self._emit_selected(self.locate_requested))
         self.forget_other.clicked.connect(lambda: self._emit_selected(self.forget_requested))
-        other_buttons = QHBoxLayout()
+        self.other_buttons = QWidget()
+        other_buttons = QHBoxLayout(self.other_buttons)
+        other_buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.open_other, self.locate_other, self.forget_other):
             other_buttons.addWidget(button)
         other_buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
+        layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addWidget(self.portfolio_level)
-        layout.addLayout(grid)
+        layout.addLayout(self.grid)
+        layout.addSpacing(8)
         layout.addWidget(_label("Other projects", bold=True))
         layout.addWidget(self.others_empty)
-        layout.addWidget(self.others, 1)
-        layout.addLayout(other_buttons)
+        layout.addWidget(self.others)
+        layout.addWidget(self.other_buttons)
+        layout.addStretch(1)
 
         state.projects_changed.connect(self.refresh)
         state.summaries_changed.connect(self.refresh)
         state.reports_changed.connect(self.refresh)
         self.refresh()
 
-    def _emit_selected(self, signal: Signal) -> None:
+    def reflow(self, width: int) -> None:
+        """Three cards side by side where they fit, else two per row, else one."""
+        columns = 3 if width >= THREE_COLUMNS_FROM else 2 if width >= TWO_COLUMNS_FROM else 1
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for slot in self.slots.values():
+            self.grid.removeWidget(slot)
+        for index, slot in enumerate(self.slots.values()):
+            self.grid.addWidget(slot, index // columns, index % columns)
+        for column in range(3):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def selected_project_id(self) -> int | None:
         rows = self.others.selectionModel().selectedRows()
-        if rows:
-            signal.emit(rows[0].data(PROJECT_ID_ROLE))  # type: ignore[attr-defined]
+        return rows[0].data(PROJECT_ID_ROLE) if rows else None
+
+    def _emit_selected(self, signal: Signal) -> None:
+        project_id = self.selected_project_id()
+        if project_id is not None:
+            signal.emit(project_id)  # type: ignore[attr-defined]
+
+    def _update_other_buttons(self) -> None:
+        """Open with a present project selected; Locate… and Forget… with any project selected."""
+        project_id = self.selected_project_id()
+        project = self.state.project(project_id) if project_id is not None else None
+        self.open_other.setEnabled(project is not None and project.exists)
+        self.locate_other.setEnabled(project is not None)
+        self.forget_other.setEnabled(project is not None)
+
+    def _fit_others_table(self, rows: int) -> None:
+        """As tall as its rows (up to OTHERS_VISIBLE_ROWS): an empty or short list takes no more room."""
+        shown = max(1, min(rows, OTHERS_VISIBLE_ROWS))
+        row_height = self.others.verticalHeader().defaultSectionSize()
+        frame = 2 * self.others.frameWidth()
+        self.others.setFixedHeight(self.others.horizontalHeader().sizeHint().height() + shown * row_height + frame)
+
+    def _portfolio_sentence(self) -> str:
+        portfolio = self.state.portfolio_report
+        in_slots = [kind for kind in self.slots if self.state.slot_project(kind) is not None]
+        if not self.state.projects:
+            return (
+                "Your portfolio is empty. Start with the <b>RAG application</b>: <i>Generate</i> it below and it is "
+                "committed to its own git repository, ready to run. Already have a project? <i>File → Import…</i>"
+            )
+        if portfolio is None:
+            return "Portfolio readiness: checking…"
+        missing = [kind for kind in self.slots if kind not in in_slots]
+        if missing:
+            done = len(self.slots) - len(missing)
+            return (
+                f"Portfolio readiness: <b>{portfolio.level.label}</b>. {done} of {len(self.slots)} projects generated;"
+                f" next, generate your {SLOT_TITLE.get(missing[0], missing[0])}."
+            )
+        weakest = portfolio.weakest
+        held_back = f" (held back by your {SLOT_TITLE.get(weakest, weakest)})" if weakest else ""
+        return f"Portfolio readiness: <b>{portfolio.level.label}</b>{held_back}"
 
     @Slot()
     def refresh(self) -> None:
@@ -215,15 +314,16 @@ class DashboardPage(QWidget):
             summary = self.state.summaries.get(project.id) if project else None
             report = self.state.reports.get(project.id) if project else None
             slot.show_project(project, last_commit_text(summary, project) if project else None, report)
-        portfolio = self.state.portfolio_report
-        if portfolio is None:
-            self.portfolio_level.setText("Portfolio readiness: checking…")
-        else:
-            weakest = portfolio.weakest
-            held_back = f" (held back by your {SLOT_TITLE.get(weakest, weakest)})" if weakest else ""
-            self.portfolio_level.setText(f"Portfolio readiness: <b>{portfolio.level.label}</b>{held_back}")
+        self.portfolio_level.setText(self._portfolio_sentence())
         others = self.state.other_projects()
+        selected = self.selected_project_id()
         self.others_model.set_projects(others, self.state.summaries)
+        if selected is not None:
+            row = next((i for i, p in enumerate(others) if p.id == selected), None)
+            if row is not None:
+                self.others.selectRow(row)
         self.others_empty.setVisible(not others)
-        for button in (self.open_other, self.locate_other, self.forget_other):
-            button.setEnabled(bool(others))
+        self.others.setVisible(bool(others))
+        self.other_buttons.setVisible(bool(others))
+        self._fit_others_table(len(others))
+        self._update_other_buttons()

@@ -3,39 +3,72 @@ intents into calls on the core (through workers when they may be slow)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QToolBar, QWidget
+import subprocess
+from typing import Any
 
-from scaffolder import __version__
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QStyle, QToolBar, QWidget
+
 from scaffolder.core.catalogue import TemplateInfo, bundled_templates
+from scaffolder.core.errors import UserError
+from scaffolder.core.git import Identity, configured_identity
 from scaffolder.core.portfolio import import_project
-from scaffolder.core.settings import load_settings, save_settings
+from scaffolder.core.settings import (
+    Settings,
+    load_settings,
+    save_settings,
+    suggested_settings,
+    write_git_global_identity,
+)
 from scaffolder.core.store import Store
-from scaffolder.gui import messages, workers
-from scaffolder.gui.dashboard import DashboardPage
+from scaffolder.gui import messages, theme, workers
+from scaffolder.gui.about import show_about
+from scaffolder.gui.dashboard import SLOT_TITLE, DashboardPage, DashboardScroll
+from scaffolder.gui.open_in_editor import reap_later
 from scaffolder.gui.portfolio_state import PortfolioState
 from scaffolder.gui.project_page import ProjectPage
 from scaffolder.gui.settings_dialog import SettingsDialog
+from scaffolder.gui.welcome_dialog import WelcomeDialog
 from scaffolder.gui.wizard import NewProjectWizard
 
 
+def git_knows_identity() -> bool:
+    try:
+        return configured_identity() is not None
+    except UserError:  # no git at all: generation will say so, with what to install
+        return False
+
+
+def first_run_check(store: Store) -> tuple[bool, Settings | None]:
+    """Runs on a worker at start: (git knows an identity, the welcome step's prefill or None)."""
+    settings = load_settings(store)
+    git_known = git_knows_identity()
+    if settings.identity is None and not git_known:
+        return git_known, suggested_settings(settings)
+    return git_known, None
+
+
 class MainWindow(QMainWindow):
+    welcome_shown = Signal(object)  # WelcomeDialog
+    first_run_checked = Signal()
+
     def __init__(
         self, store: Store, templates: list[TemplateInfo] | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("AI Portfolio Scaffolder")
+        self.setWindowIcon(theme.app_icon())
         self.store = store
         self.templates = templates if templates is not None else bundled_templates()
         self.state = PortfolioState(store, self)
         self.wizard: NewProjectWizard | None = None
+        self.welcome: WelcomeDialog | None = None
+        self.git_identity_known: bool | None = None  # None: not asked yet
 
         self.dashboard = DashboardPage(self.state, self.templates)
         self.project_page = ProjectPage(self.state)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.dashboard)
+        scroll = DashboardScroll(self.dashboard)
         self.pages = QStackedWidget()
         self.pages.addWidget(scroll)
         self.pages.addWidget(self.project_page)
@@ -49,31 +82,32 @@ class MainWindow(QMainWindow):
         self.project_page.back_requested.connect(self.show_dashboard)
         self.project_page.forget_requested.connect(self.forget_project)
         self.project_page.locate_requested.connect(self.locate_project)
+        self.project_page.open_in_editor.launched.connect(self._on_launched)
         self.statusBar().showMessage("Loading the portfolio…", 3000)
         self.resize(1024, 700)
 
     def _build_actions(self) -> None:
-        self.new_action = QAction("&New Project…", self)
+        icon = theme.standard_icon
+        px = QStyle.StandardPixmap
+        self.new_action = QAction(icon(px.SP_FileDialogNewFolder), "&New Project…", self)
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setToolTip("Generate a project from a template (Ctrl+N)")
         self.new_action.triggered.connect(lambda: self.new_project(""))
-        self.import_action = QAction("&Import…", self)
+        self.import_action = QAction(icon(px.SP_DialogOpenButton), "&Import…", self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setToolTip("Track an existing git repository (Ctrl+I)")
         self.import_action.triggered.connect(self.import_repository)
-        self.settings_action = QAction("&Settings…", self)
+        self.settings_action = QAction(icon(px.SP_FileDialogDetailedView), "&Settings…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.edit_settings)
-        self.refresh_action = QAction("&Refresh", self)
+        self.refresh_action = QAction(icon(px.SP_BrowserReload), "&Refresh", self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.state.reload)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        about = QAction("&About", self)
-        about.triggered.connect(
-            lambda: QMessageBox.about(
-                self, "About", f"AI Portfolio Scaffolder {__version__}\nA portfolio of three AI projects, kept honest."
-            )
-        )
+        self.about_action = QAction(theme.app_icon(), "&About AI Portfolio Scaffolder", self)
+        self.about_action.triggered.connect(lambda: show_about(self))
         file_menu = self.menuBar().addMenu("&File")
         for action in (self.new_action, self.import_action, self.settings_action):
             file_menu.addAction(action)
@@ -81,33 +115,102 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
-        self.menuBar().addMenu("&Help").addAction(about)
+        self.menuBar().addMenu("&Help").addAction(self.about_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        for action in (self.new_action, self.import_action, self.settings_action):
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_action, self.import_action, self.settings_action, self.refresh_action):
             toolbar.addAction(action)
         self.addToolBar(toolbar)
 
     def start(self) -> None:
-        """Fill the portfolio after the window is shown; git summaries arrive later."""
+        """Fill the portfolio after the window is shown; git summaries arrive later. On a first
+        start where nobody knows who the user is, the welcome step opens."""
         self.state.reload()
+        worker = workers.run_in_background(first_run_check, self.store)
+        worker.signals.finished.connect(self._on_first_run_checked)
+
+    @Slot(object)
+    def _on_first_run_checked(self, facts: tuple[bool, Settings | None]) -> None:
+        self.git_identity_known, suggested = facts
+        if suggested is not None:
+            self.show_welcome(suggested)
+        self.first_run_checked.emit()
+
+    def show_welcome(self, suggested: Settings) -> WelcomeDialog:
+        dialog = WelcomeDialog(suggested, self)
+        dialog.accepted.connect(lambda: self._on_welcome_accepted(dialog))
+        self.welcome = dialog
+        dialog.open()
+        self.welcome_shown.emit(dialog)
+        return dialog
+
+    def _on_welcome_accepted(self, dialog: WelcomeDialog) -> None:
+        save_settings(self.store, dialog.values())
+        self.statusBar().showMessage("Saved: new projects start with your name and e-mail.", 5000)
+        if dialog.write_git_config.isChecked():
+            self._write_git_identity(dialog.identity())
+
+    def _write_git_identity(self, identity: Identity) -> workers.FunctionWorker:
+        worker = workers.run_in_background(write_git_global_identity, identity)
+        worker.signals.finished.connect(self._on_git_identity_written)
+        worker.signals.failed.connect(lambda err, details: messages.report_error(self, err, details))
+        return worker
+
+    @Slot(object)
+    def _on_git_identity_written(self, _result: object) -> None:
+        self.git_identity_known = True
+        self.statusBar().showMessage("Saved your name and e-mail in git's global config too.", 5000)
 
     # --- intents --------------------------------------------------------------------------
 
     @Slot(str)
     def new_project(self, kind: str = "") -> NewProjectWizard:
         settings = load_settings(self.store)
-        wizard = NewProjectWizard(self.store, settings, self.templates, kind or None, self)
-        wizard.project_created.connect(lambda _result: self.state.reload())
+        if self.git_identity_known is None:
+            self.git_identity_known = git_knows_identity()
+        wizard = NewProjectWizard(
+            self.store,
+            settings,
+            self.templates,
+            kind or None,
+            self,
+            identity_known=settings.identity is not None or self.git_identity_known,
+            taken_names=[p.name for p in self.state.projects],
+        )
+        wizard.project_created.connect(self._on_project_created)
         wizard.show_in_portfolio.connect(self._show_created)
+        wizard.open_in_editor.launched.connect(self._on_launched)
         self.wizard = wizard
         wizard.open()
         return wizard
 
+    @Slot(object)
+    def _on_project_created(self, result: Any) -> None:
+        project = result.project
+        holder = self.state.slot_project(project.kind)
+        if holder is not None and holder.id != project.id and project.kind in SLOT_TITLE:
+            slot = SLOT_TITLE[project.kind]
+            if messages.ask_confirm(
+                self.wizard or self,
+                "Which project is your " + slot + "?",
+                f"{holder.name} is your {slot} now. Should {project.name} take its place on the dashboard?\n"
+                f"The other one stays in the portfolio, under Other projects.",
+                "Use the new one",
+            ):
+                self.state.choose_slot(project.kind, project.id)
+                return
+        self.state.reload()
+
     def _show_created(self, project_id: int) -> None:
         self.state.reload()
         self.open_project(project_id)
+
+    @Slot(object, object)
+    def _on_launched(self, plan: Any, process: subprocess.Popen[bytes]) -> None:
+        reap_later(process)
+        self.statusBar().showMessage(f"Opened {plan.cwd.name} in {plan.what}.", 5000)
 
     @Slot(int)
     def open_project(self, project_id: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from scaffolder.core.errors import UserError
 
@@ -55,3 +55,9 @@ def ask_confirm(parent: QWidget | None, title: str, text: str, confirm_label: st
 def ask_directory(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
     chosen = QFileDialog.getExistingDirectory(parent, title, str(start or Path.home()))
     return Path(chosen) if chosen else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A line of text from the user, or None if they cancelled."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
