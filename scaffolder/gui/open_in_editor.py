@@ -314,9 +314,14 @@ class EditorChooser(QWidget):
         self.redetect_button = QPushButton("Re-detect")
         self.custom_command = QLineEdit()
         self.custom_command.setObjectName("custom-editor-command")
-        self.custom_command.setPlaceholderText("Custom command, {path} where the folder goes: kate -n {path}")
+        # Short enough to show whole in a narrow dialog: what {path} means is said below it.
+        self.custom_command.setPlaceholderText("e.g. kate -n {path}")
+        self.custom_command.setToolTip("Your editor's command line; {path} is where the project folder goes")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Room for two lines from the start: the text changes after detection, and a dialog does
+        # not grow for a wrapped label's new height by itself.
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
         row.addWidget(self.redetect_button)

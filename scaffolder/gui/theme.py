@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
 ICON_PATH = Path(__file__).resolve().parent / "resources" / "app-icon.svg"
 _LIGHT = {"error": "#b3261e", "muted": "#5f6368", "ok": "#1b5e20"}
@@ -87,3 +87,11 @@ def app_icon() -> QIcon:
 def standard_icon(pixmap: QStyle.StandardPixmap) -> QIcon:
     style = QApplication.style()
     return style.standardIcon(pixmap) if style is not None else QIcon()
+
+
+def fit_to_width(window: QWidget, width: int) -> None:
+    """Size a dialog to `width` and the height its wrapped text needs at that width: a top-level
+    window's minimum size ignores height-for-width, so word-wrapped labels would be squeezed."""
+    layout = window.layout()
+    height = layout.totalHeightForWidth(width) if layout is not None and layout.hasHeightForWidth() else -1
+    window.resize(width, max(height, window.minimumSizeHint().height()))

@@ -6,6 +6,7 @@ choice: the app never changes the user's git setup unasked."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -101,7 +102,11 @@ class WelcomeDialog(QDialog):
         for edit in (self.author_name, self.author_email):
             edit.textChanged.connect(self._validate)
         self._validate()
-        self.resize(600, 0)
+        theme.fit_to_width(self, 600)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        theme.fit_to_width(self, max(self.width(), 600))  # the fonts are final once shown
+        super().showEvent(event)
 
     @staticmethod
     def _error_label(name: str) -> QLabel:

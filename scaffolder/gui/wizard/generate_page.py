@@ -28,6 +28,24 @@ if TYPE_CHECKING:
     from scaffolder.gui.wizard import NewProjectWizard
 
 
+def without_tracebacks(text: str) -> str:
+    """The text with Python tracebacks cut out (a template's output may carry cookiecutter's own):
+    the "Traceback" line, its indented frames and the exception line that ends it."""
+    kept: list[str] = []
+    in_traceback = False
+    for line in text.splitlines():
+        if line.startswith("Traceback (most recent call last):"):
+            in_traceback = True
+            continue
+        if in_traceback:
+            if line.startswith((" ", "\t")) or not line.strip():
+                continue
+            in_traceback = False
+            continue  # the exception's own line: its sentence is already the message
+        kept.append(line)
+    return "\n".join(kept)
+
+
 class GeneratePage(QWizardPage):
     show_in_portfolio = Signal(int)
     generation_finished = Signal(object)  # GenerationResult
@@ -160,7 +178,7 @@ class GeneratePage(QWizardPage):
         self.setTitle("Generation failed")
         self.progress.hide()  # a bar stopped part-way says nothing a sentence does not
         self.status.setText("Nothing was written to disk.")
-        self.error.setText(f"{message}\n{hint}".strip())
+        self.error.setText(without_tracebacks(f"{message}\n{hint}").strip())
         self.error.show()
         self.back_to_answers.show()
         if details and not isinstance(err, UserError):

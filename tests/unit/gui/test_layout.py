@@ -1,0 +1,137 @@
+"""At 800 px wide, and at 200 % (twice the font on twice the pixels), no text in the app is cut
+off: every label, button and placeholder gets the room its text needs, and nothing is pushed
+out of the window. The check walks the real widgets and compares each size hint with its geometry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from scaffolder.core.settings import load_settings
+from scaffolder.core.store import Store
+from scaffolder.gui import workers
+from scaffolder.gui.main_window import MainWindow
+from scaffolder.gui.settings_dialog import SettingsDialog
+from scaffolder.gui.welcome_dialog import WelcomeDialog
+from tests.unit.gui.layout_check import clipped_widgets
+from tests.unit.gui.test_dashboard import add_project, make_repo
+
+SCALES = [pytest.param(1, 800, id="800px-100%"), pytest.param(2, 1600, id="800px-200%")]
+
+
+@pytest.fixture
+def scaled_font(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Fonts at `scale`× their size, as on a screen with twice the DPI (Qt then doubles pixels too)."""
+    scale = request.param
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.font()
+    font = app.font()
+    font.setPointSizeF(original.pointSizeF() * scale)
+    app.setFont(font)
+    yield scale
+    app.setFont(original)
+
+
+def settle(qtbot: QtBot, widget: QWidget, width: int, height: int) -> None:
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.wait(50)  # one turn of layout and polish after the resize (no worker involved)
+
+
+def assert_readable(widget: QWidget, width: int) -> None:
+    assert widget.width() == width, (
+        f"{type(widget).__name__} cannot be {width} px wide: its minimum is {widget.minimumSizeHint().width()}"
+    )
+    problems = clipped_widgets(widget)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def full_window(qtbot: QtBot, store: Store, projects_dir: Path) -> Iterator[MainWindow]:
+    for kind, name in (("rag", "Ask the Docs"), ("agent", "Support Desk Agent"), ("fullstack", "Writing Coach")):
+        add_project(store, projects_dir / name.lower().replace(" ", "-"), kind, name)
+    store.add_project(
+        name="Kaggle notebooks",
+        kind="custom",
+        path=make_repo(projects_dir / "kaggle"),
+        template=None,
+        template_version=None,
+        answers={},
+    )
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.state.reports_changed, timeout=20000):
+        window.start()
+    yield window
+    workers.wait_for_all()
+
+
+@pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
+def test_the_dashboard_with_three_projects_fits(
+    qtbot: QtBot, full_window: MainWindow, scaled_font: int, width: int
+) -> None:
+    settle(qtbot, full_window, width, 600 * scaled_font)
+    qtbot.waitUntil(lambda: full_window.dashboard.slots["rag"].readiness.bar.value() > 0, timeout=10000)
+    assert_readable(full_window, width)
+    scroll = full_window.pages.currentWidget()
+    assert not scroll.horizontalScrollBar().isVisible(), "the cards are cut off instead of reflowing"
+
+
+@pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
+def test_the_empty_dashboard_fits(qtbot: QtBot, window: MainWindow, scaled_font: int, width: int) -> None:
+    settle(qtbot, window, width, 600 * scaled_font)
+    assert_readable(window, width)
+
+
+@pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
+def test_the_project_page_fits(qtbot: QtBot, full_window: MainWindow, scaled_font: int, width: int) -> None:
+    settle(qtbot, full_window, width, 600 * scaled_font)
+    full_window.open_project(full_window.state.slot_project("rag").id)
+    readiness = full_window.project_page.readiness
+    qtbot.waitUntil(lambda: readiness.report is not None, timeout=10000)
+    qtbot.wait(50)
+    assert_readable(full_window, width)
+
+
+@pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
+def test_every_wizard_page_fits_even_with_an_inline_error(
+    qtbot: QtBot, window: MainWindow, scaled_font: int, width: int
+) -> None:
+    wizard = window.new_project("rag")
+    wizard_width = 760 * scaled_font
+    settle(qtbot, wizard, wizard_width, 600 * scaled_font)
+    assert_readable(wizard, wizard_width)
+    wizard.next()
+    package = wizard.questions_page.editors["package_name"].widget
+    package.setText("2docs")
+    package.textEdited.emit("2docs")
+    qtbot.wait(50)
+    assert wizard.questions_page.errors["package_name"].isVisible()
+    assert_readable(wizard, wizard_width)
+    package.setText("docs_qa")
+    package.textEdited.emit("docs_qa")
+    wizard.next()
+    qtbot.wait(50)
+    assert_readable(wizard, wizard_width)
+    with qtbot.waitSignal(wizard.project_created, timeout=60000):
+        wizard.next()
+    qtbot.wait(50)
+    assert_readable(wizard, wizard_width)
+    workers.wait_for_all()
+
+
+@pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
+def test_the_settings_and_welcome_dialogs_fit(qtbot: QtBot, store: Store, scaled_font: int, width: int) -> None:
+    settings = load_settings(store)
+    for dialog in (SettingsDialog(settings), WelcomeDialog(settings)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.wait(50)
+        assert_readable(dialog, dialog.width())
