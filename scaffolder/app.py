@@ -49,9 +49,16 @@ def run_gui(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("AI Portfolio Scaffolder")
+    app.setApplicationDisplayName("AI Portfolio Scaffolder")
     app.setOrganizationName("ai-portfolio-scaffolder")
+    app.setDesktopFileName("ai-portfolio-scaffolder")  # Wayland/X11 match the window to its icon
     setup_logging()
     install_excepthook()
+    from scaffolder.gui import theme
+
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(theme.app_icon())
+    theme.follow_color_scheme(app)
     from scaffolder.core.errors import UserError
     from scaffolder.core.store import Store
     from scaffolder.gui import messages

@@ -16,14 +16,10 @@ _DARK = {"error": "#f2b8b5", "muted": "#a8acb3", "ok": "#a5d6a7"}
 
 
 def is_dark() -> bool:
-    app = QGuiApplication.instance()
-    if app is None:
+    """Whether the application's palette is a dark one (follow_color_scheme sets it from the system)."""
+    if QGuiApplication.instance() is None:
         return False
-    hints = QGuiApplication.styleHints()
-    scheme = getattr(hints, "colorScheme", None)  # Qt 6.5+
-    if scheme is not None and scheme() == Qt.ColorScheme.Dark:
-        return True
-    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 110
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def colour(name: str) -> str:
@@ -62,21 +58,21 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def apply_color_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    """Fusion's own light palette, or our dark one."""
+    style = app.style()
+    light = style.standardPalette() if style is not None else QPalette()
+    app.setPalette(dark_palette() if scheme == Qt.ColorScheme.Dark else light)
+
+
 def follow_color_scheme(app: QApplication) -> None:
-    """Fusion with a dark palette when the system asks for dark, and again whenever it changes.
-    Fusion draws the same on every platform, so both schemes are the ones we looked at."""
+    """Fusion with a dark palette when the system asks for dark (Qt 6.5+ `colorScheme()`), and
+    again whenever it changes. Fusion draws the same on every platform, so both schemes are the
+    ones we looked at."""
     app.setStyle("Fusion")
-    light = app.style().standardPalette()
-
-    def apply(*_args: object) -> None:
-        hints = QGuiApplication.styleHints()
-        dark = getattr(hints, "colorScheme", None) is not None and hints.colorScheme() == Qt.ColorScheme.Dark
-        app.setPalette(dark_palette() if dark else light)
-
-    apply()
     hints = QGuiApplication.styleHints()
-    if hasattr(hints, "colorSchemeChanged"):
-        hints.colorSchemeChanged.connect(apply)
+    apply_color_scheme(app, hints.colorScheme())
+    hints.colorSchemeChanged.connect(lambda scheme: apply_color_scheme(app, scheme))
 
 
 @cache
