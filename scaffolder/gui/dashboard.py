@@ -5,6 +5,8 @@ Widgets here only show the portfolio state and send intents (signals); the main 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -23,13 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scaffolder.core.catalogue import TemplateInfo
-from scaffolder.core.readiness.model import Report
-from scaffolder.core.store import Project
 from scaffolder.gui import theme
+from scaffolder.gui.level_badge import LevelBadge
 from scaffolder.gui.models.portfolio_model import PROJECT_ID_ROLE, PortfolioTableModel, last_commit_text
 from scaffolder.gui.portfolio_state import PortfolioState
-from scaffolder.gui.readiness_view import LevelBadge
+
+if TYPE_CHECKING:  # types only: the dashboard paints before the readiness engine is imported
+    from scaffolder.core.catalogue import TemplateInfo
+    from scaffolder.core.readiness.model import Report
+    from scaffolder.core.store import Project
 
 SLOT_TITLE = {"rag": "RAG application", "agent": "AI agent", "fullstack": "full-stack AI product"}
 SLOT_PITCH = {

@@ -10,15 +10,17 @@ the folders that hold the projects notices a project folder moved, renamed or de
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from scaffolder.core import git
 from scaffolder.core.paths import BUNDLED_KINDS
-from scaffolder.core.readiness.engine import check_projects
-from scaffolder.core.readiness.model import PortfolioReport, Report, Surface
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import workers
+
+if TYPE_CHECKING:  # the readiness engine is imported by the worker that first checks, not at start
+    from scaffolder.core.readiness.model import PortfolioReport, Report
 
 PRESENCE_DEBOUNCE_MS = 150  # a `mv` or `rm -rf` is a burst of events: stat once it settles
 SLOT_SETTING = "slot.{kind}"  # which project of a kind the dashboard shows in its slot
@@ -30,6 +32,9 @@ def summarize_projects(projects: list[Project]) -> dict[int, git.RepoSummary | N
 
 def check_offline(store: Store, projects: list[Project]) -> PortfolioReport:
     """Readiness from files and git only: probing URLs is the project page's job."""
+    from scaffolder.core.readiness.engine import check_projects
+    from scaffolder.core.readiness.model import PortfolioReport, Surface
+
     return PortfolioReport(tuple(check_projects(store, projects, offline=True, surface=Surface.APP)), BUNDLED_KINDS)
 
 
@@ -76,8 +81,9 @@ class PortfolioState(QObject):
         self.presence_timer.setInterval(PRESENCE_DEBOUNCE_MS)
         self.presence_timer.timeout.connect(self.check_presence)
 
-    def reload(self) -> None:
-        """Re-read the store now, then refresh git summaries in the background."""
+    def reload(self, *, background: bool = True) -> None:
+        """Re-read the store now, then (unless `background` is False: the caller starts it with
+        `refresh_in_background()` when it suits) refresh git summaries and readiness on workers."""
         self.projects = self.store.projects()
         settings = self.store.settings()
         self.slot_choice = {
@@ -88,9 +94,12 @@ class PortfolioState(QObject):
         self.present = {p.id: p.exists for p in self.projects}
         self._watch()
         self.projects_changed.emit()
-        self._refresh_in_background(list(self.projects))
+        if background:
+            self.refresh_in_background()
 
-    def _refresh_in_background(self, projects: list[Project]) -> None:
+    def refresh_in_background(self, projects: list[Project] | None = None) -> None:
+        """Git summaries of `projects` (default: all) and the readiness of all, on workers."""
+        projects = list(self.projects) if projects is None else projects
         worker = workers.run_in_background(summarize_projects, projects)
         worker.signals.finished.connect(self._on_summaries)
         checking = workers.run_in_background(check_offline, self.store, list(self.projects))
@@ -114,6 +123,8 @@ class PortfolioState(QObject):
 
     def update_report(self, report: Report) -> None:
         """A fresher report (the project page re-checked): the dashboard shows it too."""
+        from scaffolder.core.readiness.model import PortfolioReport
+
         self.reports[report.project_id] = report
         if self.portfolio_report is not None:
             others = tuple(r for r in self.portfolio_report.reports if r.project_id != report.project_id)
@@ -147,7 +158,7 @@ class PortfolioState(QObject):
         for project_id, exists in changed.items():
             if not exists:
                 self.summaries[project_id] = None
-        self._refresh_in_background(back)
+        self.refresh_in_background(back)
 
     # --- which project is where ---------------------------------------------------------------
 

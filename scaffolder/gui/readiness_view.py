@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStyle,
     QTableView,
@@ -49,7 +48,6 @@ from scaffolder.core.readiness import (
     CheckResult,
     InvalidUrl,
     Kind,
-    Level,
     Report,
     Result,
     Surface,
@@ -59,6 +57,7 @@ from scaffolder.core.readiness import (
 from scaffolder.core.readiness.snapshot import README_NAMES, WRITEUP_NAMES
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import messages, theme, workers
+from scaffolder.gui.level_badge import LevelBadge
 from scaffolder.gui.messages import error_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -74,13 +73,6 @@ RESULT_WORDS = {
     Result.FAILED: "Failed",
     Result.NOT_CHECKED: "Not checked yet",
     Result.NOT_APPLICABLE: "Not applicable",
-}
-LEVEL_COLOURS = {
-    Level.NOT_STARTED: "#9e9e9e",
-    Level.DRAFT: "#757575",
-    Level.SHAREABLE: "#1565c0",
-    Level.DEPLOYED: "#2e7d32",
-    Level.PORTFOLIO_READY: "#6a1b9a",
 }
 # Folders whose new or removed files can change a result (Dockerfile, tests/, workflows, refs…).
 WATCHED_DIRS = (
@@ -246,43 +238,6 @@ class ChecklistModel(QAbstractTableModel):
 def _icon(result: Result) -> QIcon:
     style = QApplication.style()
     return style.standardIcon(RESULT_ICONS[result]) if style is not None else QIcon()
-
-
-class LevelBadge(QWidget):
-    """A project's level as a coloured label and its score as a bar: for the readiness header
-    and the dashboard's project slots (`set_report(report)`, or `set_report(None)` while unknown)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel()
-        self.label.setObjectName("level-badge")
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 100)
-        self.bar.setFormat("%p% of checks")
-        self.bar.setMaximumHeight(16)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar, 1)
-        self.set_report(None)
-
-    def set_report(self, report: Report | None) -> None:
-        if report is None:
-            self.label.setText("Not checked yet")
-            self.label.setStyleSheet(theme.muted_style())
-            self.bar.setValue(0)
-            self.setToolTip("")
-            return
-        self.set_level(report.level, report.score)
-        todo = "; ".join(r.check.title for r in report.next_checks())
-        self.setToolTip(f"Next: {todo}" if todo else "Every check passes.")
-
-    def set_level(self, level: Level, score: int) -> None:
-        self.label.setText(level.label)
-        self.label.setStyleSheet(
-            f"background: {LEVEL_COLOURS[level]}; color: white; border-radius: 4px; padding: 2px 8px; font-weight: 600"
-        )
-        self.bar.setValue(score)
 
 
 class ReadinessView(QWidget):

@@ -15,8 +15,8 @@ from scaffolder import __version__
 from scaffolder.core.readiness import Level
 from scaffolder.gui import theme
 from scaffolder.gui.about import about_html, show_about
+from scaffolder.gui.level_badge import LevelBadge
 from scaffolder.gui.main_window import MainWindow
-from scaffolder.gui.readiness_view import LevelBadge
 
 
 @pytest.fixture
