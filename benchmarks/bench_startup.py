@@ -128,8 +128,14 @@ def build_portfolio(home: Path) -> None:
         )
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_child(kind: str, env: dict[str, str]) -> dict[str, float]:
-    """{"painted": s, "filled": s, "rss_mb": MB} of one fresh process."""
+    """{"painted": s, "filled": s, "rss_mb": MB, "cpu_s": s} of one fresh process."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, __file__, "--child", kind],
@@ -147,6 +153,7 @@ def run_child(kind: str, env: dict[str, str]) -> dict[str, float]:
             figures[report["stage"]] = time.perf_counter() - started
             figures["rss_mb"] = float(report["rss_mb"])
     process.wait(timeout=30)
+    figures["cpu_s"] = _children_cpu() - cpu_before  # user + system, to the end of the process
     if "filled" not in figures:
         raise SystemExit(f"the {kind} child never painted:\n{process.stderr.read() if process.stderr else ''}")
     return figures
@@ -204,6 +211,10 @@ def main() -> int:
     print(f"  app, every card filled (git, readiness)    : {filled:.3f} s   ({filled / bare_s:.2f}x)")
     print(
         f"  app peak RSS                               : {app_mb:.0f} MB   ({app_mb / bare_mb:.2f}x, target <= {RSS_TARGET}x)"
+    )
+    app_cpu, bare_cpu = median("app", "cpu_s"), median("bare", "cpu_s")
+    print(
+        f"  CPU time, whole process (user + system)    : app {app_cpu:.3f} s, bare {bare_cpu:.3f} s ({app_cpu / bare_cpu:.2f}x)"
     )
     return 0
 
