@@ -52,13 +52,10 @@ def _label(text: str = "", *, bold: bool = False, wrap: bool = False, muted: boo
     label = QLabel(text)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    style = []
     if bold:
-        style.append("font-weight: 600")
+        theme.emphasize(label)
     if muted:
-        style.append(theme.muted_style())
-    if style:
-        label.setStyleSheet("; ".join(style))
+        theme.tint(label, "muted")
     return label
 
 
@@ -80,7 +77,7 @@ class ProjectSlot(QFrame):
         self.setMinimumWidth(SLOT_MIN_WIDTH)
 
         self.heading = _label(template.title, bold=True, wrap=True)
-        self.heading.setStyleSheet("font-weight: 600; font-size: 13pt")
+        theme.emphasize(self.heading, scale=1.3)
         self.pitch = _label(SLOT_PITCH.get(self.kind, template.description), wrap=True, muted=True)
         self.name = _label(bold=True, wrap=True)
         self.path = _label(wrap=True, muted=True)
@@ -88,7 +85,8 @@ class ProjectSlot(QFrame):
         self.readiness = LevelBadge()
         self.missing = _label("Folder missing: it was moved, renamed or deleted.", wrap=True)
         self.missing.setObjectName(f"slot-{self.kind}-missing")
-        self.missing.setStyleSheet(f"{theme.error_style()}; font-weight: 600")
+        theme.tint(self.missing, "error")
+        theme.emphasize(self.missing)
         self.description = _label(template.description, wrap=True)
 
         icon = theme.standard_icon
@@ -170,6 +168,46 @@ class DashboardScroll(QScrollArea):
         super().resizeEvent(event)
 
 
+class OtherProjects(QWidget):
+    """The table of projects not in a slot, with Open / Locate… / Forget… for the selected row.
+    Built only once there is such a project: a table view is the dashboard's costliest widget."""
+
+    def __init__(self, dashboard: DashboardPage) -> None:
+        super().__init__()
+        self.setObjectName("other-projects-box")
+        self.model = PortfolioTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("other-projects")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.table.doubleClicked.connect(lambda index: dashboard.open_requested.emit(index.data(PROJECT_ID_ROLE)))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: dashboard._update_other_buttons())
+        self.model.modelReset.connect(dashboard._update_other_buttons)
+        icon = theme.standard_icon
+        px = QStyle.StandardPixmap
+        self.open_button = QPushButton(icon(px.SP_DirOpenIcon), "Open")
+        self.locate_button = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
+        self.forget_button = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
+        self.open_button.clicked.connect(lambda: dashboard._emit_selected(dashboard.open_requested))
+        self.locate_button.clicked.connect(lambda: dashboard._emit_selected(dashboard.locate_requested))
+        self.forget_button.clicked.connect(lambda: dashboard._emit_selected(dashboard.forget_requested))
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for button in (self.open_button, self.locate_button, self.forget_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+
 class DashboardPage(QWidget):
     generate_requested = Signal(str)
     open_requested = Signal(int)
@@ -180,7 +218,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.state = state
         title = _label("Your AI portfolio", bold=True)
-        title.setStyleSheet("font-weight: 600; font-size: 16pt")
+        theme.emphasize(title, scale=1.6)
         intro = _label(
             "Hiring managers look for three projects: a RAG application, an AI agent and a full-stack AI product. "
             "Generate each, make it yours, and keep it honest until it is shown.",
@@ -200,41 +238,12 @@ class DashboardPage(QWidget):
             slot.forget_requested.connect(self.forget_requested)
         self.reflow(1024)
 
-        self.others_model = PortfolioTableModel()
-        self.others = QTableView()
-        self.others.setObjectName("other-projects")
-        self.others.setModel(self.others_model)
-        self.others.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.others.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.others.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.others.verticalHeader().hide()
-        self.others.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.others.horizontalHeader().setStretchLastSection(True)
-        self.others.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.others.doubleClicked.connect(lambda index: self.open_requested.emit(index.data(PROJECT_ID_ROLE)))
-        self.others.selectionModel().selectionChanged.connect(lambda *_: self._update_other_buttons())
-        self.others_model.modelReset.connect(self._update_other_buttons)
         self.others_empty = _label(
             "Projects from your own templates and repositories you import (File → Import…) are listed here.",
             wrap=True,
             muted=True,
         )
         self.others_empty.setObjectName("other-projects-empty")
-        icon = theme.standard_icon
-        px = QStyle.StandardPixmap
-        self.open_other = QPushButton(icon(px.SP_DirOpenIcon), "Open")
-        self.locate_other = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
-        self.forget_other = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
-        self.open_other.clicked.connect(lambda: self._emit_selected(self.open_requested))
-        self.locate_other.clicked.connect(lambda: self._emit_selected(self.locate_requested))
-        self.forget_other.clicked.connect(lambda: self._emit_selected(self.forget_requested))
-        self.other_buttons = QWidget()
-        other_buttons = QHBoxLayout(self.other_buttons)
-        other_buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.open_other, self.locate_other, self.forget_other):
-            other_buttons.addWidget(button)
-        other_buttons.addStretch(1)
-
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(title)
@@ -244,14 +253,43 @@ class DashboardPage(QWidget):
         layout.addSpacing(8)
         layout.addWidget(_label("Other projects", bold=True))
         layout.addWidget(self.others_empty)
-        layout.addWidget(self.others)
-        layout.addWidget(self.other_buttons)
+        self.others_at = layout.count()  # where the table goes once there is a project to list
         layout.addStretch(1)
+        self._others: OtherProjects | None = None
 
         state.projects_changed.connect(self.refresh)
         state.summaries_changed.connect(self.refresh)
         state.reports_changed.connect(self.refresh)
         self.refresh()
+
+    @property
+    def other_projects(self) -> OtherProjects:
+        if self._others is None:
+            self._others = OtherProjects(self)
+            self._others.hide()
+            self.layout().insertWidget(self.others_at, self._others)
+        return self._others
+
+    # The table's parts, by the names the rest of the app and the tests use.
+    @property
+    def others(self) -> QTableView:
+        return self.other_projects.table
+
+    @property
+    def others_model(self) -> PortfolioTableModel:
+        return self.other_projects.model
+
+    @property
+    def open_other(self) -> QPushButton:
+        return self.other_projects.open_button
+
+    @property
+    def locate_other(self) -> QPushButton:
+        return self.other_projects.locate_button
+
+    @property
+    def forget_other(self) -> QPushButton:
+        return self.other_projects.forget_button
 
     def reflow(self, width: int) -> None:
         """Three cards side by side where they fit, else two per row, else one."""
@@ -267,6 +305,8 @@ class DashboardPage(QWidget):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def selected_project_id(self) -> int | None:
+        if self._others is None:
+            return None
         rows = self.others.selectionModel().selectedRows()
         return rows[0].data(PROJECT_ID_ROLE) if rows else None
 
@@ -277,6 +317,8 @@ class DashboardPage(QWidget):
 
     def _update_other_buttons(self) -> None:
         """Open with a present project selected; Locate… and Forget… with any project selected."""
+        if self._others is None:
+            return
         project_id = self.selected_project_id()
         project = self.state.project(project_id) if project_id is not None else None
         self.open_other.setEnabled(project is not None and project.exists)
@@ -320,14 +362,15 @@ class DashboardPage(QWidget):
             slot.show_project(project, last_commit_text(summary, project) if project else None, report)
         self.portfolio_level.setText(self._portfolio_sentence())
         others = self.state.other_projects()
+        self.others_empty.setVisible(not others)
+        if not others and self._others is None:
+            return
         selected = self.selected_project_id()
         self.others_model.set_projects(others, self.state.summaries)
         if selected is not None:
             row = next((i for i, p in enumerate(others) if p.id == selected), None)
             if row is not None:
                 self.others.selectRow(row)
-        self.others_empty.setVisible(not others)
-        self.others.setVisible(bool(others))
-        self.other_buttons.setVisible(bool(others))
+        self.other_projects.setVisible(bool(others))
         self._fit_others_table(len(others))
         self._update_other_buttons()

@@ -45,7 +45,8 @@ class LevelBadge(QWidget):
     def set_report(self, report: Report | None) -> None:
         if report is None:
             self.label.setText("Not checked yet")
-            self.label.setStyleSheet(theme.muted_style())
+            self.label.setStyleSheet("")
+            theme.tint(self.label, "muted")
             self.bar.setValue(0)
             self.setToolTip("")
             return

@@ -91,3 +91,21 @@ def fit_to_width(window: QWidget, width: int) -> None:
     layout = window.layout()
     height = layout.totalHeightForWidth(width) if layout is not None and layout.hasHeightForWidth() else -1
     window.resize(width, max(height, window.minimumSizeHint().height()))
+
+
+def tint(widget: QWidget, name: str) -> None:
+    """Text in one of our colours (error, muted, ok), by palette: a style sheet per widget would
+    give each its own style object, slower to build and heavier in memory."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour(name)))
+    palette.setColor(QPalette.ColorRole.Text, QColor(colour(name)))
+    widget.setPalette(palette)
+
+
+def emphasize(widget: QWidget, *, bold: bool = True, scale: float = 1.0) -> None:
+    """Bold and/or larger text, relative to the application's font (so it follows its size)."""
+    font = widget.font()
+    font.setBold(bold)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    widget.setFont(font)

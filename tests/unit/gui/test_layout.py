@@ -53,7 +53,8 @@ def assert_readable(widget: QWidget, width: int) -> None:
 
 
 @pytest.fixture
-def full_window(qtbot: QtBot, store: Store, projects_dir: Path) -> Iterator[MainWindow]:
+def full_window(qtbot: QtBot, store: Store, projects_dir: Path, scaled_font: int) -> Iterator[MainWindow]:
+    """Built after the font is scaled, as a window opened on a high-DPI screen is."""
     for kind, name in (("rag", "Ask the Docs"), ("agent", "Support Desk Agent"), ("fullstack", "Writing Coach")):
         add_project(store, projects_dir / name.lower().replace(" ", "-"), kind, name)
     store.add_project(
@@ -84,13 +85,13 @@ def test_the_dashboard_with_three_projects_fits(
 
 
 @pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
-def test_the_empty_dashboard_fits(qtbot: QtBot, window: MainWindow, scaled_font: int, width: int) -> None:
+def test_the_empty_dashboard_fits(qtbot: QtBot, scaled_font: int, window: MainWindow, width: int) -> None:
     settle(qtbot, window, width, 600 * scaled_font)
     assert_readable(window, width)
 
 
 @pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
-def test_the_project_page_fits(qtbot: QtBot, full_window: MainWindow, scaled_font: int, width: int) -> None:
+def test_the_project_page_fits(qtbot: QtBot, scaled_font: int, full_window: MainWindow, width: int) -> None:
     settle(qtbot, full_window, width, 600 * scaled_font)
     full_window.open_project(full_window.state.slot_project("rag").id)
     readiness = full_window.project_page.readiness
@@ -101,7 +102,7 @@ def test_the_project_page_fits(qtbot: QtBot, full_window: MainWindow, scaled_fon
 
 @pytest.mark.parametrize(("scaled_font", "width"), SCALES, indirect=["scaled_font"])
 def test_every_wizard_page_fits_even_with_an_inline_error(
-    qtbot: QtBot, window: MainWindow, scaled_font: int, width: int
+    qtbot: QtBot, scaled_font: int, window: MainWindow, width: int
 ) -> None:
     wizard = window.new_project("rag")
     wizard_width = 760 * scaled_font
