@@ -69,10 +69,17 @@ class WelcomeDialog(QDialog):
         self.email_error = self._error_label("welcome-email-error")
 
         form = QFormLayout()
-        form.addRow("Your &name:", self.author_name)
-        form.addRow("", self.name_error)
-        form.addRow("&E-mail:", self.author_email)
-        form.addRow("", self.email_error)
+        for text, edit, error in (
+            ("Your &name:", self.author_name, self.name_error),
+            ("&E-mail:", self.author_email, self.email_error),
+        ):
+            field = QVBoxLayout()  # the sentence right under its field
+            field.setSpacing(2)
+            field.addWidget(edit)
+            field.addWidget(error)
+            label = QLabel(text)
+            label.setBuddy(edit)
+            form.addRow(label, field)
         form.addRow("&GitHub username:", self.github_username)
         folder_label = QLabel("&Projects folder:")
         folder_label.setBuddy(self.projects_dir)

@@ -189,7 +189,8 @@ class GeneratePage(QWizardPage):
     def _on_done(self) -> None:
         self.worker = None
         # Nothing left to cancel: after a success Finish closes; after a failure Close does.
-        self._set_cancel(enabled=self.result is None, text="Close")
+        succeeded = self.result is not None
+        self._set_cancel(enabled=not succeeded, text="Cancel" if succeeded else "Close")
         self.completeChanged.emit()
         self.wizard().generation_done()
 
