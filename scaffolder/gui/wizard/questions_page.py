@@ -92,7 +92,7 @@ class QuestionsPage(QWizardPage):
             column = QVBoxLayout(field)
             column.setContentsMargins(0, 0, 0, 0)
             column.setSpacing(2)
-            column.addWidget(editor.widget)
+            column.addWidget(editor.widget, 0, Qt.AlignmentFlag.AlignTop)
             error = QLabel()
             error.setObjectName(f"error-{question.name}")
             error.setWordWrap(True)

@@ -92,3 +92,19 @@ def test_a_name_already_in_the_portfolio_blocks_next(
     )
     type_into(qtbot, page.editors["project_name"].widget, "Docs QA 2")
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_a_dict_questions_label_sits_beside_its_json_editor(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from tests.helpers.template_tree import minimal_template
+
+    template = minimal_template(tmp_path / "custom", settings={"region": "eu", "replicas": 2})
+    wizard = window.new_project("")
+    qtbot.waitExposed(wizard)
+    wizard.template_page.custom_path.setText(str(template))
+    wizard.next()
+    qtbot.wait(50)
+    page = wizard.questions_page
+    editor = page.editors["settings"].widget
+    label = page.form.labelForField(editor.parentWidget())
+    assert label is not None and label.text() == "Settings:"
+    assert abs(label.geometry().top() - editor.mapTo(page.form_host, editor.rect().topLeft()).y()) <= 8
