@@ -39,9 +39,8 @@ def main() -> int:
     from scaffolder.core.generate import generate
     from scaffolder.core.git import Identity
     from scaffolder.core.portfolio import import_project
-    from scaffolder.core.settings import Settings, save_settings
+    from scaffolder.core.settings import Settings, save_settings, suggested_settings
     from scaffolder.core.store import Store
-    from scaffolder.core.settings import suggested_settings
     from scaffolder.gui import theme
     from scaffolder.gui.main_window import MainWindow
     from scaffolder.gui.welcome_dialog import WelcomeDialog
