@@ -48,10 +48,15 @@ TWO_COLUMNS_FROM = 560
 OTHERS_VISIBLE_ROWS = 6  # the table grows with its rows up to this many, then scrolls
 
 
-def _label(text: str = "", *, bold: bool = False, wrap: bool = False, muted: bool = False) -> QLabel:
+def _label(
+    text: str = "", *, bold: bool = False, wrap: bool = False, muted: bool = False, selectable: bool = False
+) -> QLabel:
+    """`selectable` for what a user may want to copy (a name, a path): each selectable label
+    carries its own text-editing machinery, which the dashboard's other labels need not pay for."""
     label = QLabel(text)
     label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if bold:
         theme.emphasize(label)
     if muted:
@@ -79,9 +84,9 @@ class ProjectSlot(QFrame):
         self.heading = _label(template.title, bold=True, wrap=True)
         theme.emphasize(self.heading, scale=1.3)
         self.pitch = _label(SLOT_PITCH.get(self.kind, template.description), wrap=True, muted=True)
-        self.name = _label(bold=True, wrap=True)
-        self.path = _label(wrap=True, muted=True)
-        self.commit = _label(wrap=True)
+        self.name = _label(bold=True, wrap=True, selectable=True)
+        self.path = _label(wrap=True, muted=True, selectable=True)
+        self.commit = _label(wrap=True, selectable=True)
         self.readiness = LevelBadge()
         self.missing = _label("Folder missing: it was moved, renamed or deleted.", wrap=True)
         self.missing.setObjectName(f"slot-{self.kind}-missing")
