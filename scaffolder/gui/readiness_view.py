@@ -115,13 +115,15 @@ class ReadinessState:
     report: Report
     project: Project
     github_username: str = ""
+    watch: frozenset[str] = frozenset()  # what to watch for the next re-check (see watch_paths)
 
 
 def load_readiness(store: Store, project_id: int, probe: bool) -> ReadinessState:
     """Runs on a worker: re-read the project, check it, probe its URLs if asked."""
     project = store.get(project_id)
     report = check_projects(store, [project], offline=not probe, surface=Surface.APP)[0]
-    return ReadinessState(report, project, store.setting("github_username"))
+    watch = frozenset(watch_paths(project.path)) if project.exists else frozenset()
+    return ReadinessState(report, project, store.setting("github_username"), watch)
 
 
 def save_url(store: Store, project_id: int, field: str, url: str | None) -> None:
@@ -137,9 +139,31 @@ def save_tick(store: Store, project_id: int, check_id: str, ticked: bool, eviden
         store.untick(name, check_id)
 
 
+# Folders that are never the project's own work: their churn is no reason to re-check.
+UNWATCHED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox"}
+MAX_WATCHED_FOLDERS = 400  # inotify watches are a per-user budget: a huge tree gets its top levels
+
+
+def project_folders(root: Path) -> set[Path]:
+    """Every folder of the working tree, breadth first (so a cut keeps the top levels): a file
+    created, deleted or saved by rename in any of them shows as uncommitted changes."""
+    found: set[Path] = set()
+    queue = [root]
+    while queue and len(found) < MAX_WATCHED_FOLDERS:
+        folder = queue.pop(0)
+        found.add(folder)
+        try:
+            children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
+        except OSError:
+            continue
+        queue.extend(p for p in children if p.name not in UNWATCHED_DIRS)
+    return found
+
+
 def watch_paths(root: Path) -> set[str]:
-    """The folders and files whose change can change a check, as they exist now."""
-    wanted = {root / d for d in WATCHED_DIRS if (root / d).is_dir()}
+    """The folders and files whose change can change a check or the header, as they exist now.
+    Walks the tree: call it on a worker."""
+    wanted = {root / d for d in WATCHED_DIRS if (root / d).is_dir()} | project_folders(root)
     remotes = root / ".git" / "refs" / "remotes"
     if remotes.is_dir():
         wanted.update(p for p in remotes.iterdir() if p.is_dir())
@@ -373,7 +397,7 @@ class ReadinessView(QWidget):
     def _on_checked(self, state: ReadinessState) -> None:
         self.report, self.project = state.report, state.project
         self._show(state)
-        self._watch(state.project.path)
+        self._watch(set(state.watch))
         self.report_changed.emit(state.report)
 
     @Slot(object, str)
@@ -449,9 +473,8 @@ class ReadinessView(QWidget):
 
     # --- watching the disk ------------------------------------------------------------------
 
-    def _watch(self, root: Path) -> None:
+    def _watch(self, wanted: set[str]) -> None:
         """Follow the paths that exist now (a save by rename drops a file from the watch)."""
-        wanted = watch_paths(root)
         current = set(self.watcher.files()) | set(self.watcher.directories())
         if current - wanted:
             self.watcher.removePaths(sorted(current - wanted))

@@ -113,3 +113,40 @@ def test_the_project_page_locate_button_points_it_at_the_new_folder(
     page = window.project_page
     assert not page.missing.isVisibleTo(page) and str(moved) in page.details.text()
     assert page.readiness is not None
+
+
+def test_a_new_file_in_a_subfolder_shows_as_uncommitted_changes(
+    qtbot: QtBot, window: MainWindow, store: Store, projects_dir: Path
+) -> None:
+    project = add_project(store, projects_dir / "deep", "rag", "Deep")
+    (project.path / "src" / "deep").mkdir(parents=True)
+    with qtbot.waitSignal(window.state.summaries_changed, timeout=10000):
+        window.state.reload()
+    open_page(qtbot, window, project.id)
+    details = window.project_page.details
+    assert "uncommitted changes" not in details.text()  # empty folders are nothing to git
+    (project.path / "src" / "deep" / "module.py").write_text("X = 1\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: "uncommitted changes" in details.text(), timeout=5000)
+
+
+def test_a_checkout_burst_gives_one_or_two_rechecks_not_one_per_file(
+    qtbot: QtBot, window: MainWindow, store: Store, projects_dir: Path
+) -> None:
+    project = add_project(store, projects_dir / "bursty", "agent", "Bursty")
+    git = ["git", "-C", str(project.path)]
+    subprocess.run([*git, "switch", "-q", "-c", "many"], check=True)
+    for i in range(30):
+        (project.path / f"file_{i}.txt").write_text(f"{i}\n", encoding="utf-8")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "thirty files"], check=True)
+    subprocess.run([*git, "switch", "-q", "main"], check=True)
+    window.state.reload()
+    open_page(qtbot, window, project.id)
+    view = window.project_page.readiness
+    assert view is not None
+    rechecks: list[object] = []
+    view.report_changed.connect(rechecks.append)
+    subprocess.run([*git, "switch", "-q", "many"], check=True)  # writes 30 files and the refs
+    qtbot.waitUntil(lambda: "on many" in window.project_page.details.text(), timeout=5000)
+    qtbot.waitUntil(lambda: not view.busy and not view.debounce.isActive(), timeout=5000)
+    assert 1 <= len(rechecks) <= 2
