@@ -3,9 +3,11 @@ colour scheme (Qt 6.5+ `styleHints().colorScheme()`) and says what a colour mean
 
 from __future__ import annotations
 
+import weakref
 from functools import cache
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QWidget
@@ -63,6 +65,11 @@ def apply_color_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
     style = app.style()
     light = style.standardPalette() if style is not None else QPalette()
     app.setPalette(dark_palette() if scheme == Qt.ColorScheme.Dark else light)
+    for widget, name in list(_tinted.items()):
+        if shiboken6.isValid(widget):  # its C++ side may be gone while Python still holds it
+            tint(widget, name)
+        else:
+            del _tinted[widget]
 
 
 def follow_color_scheme(app: QApplication) -> None:
@@ -93,9 +100,14 @@ def fit_to_width(window: QWidget, width: int) -> None:
     window.resize(width, max(height, window.minimumSizeHint().height()))
 
 
+_tinted: weakref.WeakKeyDictionary[QWidget, str] = weakref.WeakKeyDictionary()
+
+
 def tint(widget: QWidget, name: str) -> None:
     """Text in one of our colours (error, muted, ok), by palette: a style sheet per widget would
-    give each its own style object, slower to build and heavier in memory."""
+    give each its own style object, slower to build and heavier in memory. Tinted widgets are
+    tinted again when the colour scheme changes."""
+    _tinted[widget] = name
     palette = widget.palette()
     palette.setColor(QPalette.ColorRole.WindowText, QColor(colour(name)))
     palette.setColor(QPalette.ColorRole.Text, QColor(colour(name)))

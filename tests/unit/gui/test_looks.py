@@ -61,3 +61,17 @@ def test_the_about_box_has_version_links_and_licences(qtbot: QtBot, window: Main
     qtbot.addWidget(box)
     assert box.isVisible() and not box.iconPixmap().isNull()
     box.close()
+
+
+def test_tinted_labels_follow_a_change_of_colour_scheme(qtbot: QtBot, app_palette: QApplication) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("Folder missing")
+    qtbot.addWidget(label)
+    theme.apply_color_scheme(app_palette, Qt.ColorScheme.Light)
+    theme.tint(label, "error")
+    light = label.palette().color(QPalette.ColorRole.WindowText).name()
+    theme.apply_color_scheme(app_palette, Qt.ColorScheme.Dark)
+    dark = label.palette().color(QPalette.ColorRole.WindowText).name()
+    assert light != dark and dark == theme.colour("error")
+    theme.apply_color_scheme(app_palette, Qt.ColorScheme.Light)
