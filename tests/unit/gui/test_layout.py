@@ -136,3 +136,50 @@ def test_the_settings_and_welcome_dialogs_fit(qtbot: QtBot, store: Store, scaled
         qtbot.waitExposed(dialog)
         qtbot.wait(50)
         assert_readable(dialog, dialog.width())
+
+
+SCALED_RUN = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+assert app.devicePixelRatio() == 2.0, app.devicePixelRatio()
+from scaffolder.core.settings import load_settings
+from scaffolder.core.store import Store
+from scaffolder.gui.main_window import MainWindow
+from scaffolder.gui.settings_dialog import SettingsDialog
+from scaffolder.gui.welcome_dialog import WelcomeDialog
+from tests.unit.gui.layout_check import clipped_widgets
+store = Store()
+window = MainWindow(store)
+window.resize(800, 600)
+window.show()
+window.start()
+for _ in range(50):
+    app.processEvents()
+problems = clipped_widgets(window)
+for dialog in (SettingsDialog(load_settings(store)), WelcomeDialog(load_settings(store))):
+    dialog.show()
+    app.processEvents()
+    problems += clipped_widgets(dialog)
+print("\\n".join(problems) or "readable")
+"""
+
+
+def test_at_a_real_200_percent_scale_factor_nothing_is_clipped(isolated_user: Path) -> None:
+    """Qt's own high-DPI scaling (QT_SCALE_FACTOR=2) in a fresh process: the same walk."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-c", SCALED_RUN],
+        cwd=root,
+        env={**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "readable", result.stdout
