@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from types import TracebackType
 
 from scaffolder.core.paths import log_dir
 
 
 def setup_logging() -> logging.Handler | None:
+    from logging.handlers import RotatingFileHandler  # with socket and pickle: not before the first paint
+
     try:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -58,7 +59,6 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName("AI Portfolio Scaffolder")
     app.setOrganizationName("ai-portfolio-scaffolder")
     app.setDesktopFileName("ai-portfolio-scaffolder")  # Wayland/X11 match the window to its icon
-    setup_logging()
     install_excepthook()
     from scaffolder.gui import theme
 
@@ -76,6 +76,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         messages.report_error(None, err)
         return 1
     window = MainWindow(store)
+    window.first_painted.connect(setup_logging)  # until then, log records go to stderr
     window.show()
     from PySide6.QtCore import QTimer
 

@@ -69,6 +69,7 @@ def first_run_check(store: Store) -> tuple[bool, Settings | None]:
 class MainWindow(QMainWindow):
     welcome_shown = Signal(object)  # WelcomeDialog
     first_run_checked = Signal()
+    first_painted = Signal()  # the dashboard has been painted once: background work starts
 
     def __init__(
         self, store: Store, templates: list[TemplateInfo] | None = None, parent: QWidget | None = None
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self._first_paint = FirstPaint(self.dashboard, self._start_background_work)
 
     def _start_background_work(self) -> None:
+        self.first_painted.emit()
         self.state.refresh_in_background()
         worker = workers.run_in_background(first_run_check, self.store)
         worker.signals.finished.connect(self._on_first_run_checked)
