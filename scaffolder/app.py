@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from types import TracebackType
 
 from scaffolder.core.paths import log_dir
 
 
 def setup_logging() -> logging.Handler | None:
+    from logging.handlers import RotatingFileHandler  # with socket and pickle: not before the first paint
+
     try:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -45,13 +46,25 @@ def install_excepthook() -> None:
 
 
 def run_gui(argv: list[str] | None = None) -> int:
+    # The core first: once PySide6 is imported it inspects the source of every module imported
+    # after it (for its __feature__ switches), which costs start-up time for nothing here.
     from PySide6.QtWidgets import QApplication
+
+    import scaffolder.core.catalogue
+    import scaffolder.core.settings
+    import scaffolder.core.store  # noqa: F401
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("AI Portfolio Scaffolder")
+    app.setApplicationDisplayName("AI Portfolio Scaffolder")
     app.setOrganizationName("ai-portfolio-scaffolder")
-    setup_logging()
+    app.setDesktopFileName("ai-portfolio-scaffolder")  # Wayland/X11 match the window to its icon
     install_excepthook()
+    from scaffolder.gui import theme
+
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(theme.app_icon())
+    theme.follow_color_scheme(app)
     from scaffolder.core.errors import UserError
     from scaffolder.core.store import Store
     from scaffolder.gui import messages
@@ -63,6 +76,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         messages.report_error(None, err)
         return 1
     window = MainWindow(store)
+    window.first_painted.connect(setup_logging)  # until then, log records go to stderr
     window.show()
     from PySide6.QtCore import QTimer
 

@@ -1,10 +1,12 @@
 """Screenshots of the real app for docs/: run under an X server (e.g. Xvfb), not offscreen.
 
     Xvfb :99 -screen 0 1280x800x24 &  DISPLAY=:99 python scripts/take_screenshots.py
+    Xvfb :98 -screen 0 2560x1600x24 & DISPLAY=:98 QT_SCALE_FACTOR=2 python scripts/take_screenshots.py
+    DISPLAY=:99 SCREENSHOT_SCHEME=dark python scripts/take_screenshots.py   # the dark palette
 
 It builds a demo portfolio in a temporary SCAFFOLDER_HOME (a generated RAG project, an imported
-repository), opens the main window and walks the New Project wizard, grabbing the whole screen
-with ImageMagick's `import -window root` after each step.
+repository), shows the first-run welcome step, opens the main window and walks the New Project
+wizard, grabbing the whole screen with ImageMagick's `import -window root` after each step.
 """
 
 from __future__ import annotations
@@ -23,23 +25,31 @@ def main() -> int:
         print("Run under an X server: Xvfb :99 & DISPLAY=:99 python scripts/take_screenshots.py", file=sys.stderr)
         return 2
     scale = os.environ.get("QT_SCALE_FACTOR", "1")
-    suffix = "" if scale == "1" else f"-{scale}x"
+    dark = os.environ.get("SCREENSHOT_SCHEME") == "dark"
+    suffix = ("" if scale == "1" else f"-{scale}x") + ("-dark" if dark else "")
     home = Path(tempfile.mkdtemp(prefix="scaffolder-shots-"))
     os.environ["SCAFFOLDER_HOME"] = str(home / "data")
+    os.environ["HOME"] = str(home)  # no real home folder in the pictures
     os.environ.setdefault("GIT_AUTHOR_NAME", "Demo User")
 
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from scaffolder.core.catalogue import resolve_template
     from scaffolder.core.generate import generate
     from scaffolder.core.git import Identity
     from scaffolder.core.portfolio import import_project
-    from scaffolder.core.settings import Settings, save_settings
+    from scaffolder.core.settings import Settings, save_settings, suggested_settings
     from scaffolder.core.store import Store
+    from scaffolder.gui import theme
     from scaffolder.gui.main_window import MainWindow
+    from scaffolder.gui.welcome_dialog import WelcomeDialog
 
     app = QApplication(sys.argv)
+    app.setWindowIcon(theme.app_icon())
+    theme.follow_color_scheme(app)
+    if dark:
+        theme.apply_color_scheme(app, Qt.ColorScheme.Dark)
     store = Store()
     projects = home / "portfolio"
     save_settings(
@@ -71,11 +81,27 @@ def main() -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
+    # The README shows every step at 100 %; at 200 % and in dark mode, the screens that show it best.
+    variants = {"": None, "-2x": {"dashboard", "project-page", "wizard-2-questions", "welcome"}}
+    variants["-dark"] = {"dashboard", "project-page"}
+    wanted = variants.get(suffix)
+
     def shot(name: str) -> None:
+        if wanted is not None and name not in wanted:
+            return
         settle()
         target = DOCS / f"{name}{suffix}.png"
         subprocess.run(["import", "-window", "root", str(target)], check=True)
         print("wrote", target)
+
+    if not dark:
+        welcome = WelcomeDialog(suggested_settings(Settings(projects_dir=str(projects))))
+        welcome.author_name.setText("Ada Lovelace")
+        welcome.author_email.setText("ada@example")  # half typed: the inline sentence shows
+        welcome.move(40, 40)
+        welcome.show()
+        shot("welcome")
+        welcome.close()
 
     window = MainWindow(store)
     window.resize(1024, 700)
@@ -84,6 +110,11 @@ def main() -> int:
     window.start()
     settle(3000)
     shot("dashboard")
+    if not dark:
+        window.resize(760, 700)  # narrower than three cards: they reflow
+        settle(1500)
+        shot("dashboard-narrow")
+        window.resize(1024, 700)
     window.open_project(window.state.slot_project("rag").id)  # type: ignore[union-attr]
     settle(3000)
     shot("project-page")
@@ -95,7 +126,12 @@ def main() -> int:
     editor = wizard.questions_page.editors["project_name"].widget
     editor.setText("Support Desk Agent")
     editor.textEdited.emit("Support Desk Agent")
+    package = wizard.questions_page.editors["package_name"].widget
+    package.setText("2desk")  # a package name Python cannot import: the sentence is beside it
+    package.textEdited.emit("2desk")
     shot("wizard-2-questions")
+    package.setText("support_desk")
+    package.textEdited.emit("support_desk")
     wizard.next()
     shot("wizard-3-review")
     wizard.next()
@@ -105,6 +141,12 @@ def main() -> int:
         loop.exec()
     shot("wizard-4-done")
     wizard.accept()
+    if not dark:
+        from scaffolder.gui.about import show_about
+
+        box = show_about(window)
+        shot("about")
+        box.close()
     app.quit()
     return 0
 

@@ -73,6 +73,15 @@ def answers_problem(context: Mapping[str, Any], *, identity_known: bool = True) 
     return None
 
 
+def name_taken_problem(project_name: str) -> InvalidAnswer:
+    """The portfolio already tracks a project of this name: the same sentence `generate` raises."""
+    return InvalidAnswer(
+        "project_name",
+        f"The portfolio already has a project named {project_name!r}.",
+        "Choose another project name, or forget the old one first.",
+    )
+
+
 def check_answers(context: Mapping[str, Any], *, identity_known: bool = True) -> None:
     problem = answers_problem(context, identity_known=identity_known)
     if problem is not None:

@@ -172,32 +172,40 @@ def head_commit_of(path: Path) -> str | None:
         repo.close()
 
 
+def _git_output(path: Path, *args: str) -> str | None:
+    """`git -C path args...`'s output, or None when it fails (not a repository, no commit yet)."""
+    result = subprocess.run(
+        [git_executable(), "-C", str(path), *args],
+        # Reading must not write: `git status` would refresh .git/index, which the GUI's file
+        # watcher would take for a change and summarize again.
+        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+    return result.stdout if result.returncode == 0 else None
+
+
 def summarize(path: Path) -> RepoSummary | None:
     """Branch, head, last commit time, commit count and dirtiness; None if not a repository.
 
-    Asked of git, not read from the ref files, so that a repository with git's newer reftable
-    ref storage (which the user may import) is summarized like any other."""
-    git = _git_module()
-    try:
-        repo = git.Repo(path)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    try:
-        branch = _output_or_none(repo.git.symbolic_ref, "--quiet", "--short", "HEAD")  # None: detached
-        dirty = repo.is_dirty(untracked_files=True)
-        last = _output_or_none(repo.git.log, "-1", "--format=%H %cI")
-        if last is None:  # no commit yet
-            return RepoSummary(branch, None, None, 0, dirty)
-        head, committed_at = last.split()
-        count = int(repo.git.rev_list("--count", "HEAD"))
-        return RepoSummary(branch, head, datetime.fromisoformat(committed_at), count, dirty)
-    finally:
-        repo.close()
-
-
-def _output_or_none(command: Callable[..., str], *args: str) -> str | None:
-    """A git command's output, or None when it fails (an unborn branch, a detached HEAD)."""
-    try:
-        return command(*args).strip() or None
-    except _git_module().GitCommandError:
-        return None
+    Asked of the git program (four processes, no GitPython: the app's dashboard starts without
+    importing it), so that a repository with git's newer reftable ref storage (which the user
+    may import) is summarized like any other."""
+    path = Path(path)
+    top = _git_output(path, "rev-parse", "--show-toplevel") if path.is_dir() else None
+    if top is None or Path(top.strip()).resolve() != path.resolve():
+        return None  # not a repository, or a folder inside one
+    status = _git_output(path, "status", "--porcelain=v2", "--branch", "--untracked-files=normal") or ""
+    headers = dict(line[2:].partition(" ")[::2] for line in status.splitlines() if line.startswith("# "))
+    branch_name = headers.get("branch.head", "(detached)")
+    branch = None if branch_name == "(detached)" else branch_name
+    dirty = any(line and not line.startswith("#") for line in status.splitlines())
+    last = (_git_output(path, "log", "-1", "--format=%H %cI") or "").strip()
+    if not last:  # no commit yet
+        return RepoSummary(branch, None, None, 0, dirty)
+    head, committed_at = last.split()
+    count = int((_git_output(path, "rev-list", "--count", "HEAD") or "0").strip() or 0)
+    return RepoSummary(branch, head, datetime.fromisoformat(committed_at), count, dirty)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import os
+import subprocess
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-from scaffolder.core.git import Identity
+from scaffolder.core.errors import UserError
+from scaffolder.core.git import Identity, configured_identity, git_executable
 from scaffolder.core.paths import default_projects_dir
 from scaffolder.core.store import Store
 
@@ -49,3 +52,66 @@ def load_settings(store: Store) -> Settings:
 
 def save_settings(store: Store, settings: Settings) -> None:
     store.set_settings({k: str(v) for k, v in asdict(settings).items()})
+
+
+def identity_known(settings: Settings) -> bool:
+    """Whether a first commit would have an author: the app's settings or git's own config."""
+    return settings.identity is not None or configured_identity() is not None
+
+
+def needs_welcome(settings: Settings) -> bool:
+    """The first start on a machine where neither git nor the app knows who the user is."""
+    return not identity_known(settings)
+
+
+def _git_config_value(key: str) -> str:
+    no_repository = os.path.join(os.devnull, "no-repository")  # as configured_identity: no local config
+    result = subprocess.run(
+        [git_executable(), "config", "--get", key],
+        env={**os.environ, "GIT_DIR": no_repository},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+    return result.stdout.strip()
+
+
+def _os_full_name() -> str:
+    """The account's full name where the OS keeps one (the GECOS field on Linux and macOS)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+    except (ImportError, KeyError, AttributeError):
+        return ""
+
+
+def suggested_settings(settings: Settings) -> Settings:
+    """The welcome step's prefill: what the settings have, else what git or the OS knows
+    (git may know a name but no e-mail), and the default projects folder."""
+    try:
+        git_name, git_email = _git_config_value("user.name"), _git_config_value("user.email")
+    except UserError:  # no git: the welcome step still runs, and generation says what to install
+        git_name = git_email = ""
+    return replace(
+        settings,
+        author_name=settings.author_name or git_name or _os_full_name(),
+        author_email=settings.author_email or git_email or os.environ.get("EMAIL", "").strip(),
+        projects_dir=settings.projects_dir or str(settings.projects_path),
+    )
+
+
+def write_git_global_identity(identity: Identity) -> None:
+    """`git config --global user.name/user.email`: only when the user asked for it."""
+    git = git_executable()
+    for key, value in (("user.name", identity.name), ("user.email", identity.email)):
+        result = subprocess.run(
+            [git, "config", "--global", key, value], capture_output=True, text=True, errors="replace", check=False
+        )
+        if result.returncode != 0:
+            raise UserError(
+                f"git could not write {key} to its global config: {result.stderr.strip() or result.returncode}.",
+                "Your name and e-mail are saved in the app's settings, which is enough for new projects.",
+            )

@@ -5,7 +5,10 @@ Widgets here only show the portfolio state and send intents (signals); the main 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,18 +17,23 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from scaffolder.core.catalogue import TemplateInfo
-from scaffolder.core.readiness.model import Report
-from scaffolder.core.store import Project
+from scaffolder.gui import theme
+from scaffolder.gui.level_badge import LevelBadge
 from scaffolder.gui.models.portfolio_model import PROJECT_ID_ROLE, PortfolioTableModel, last_commit_text
 from scaffolder.gui.portfolio_state import PortfolioState
-from scaffolder.gui.readiness_view import LevelBadge
+
+if TYPE_CHECKING:  # types only: the dashboard paints before the readiness engine is imported
+    from scaffolder.core.catalogue import TemplateInfo
+    from scaffolder.core.readiness.model import Report
+    from scaffolder.core.store import Project
 
 SLOT_TITLE = {"rag": "RAG application", "agent": "AI agent", "fullstack": "full-stack AI product"}
 SLOT_PITCH = {
@@ -33,19 +41,26 @@ SLOT_PITCH = {
     "agent": "An LLM that chooses and calls tools: search, a database, HTTP APIs.",
     "fullstack": "A real web product: accounts, a database, a streaming AI feature.",
 }
+SLOT_MIN_WIDTH = 240
+# Below these widths (of the visible area) the three cards take two rows, then one column each.
+THREE_COLUMNS_FROM = 880
+TWO_COLUMNS_FROM = 560
+OTHERS_VISIBLE_ROWS = 6  # the table grows with its rows up to this many, then scrolls
 
 
-def _label(text: str = "", *, bold: bool = False, wrap: bool = False, muted: bool = False) -> QLabel:
+def _label(
+    text: str = "", *, bold: bool = False, wrap: bool = False, muted: bool = False, selectable: bool = False
+) -> QLabel:
+    """`selectable` for what a user may want to copy (a name, a path): each selectable label
+    carries its own text-editing machinery, which the dashboard's other labels need not pay for."""
     label = QLabel(text)
     label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    style = []
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if bold:
-        style.append("font-weight: 600")
+        theme.emphasize(label)
     if muted:
-        style.append("color: palette(placeholder-text)")
-    if style:
-        label.setStyleSheet("; ".join(style))
+        theme.tint(label, "muted")
     return label
 
 
@@ -64,23 +79,27 @@ class ProjectSlot(QFrame):
         self.setObjectName(f"slot-{self.kind}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(SLOT_MIN_WIDTH)
 
-        self.heading = _label(template.title, bold=True)
-        self.heading.setStyleSheet("font-weight: 600; font-size: 13pt")
+        self.heading = _label(template.title, bold=True, wrap=True)
+        theme.emphasize(self.heading, scale=1.3)
         self.pitch = _label(SLOT_PITCH.get(self.kind, template.description), wrap=True, muted=True)
-        self.name = _label(bold=True, wrap=True)
-        self.path = _label(wrap=True, muted=True)
-        self.commit = _label(wrap=True)
+        self.name = _label(bold=True, wrap=True, selectable=True)
+        self.path = _label(wrap=True, muted=True, selectable=True)
+        self.commit = _label(wrap=True, selectable=True)
         self.readiness = LevelBadge()
-        self.missing = _label("The project folder is missing: it was moved or deleted.", wrap=True)
-        self.missing.setStyleSheet("color: #b3261e")
+        self.missing = _label("Folder missing: it was moved, renamed or deleted.", wrap=True)
+        self.missing.setObjectName(f"slot-{self.kind}-missing")
+        theme.tint(self.missing, "error")
+        theme.emphasize(self.missing)
         self.description = _label(template.description, wrap=True)
 
-        self.generate_button = QPushButton(f"Generate {template.title}…")
-        self.open_button = QPushButton("Open")
-        self.locate_button = QPushButton("Locate…")
-        self.forget_button = QPushButton("Forget")
+        icon = theme.standard_icon
+        px = QStyle.StandardPixmap
+        self.generate_button = QPushButton(icon(px.SP_FileDialogNewFolder), f"Generate {template.title}…")
+        self.open_button = QPushButton(icon(px.SP_DirOpenIcon), "Open")
+        self.locate_button = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
+        self.forget_button = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
         self.generate_button.clicked.connect(lambda: self.generate_requested.emit(self.kind))
         self.open_button.clicked.connect(self._emit_with_id(self.open_requested))
         self.locate_button.clicked.connect(self._emit_with_id(self.locate_requested))
@@ -92,6 +111,7 @@ class ProjectSlot(QFrame):
         buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
+        layout.setSpacing(6)
         for widget in (
             self.heading,
             self.pitch,
@@ -118,19 +138,79 @@ class ProjectSlot(QFrame):
         self.project = project
         filled = project is not None
         missing = filled and not project.exists  # type: ignore[union-attr]
-        for widget in (self.pitch, self.name, self.path, self.commit, self.readiness, self.open_button):
+        for widget in (self.pitch, self.name, self.path, self.open_button):
             widget.setVisible(filled)
+        # A missing folder has no level to show: "folder missing" says it, not "Draft · 0 %".
+        self.readiness.setVisible(filled and not missing)
+        self.commit.setVisible(filled and not missing)
         self.missing.setVisible(missing)
         self.locate_button.setVisible(missing)
         self.forget_button.setVisible(missing)
+        self.open_button.setVisible(filled and not missing)
         self.description.setVisible(not filled)
         self.generate_button.setVisible(not filled)
         if project is not None:
             self.name.setText(project.name)
             self.path.setText(str(project.path))
             self.commit.setText(f"Last commit: {commit_text}" if commit_text else "")
-            self.open_button.setEnabled(project.exists)
             self.readiness.set_report(report)
+
+
+class DashboardScroll(QScrollArea):
+    """Scrolls the dashboard vertically and tells it the visible width, so the cards reflow
+    instead of being cut off (the dashboard's own width can never go below its minimum)."""
+
+    def __init__(self, dashboard: DashboardPage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dashboard = dashboard
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setWidget(dashboard)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.dashboard.reflow(self.viewport().width())
+        super().resizeEvent(event)
+
+
+class OtherProjects(QWidget):
+    """The table of projects not in a slot, with Open / Locate… / Forget… for the selected row.
+    Built only once there is such a project: a table view is the dashboard's costliest widget."""
+
+    def __init__(self, dashboard: DashboardPage) -> None:
+        super().__init__()
+        self.setObjectName("other-projects-box")
+        self.model = PortfolioTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("other-projects")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.table.doubleClicked.connect(lambda index: dashboard.open_requested.emit(index.data(PROJECT_ID_ROLE)))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: dashboard._update_other_buttons())
+        self.model.modelReset.connect(dashboard._update_other_buttons)
+        icon = theme.standard_icon
+        px = QStyle.StandardPixmap
+        self.open_button = QPushButton(icon(px.SP_DirOpenIcon), "Open")
+        self.locate_button = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
+        self.forget_button = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
+        self.open_button.clicked.connect(lambda: dashboard._emit_selected(dashboard.open_requested))
+        self.locate_button.clicked.connect(lambda: dashboard._emit_selected(dashboard.locate_requested))
+        self.forget_button.clicked.connect(lambda: dashboard._emit_selected(dashboard.forget_requested))
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for button in (self.open_button, self.locate_button, self.forget_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
 
 
 class DashboardPage(QWidget):
@@ -143,70 +223,140 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.state = state
         title = _label("Your AI portfolio", bold=True)
-        title.setStyleSheet("font-weight: 600; font-size: 16pt")
+        theme.emphasize(title, scale=1.6)
         intro = _label(
             "Hiring managers look for three projects: a RAG application, an AI agent and a full-stack AI product. "
             "Generate each, make it yours, and keep it honest until it is shown.",
             wrap=True,
         )
-        self.portfolio_level = _label()
+        self.portfolio_level = _label(wrap=True)
         self.portfolio_level.setObjectName("portfolio-level")
         self.portfolio_level.setTextFormat(Qt.TextFormat.RichText)
         self.slots = {t.kind: ProjectSlot(t) for t in templates}
-        grid = QGridLayout()
-        for column, slot in enumerate(self.slots.values()):
-            grid.addWidget(slot, 0, column)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
+        self.columns = 0
+        for slot in self.slots.values():
             slot.generate_requested.connect(self.generate_requested)
             slot.open_requested.connect(self.open_requested)
             slot.locate_requested.connect(self.locate_requested)
             slot.forget_requested.connect(self.forget_requested)
+        self.reflow(1024)
 
-        self.others_model = PortfolioTableModel()
-        self.others = QTableView()
-        self.others.setObjectName("other-projects")
-        self.others.setModel(self.others_model)
-        self.others.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.others.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.others.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.others.verticalHeader().hide()
-        self.others.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.others.horizontalHeader().setStretchLastSection(True)
-        self.others.doubleClicked.connect(lambda index: self.open_requested.emit(index.data(PROJECT_ID_ROLE)))
         self.others_empty = _label(
-            "Other projects (custom templates, imported repositories) appear here. File → Import… adds one.",
+            "Projects from your own templates and repositories you import (File → Import…) are listed here.",
             wrap=True,
             muted=True,
         )
-        self.open_other = QPushButton("Open")
-        self.locate_other = QPushButton("Locate…")
-        self.forget_other = QPushButton("Forget…")
-        self.open_other.clicked.connect(lambda: self._emit_selected(self.open_requested))
-        self.locate_other.clicked.connect(lambda: self._emit_selected(self.locate_requested))
-        self.forget_other.clicked.connect(lambda: self._emit_selected(self.forget_requested))
-        other_buttons = QHBoxLayout()
-        for button in (self.open_other, self.locate_other, self.forget_other):
-            other_buttons.addWidget(button)
-        other_buttons.addStretch(1)
-
+        self.others_empty.setObjectName("other-projects-empty")
         layout = QVBoxLayout(self)
+        layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addWidget(self.portfolio_level)
-        layout.addLayout(grid)
+        layout.addLayout(self.grid)
+        layout.addSpacing(8)
         layout.addWidget(_label("Other projects", bold=True))
         layout.addWidget(self.others_empty)
-        layout.addWidget(self.others, 1)
-        layout.addLayout(other_buttons)
+        self.others_at = layout.count()  # where the table goes once there is a project to list
+        layout.addStretch(1)
+        self._others: OtherProjects | None = None
 
         state.projects_changed.connect(self.refresh)
         state.summaries_changed.connect(self.refresh)
         state.reports_changed.connect(self.refresh)
         self.refresh()
 
-    def _emit_selected(self, signal: Signal) -> None:
+    @property
+    def other_projects(self) -> OtherProjects:
+        if self._others is None:
+            self._others = OtherProjects(self)
+            self._others.hide()
+            self.layout().insertWidget(self.others_at, self._others)
+        return self._others
+
+    # The table's parts, by the names the rest of the app and the tests use.
+    @property
+    def others(self) -> QTableView:
+        return self.other_projects.table
+
+    @property
+    def others_model(self) -> PortfolioTableModel:
+        return self.other_projects.model
+
+    @property
+    def open_other(self) -> QPushButton:
+        return self.other_projects.open_button
+
+    @property
+    def locate_other(self) -> QPushButton:
+        return self.other_projects.locate_button
+
+    @property
+    def forget_other(self) -> QPushButton:
+        return self.other_projects.forget_button
+
+    def reflow(self, width: int) -> None:
+        """Three cards side by side where they fit, else two per row, else one."""
+        columns = 3 if width >= THREE_COLUMNS_FROM else 2 if width >= TWO_COLUMNS_FROM else 1
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for slot in self.slots.values():
+            self.grid.removeWidget(slot)
+        for index, slot in enumerate(self.slots.values()):
+            self.grid.addWidget(slot, index // columns, index % columns)
+        for column in range(3):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def selected_project_id(self) -> int | None:
+        if self._others is None:
+            return None
         rows = self.others.selectionModel().selectedRows()
-        if rows:
-            signal.emit(rows[0].data(PROJECT_ID_ROLE))  # type: ignore[attr-defined]
+        return rows[0].data(PROJECT_ID_ROLE) if rows else None
+
+    def _emit_selected(self, signal: Signal) -> None:
+        project_id = self.selected_project_id()
+        if project_id is not None:
+            signal.emit(project_id)  # type: ignore[attr-defined]
+
+    def _update_other_buttons(self) -> None:
+        """Open with a present project selected; Locate… and Forget… with any project selected."""
+        if self._others is None:
+            return
+        project_id = self.selected_project_id()
+        project = self.state.project(project_id) if project_id is not None else None
+        self.open_other.setEnabled(project is not None and project.exists)
+        self.locate_other.setEnabled(project is not None)
+        self.forget_other.setEnabled(project is not None)
+
+    def _fit_others_table(self, rows: int) -> None:
+        """As tall as its rows (up to OTHERS_VISIBLE_ROWS): an empty or short list takes no more room."""
+        shown = max(1, min(rows, OTHERS_VISIBLE_ROWS))
+        row_height = self.others.verticalHeader().defaultSectionSize()
+        frame = 2 * self.others.frameWidth()
+        self.others.setFixedHeight(self.others.horizontalHeader().sizeHint().height() + shown * row_height + frame)
+
+    def _portfolio_sentence(self) -> str:
+        portfolio = self.state.portfolio_report
+        in_slots = [kind for kind in self.slots if self.state.slot_project(kind) is not None]
+        if not self.state.projects:
+            return (
+                "Your portfolio is empty. Start with the <b>RAG application</b>: <i>Generate</i> it below and it is "
+                "committed to its own git repository, ready to run. Already have a project? <i>File → Import…</i>"
+            )
+        if portfolio is None:
+            return "Portfolio readiness: checking…"
+        missing = [kind for kind in self.slots if kind not in in_slots]
+        if missing:
+            done = len(self.slots) - len(missing)
+            return (
+                f"Portfolio readiness: <b>{portfolio.level.label}</b>. {done} of {len(self.slots)} projects generated;"
+                f" next, generate your {SLOT_TITLE.get(missing[0], missing[0])}."
+            )
+        weakest = portfolio.weakest
+        held_back = f" (held back by your {SLOT_TITLE.get(weakest, weakest)})" if weakest else ""
+        return f"Portfolio readiness: <b>{portfolio.level.label}</b>{held_back}"
 
     @Slot()
     def refresh(self) -> None:
@@ -215,15 +365,17 @@ class DashboardPage(QWidget):
             summary = self.state.summaries.get(project.id) if project else None
             report = self.state.reports.get(project.id) if project else None
             slot.show_project(project, last_commit_text(summary, project) if project else None, report)
-        portfolio = self.state.portfolio_report
-        if portfolio is None:
-            self.portfolio_level.setText("Portfolio readiness: checking…")
-        else:
-            weakest = portfolio.weakest
-            held_back = f" (held back by your {SLOT_TITLE.get(weakest, weakest)})" if weakest else ""
-            self.portfolio_level.setText(f"Portfolio readiness: <b>{portfolio.level.label}</b>{held_back}")
+        self.portfolio_level.setText(self._portfolio_sentence())
         others = self.state.other_projects()
-        self.others_model.set_projects(others, self.state.summaries)
         self.others_empty.setVisible(not others)
-        for button in (self.open_other, self.locate_other, self.forget_other):
-            button.setEnabled(bool(others))
+        if not others and self._others is None:
+            return
+        selected = self.selected_project_id()
+        self.others_model.set_projects(others, self.state.summaries)
+        if selected is not None:
+            row = next((i for i, p in enumerate(others) if p.id == selected), None)
+            if row is not None:
+                self.others.selectRow(row)
+        self.other_projects.setVisible(bool(others))
+        self._fit_others_table(len(others))
+        self._update_other_buttons()

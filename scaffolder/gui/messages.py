@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 from scaffolder.core.errors import UserError
 
@@ -24,7 +26,12 @@ def error_text(err: BaseException) -> tuple[str, str]:
     return f"Something went wrong: {type(err).__name__}: {err}", "This is a bug; the details are in the log file."
 
 
+# The dialog classes are imported when first needed: the main window imports this module at start.
+
+
 def report_error(parent: QWidget | None, err: BaseException, details: str = "") -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     message, hint = error_text(err)
     if isinstance(err, UserError):
         log.info("user error: %s", err)
@@ -45,6 +52,8 @@ def report_error(parent: QWidget | None, err: BaseException, details: str = "") 
 
 
 def ask_confirm(parent: QWidget | None, title: str, text: str, confirm_label: str = "OK") -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
     confirm = box.addButton(confirm_label, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -53,5 +62,15 @@ def ask_confirm(parent: QWidget | None, title: str, text: str, confirm_label: st
 
 
 def ask_directory(parent: QWidget | None, title: str, start: Path | None = None) -> Path | None:
+    from PySide6.QtWidgets import QFileDialog
+
     chosen = QFileDialog.getExistingDirectory(parent, title, str(start or Path.home()))
     return Path(chosen) if chosen else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A line of text from the user, or None if they cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None

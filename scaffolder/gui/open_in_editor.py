@@ -8,11 +8,12 @@ the core found and send intents; every failure is shown with the command and the
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, QUrl, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -50,6 +51,29 @@ from scaffolder.core.store import Store
 from scaffolder.gui import messages, workers
 
 PathSource = Callable[[], Path | str | None]
+
+
+_launched: list[subprocess.Popen[bytes]] = []
+_reaper: QTimer | None = None
+
+
+def reap_later(process: subprocess.Popen[bytes]) -> None:
+    """Collect a launched editor's exit status once it ends, so no zombie stays while the app runs.
+    A poll every two seconds on the UI thread (a non-blocking waitpid), stopped when none is left."""
+    global _reaper
+    _launched.append(process)
+    if _reaper is None:
+        _reaper = QTimer()
+        _reaper.setInterval(2000)
+        _reaper.timeout.connect(_reap)
+    if not _reaper.isActive():
+        _reaper.start()
+
+
+def _reap() -> None:
+    _launched[:] = [p for p in _launched if p.poll() is None]
+    if not _launched and _reaper is not None:
+        _reaper.stop()
 
 
 def start_connected(
@@ -189,6 +213,12 @@ class OpenInEditorButton(QToolButton):
         folder = self._project_path()
         if not folder:
             raise ProjectFolderMissing("There is no project folder to open yet.", reason="no folder given")
+        if not Path(folder).is_dir():
+            raise ProjectFolderMissing(
+                f"The project folder {folder} is missing: it was moved or deleted.",
+                "Use Locate… to say where it is now, or Forget… to stop tracking it.",
+                reason="folder missing",
+            )
         return Path(folder)
 
     @Slot()
@@ -284,9 +314,14 @@ class EditorChooser(QWidget):
         self.redetect_button = QPushButton("Re-detect")
         self.custom_command = QLineEdit()
         self.custom_command.setObjectName("custom-editor-command")
-        self.custom_command.setPlaceholderText("Custom command, {path} where the folder goes: kate -n {path}")
+        # Short enough to show whole in a narrow dialog: what {path} means is said below it.
+        self.custom_command.setPlaceholderText("e.g. kate -n {path}")
+        self.custom_command.setToolTip("Your editor's command line; {path} is where the project folder goes")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Room for two lines from the start: the text changes after detection, and a dialog does
+        # not grow for a wrapped label's new height by itself.
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
         row = QHBoxLayout()
         row.addWidget(self.combo, 1)
         row.addWidget(self.redetect_button)

@@ -10,6 +10,7 @@ Only the Re-check button, a URL change and the first load probe the URLs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStyle,
     QTableView,
@@ -48,7 +48,6 @@ from scaffolder.core.readiness import (
     CheckResult,
     InvalidUrl,
     Kind,
-    Level,
     Report,
     Result,
     Surface,
@@ -57,7 +56,8 @@ from scaffolder.core.readiness import (
 )
 from scaffolder.core.readiness.snapshot import README_NAMES, WRITEUP_NAMES
 from scaffolder.core.store import Project, Store
-from scaffolder.gui import workers
+from scaffolder.gui import messages, theme, workers
+from scaffolder.gui.level_badge import LevelBadge
 from scaffolder.gui.messages import error_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -74,13 +74,6 @@ RESULT_WORDS = {
     Result.NOT_CHECKED: "Not checked yet",
     Result.NOT_APPLICABLE: "Not applicable",
 }
-LEVEL_COLOURS = {
-    Level.NOT_STARTED: "#9e9e9e",
-    Level.DRAFT: "#757575",
-    Level.SHAREABLE: "#1565c0",
-    Level.DEPLOYED: "#2e7d32",
-    Level.PORTFOLIO_READY: "#6a1b9a",
-}
 # Folders whose new or removed files can change a result (Dockerfile, tests/, workflows, refs…).
 WATCHED_DIRS = (
     "",
@@ -93,7 +86,26 @@ WATCHED_DIRS = (
     ".git/refs/heads",
     ".git/refs/remotes",
 )
-DEFAULT_DEBOUNCE_MS = 1500
+# Quiet time after the last change before re-checking: long enough to coalesce a burst (a save,
+# a commit, a `git checkout` writes many files within a few ms of each other), short enough that
+# the page follows an edit or a commit in a shell within half a second.
+DEFAULT_DEBOUNCE_MS = 200
+# Where each deploy target serves an app, for the live-URL placeholder.
+LIVE_URL_HOSTS = {"render": "onrender.com", "fly": "fly.dev", "railway": "up.railway.app"}
+
+
+def live_url_placeholder(project: Project) -> str:
+    slug = str(project.answers.get("project_slug") or "your-app")
+    host = LIVE_URL_HOSTS.get(str(project.answers.get("deploy_target", "")), "onrender.com")
+    return f"https://{slug}.{host}"
+
+
+def with_known_names(text: str, project: Project, github_username: str) -> str:
+    """A fix hint with its placeholders filled from what the app knows (GitHub user, slug)."""
+    slug = str(project.answers.get("project_slug") or project.path.name)
+    if github_username:
+        text = text.replace("<you>/<repo>", f"{github_username}/{slug}")
+    return text.replace("<repo>", slug)
 
 
 @dataclass(frozen=True)
@@ -102,12 +114,16 @@ class ReadinessState:
 
     report: Report
     project: Project
+    github_username: str = ""
+    watch: frozenset[str] = frozenset()  # what to watch for the next re-check (see watch_paths)
 
 
 def load_readiness(store: Store, project_id: int, probe: bool) -> ReadinessState:
     """Runs on a worker: re-read the project, check it, probe its URLs if asked."""
     project = store.get(project_id)
-    return ReadinessState(check_projects(store, [project], offline=not probe, surface=Surface.APP)[0], project)
+    report = check_projects(store, [project], offline=not probe, surface=Surface.APP)[0]
+    watch = frozenset(watch_paths(project.path)) if project.exists else frozenset()
+    return ReadinessState(report, project, store.setting("github_username"), watch)
 
 
 def save_url(store: Store, project_id: int, field: str, url: str | None) -> None:
@@ -123,9 +139,31 @@ def save_tick(store: Store, project_id: int, check_id: str, ticked: bool, eviden
         store.untick(name, check_id)
 
 
+# Folders that are never the project's own work: their churn is no reason to re-check.
+UNWATCHED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox"}
+MAX_WATCHED_FOLDERS = 400  # inotify watches are a per-user budget: a huge tree gets its top levels
+
+
+def project_folders(root: Path) -> set[Path]:
+    """Every folder of the working tree, breadth first (so a cut keeps the top levels): a file
+    created, deleted or saved by rename in any of them shows as uncommitted changes."""
+    found: set[Path] = set()
+    queue = [root]
+    while queue and len(found) < MAX_WATCHED_FOLDERS:
+        folder = queue.pop(0)
+        found.add(folder)
+        try:
+            children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
+        except OSError:
+            continue
+        queue.extend(p for p in children if p.name not in UNWATCHED_DIRS)
+    return found
+
+
 def watch_paths(root: Path) -> set[str]:
-    """The folders and files whose change can change a check, as they exist now."""
-    wanted = {root / d for d in WATCHED_DIRS if (root / d).is_dir()}
+    """The folders and files whose change can change a check or the header, as they exist now.
+    Walks the tree: call it on a worker."""
+    wanted = {root / d for d in WATCHED_DIRS if (root / d).is_dir()} | project_folders(root)
     remotes = root / ".git" / "refs" / "remotes"
     if remotes.is_dir():
         wanted.update(p for p in remotes.iterdir() if p.is_dir())
@@ -147,11 +185,20 @@ class ChecklistModel(QAbstractTableModel):
         super().__init__(parent)
         self.results: list[CheckResult] = []
         self.evidence_urls: dict[str, str] = {}
+        self.fill: Callable[[str], str] = lambda text: text
 
-    def set_results(self, results: list[CheckResult], evidence_urls: dict[str, str]) -> None:
+    def set_results(
+        self, results: list[CheckResult], evidence_urls: dict[str, str], fill: Callable[[str], str] | None = None
+    ) -> None:
+        """`fill` puts what the app knows into a fix hint's placeholders."""
         self.beginResetModel()
         self.results, self.evidence_urls = list(results), dict(evidence_urls)
+        if fill is not None:
+            self.fill = fill
         self.endResetModel()
+
+    def is_manual(self, row: int) -> bool:
+        return 0 <= row < len(self.results) and self.results[row].check.kind is Kind.MANUAL
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008  (Qt's own default)
         return 0 if parent.isValid() else len(self.results)
@@ -184,7 +231,7 @@ class ChecklistModel(QAbstractTableModel):
         if role == self.CHECK_ID_ROLE:
             return r.check.id
         if role == Qt.ItemDataRole.DisplayRole:
-            return (r.check.title, r.evidence, r.fix)[column]
+            return (r.check.title, r.evidence, self.fill(r.fix))[column]
         if role == Qt.ItemDataRole.EditRole and column == 1:
             return self.evidence_urls.get(r.check.id, "")
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and r.check.kind is Kind.AUTO:
@@ -195,8 +242,8 @@ class ChecklistModel(QAbstractTableModel):
             if column == 0:
                 return f"{RESULT_WORDS[r.result]}. Why it matters: {r.check.why}"
             if column == 1 and r.check.kind is Kind.MANUAL:
-                return "Double-click to enter a URL that shows it (a post, a recording…)"
-            return (None, r.evidence, r.fix)[column] or None
+                return "Select the row and use “Evidence URL…” to give a URL that shows it (a post, a recording…)"
+            return (None, r.evidence, self.fill(r.fix))[column] or None
         return None
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -215,43 +262,6 @@ class ChecklistModel(QAbstractTableModel):
 def _icon(result: Result) -> QIcon:
     style = QApplication.style()
     return style.standardIcon(RESULT_ICONS[result]) if style is not None else QIcon()
-
-
-class LevelBadge(QWidget):
-    """A project's level as a coloured label and its score as a bar: for the readiness header
-    and the dashboard's project slots (`set_report(report)`, or `set_report(None)` while unknown)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel()
-        self.label.setObjectName("level-badge")
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 100)
-        self.bar.setFormat("%p% of checks")
-        self.bar.setMaximumHeight(16)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar, 1)
-        self.set_report(None)
-
-    def set_report(self, report: Report | None) -> None:
-        if report is None:
-            self.label.setText("Not checked yet")
-            self.label.setStyleSheet("color: palette(placeholder-text)")
-            self.bar.setValue(0)
-            self.setToolTip("")
-            return
-        self.set_level(report.level, report.score)
-        todo = "; ".join(r.check.title for r in report.next_checks())
-        self.setToolTip(f"Next: {todo}" if todo else "Every check passes.")
-
-    def set_level(self, level: Level, score: int) -> None:
-        self.label.setText(level.label)
-        self.label.setStyleSheet(
-            f"background: {LEVEL_COLOURS[level]}; color: white; border-radius: 4px; padding: 2px 8px; font-weight: 600"
-        )
-        self.bar.setValue(score)
 
 
 class ReadinessView(QWidget):
@@ -295,7 +305,7 @@ class ReadinessView(QWidget):
         self.writeup_url.setPlaceholderText("https://your-blog.dev/how-i-built-it")
         self.writeup_url.editingFinished.connect(lambda: self._on_url_edited("writeup-url", self.writeup_url))
         self.url_error = QLabel()
-        self.url_error.setStyleSheet("color: #b3261e")
+        self.url_error.setStyleSheet(theme.error_style())
         self.url_error.setWordWrap(True)
         self.url_error.hide()
 
@@ -309,6 +319,18 @@ class ReadinessView(QWidget):
             self.models[checklist] = model
             self.tables[checklist] = self._table(model)
             self.tabs.addTab(self.tables[checklist], checklist.label)
+            self.tables[checklist].selectionModel().selectionChanged.connect(self._update_evidence_button)
+        self.tabs.currentChanged.connect(self._update_evidence_button)
+        self.evidence_button = QPushButton("&Evidence URL…")
+        self.evidence_button.setObjectName("evidence-url")
+        self.evidence_button.setToolTip("Give a URL that shows the selected manual check is done; it ticks the check")
+        self.evidence_button.clicked.connect(self.ask_evidence_url)
+        self.evidence_button.setEnabled(False)
+        self.manual_note = QLabel(
+            "Manual checks: tick the box when it is done; select one to give a URL that shows it."
+        )
+        self.manual_note.setWordWrap(True)
+        self.manual_note.setStyleSheet(theme.muted_style())
 
         header = QHBoxLayout()
         header.addWidget(self.badge, 1)
@@ -323,6 +345,10 @@ class ReadinessView(QWidget):
         layout.addLayout(urls)
         layout.addWidget(self.url_error)
         layout.addWidget(self.tabs, 1)
+        evidence_row = QHBoxLayout()
+        evidence_row.addWidget(self.manual_note, 1)
+        evidence_row.addWidget(self.evidence_button)
+        layout.addLayout(evidence_row)
 
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._on_disk_changed)
@@ -371,7 +397,7 @@ class ReadinessView(QWidget):
     def _on_checked(self, state: ReadinessState) -> None:
         self.report, self.project = state.report, state.project
         self._show(state)
-        self._watch(state.project.path)
+        self._watch(set(state.watch))
         self.report_changed.emit(state.report)
 
     @Slot(object, str)
@@ -399,20 +425,56 @@ class ReadinessView(QWidget):
         )
         self.next_label.setToolTip("\n".join(f"{r.check.title}: {r.fix}" for r in todo))
         evidence_urls = {k: m.evidence_url for k, m in project.manual_checks.items() if m.evidence_url}
+        self.live_url.setPlaceholderText(live_url_placeholder(project))
+        github_username = state.github_username
+
+        def fill(text: str) -> str:
+            return with_known_names(text, project, github_username)
+
         for i, checklist in enumerate(Checklist):
             results = report.checklist(checklist)
-            self.models[checklist].set_results(results, evidence_urls)
+            self.models[checklist].set_results(results, evidence_urls, fill)
             done = sum(r.ok for r in results)
             self.tabs.setTabText(i, f"{checklist.label} ({done}/{len(results)})")
         for edit, url in ((self.live_url, project.live_url), (self.writeup_url, project.writeup_url)):
             if not edit.hasFocus():
                 edit.setText(url or "")
 
+    def selected_manual_check(self) -> tuple[str, str] | None:
+        """(check id, title) of the manual check selected on the current tab, if one is."""
+        table = self.tabs.currentWidget()
+        if not isinstance(table, QTableView):
+            return None
+        model = table.model()
+        rows = table.selectionModel().selectedRows() if table.selectionModel() else []
+        if not isinstance(model, ChecklistModel) or not rows or not model.is_manual(rows[0].row()):
+            return None
+        check = model.results[rows[0].row()].check
+        return check.id, check.title
+
+    @Slot()
+    def _update_evidence_button(self, *_args: object) -> None:
+        self.evidence_button.setEnabled(self.selected_manual_check() is not None)
+
+    @Slot()
+    def ask_evidence_url(self) -> None:
+        selected = self.selected_manual_check()
+        if selected is None:
+            return
+        check_id, title = selected
+        current = ""
+        if self.project is not None and check_id in self.project.manual_checks:
+            current = self.project.manual_checks[check_id].evidence_url or ""
+        text = messages.ask_text(
+            self, "Evidence URL", f"A URL that shows “{title}” is done (a post, a recording…):", current
+        )
+        if text is not None:
+            self._on_evidence_url_entered(check_id, text.strip())
+
     # --- watching the disk ------------------------------------------------------------------
 
-    def _watch(self, root: Path) -> None:
+    def _watch(self, wanted: set[str]) -> None:
         """Follow the paths that exist now (a save by rename drops a file from the watch)."""
-        wanted = watch_paths(root)
         current = set(self.watcher.files()) | set(self.watcher.directories())
         if current - wanted:
             self.watcher.removePaths(sorted(current - wanted))

@@ -3,6 +3,7 @@ git's fallback identity. Stored in the portfolio store, shared with the CLI."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from scaffolder.core.editors.preference import EditorChoice
 from scaffolder.core.settings import Settings
-from scaffolder.gui import messages
+from scaffolder.gui import messages, theme
 from scaffolder.gui.open_in_editor import EditorChooser
 
 
@@ -64,7 +65,11 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(560, 0)
+        theme.fit_to_width(self, 560)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        theme.fit_to_width(self, max(self.width(), 560))  # the fonts are final once shown
+        super().showEvent(event)
 
     def _browse(self) -> None:
         chosen = messages.ask_directory(self, "Default projects folder", self.settings.projects_path)

@@ -9,10 +9,16 @@ from PySide6.QtGui import QColor
 
 from scaffolder.core import git
 from scaffolder.core.store import Project
+from scaffolder.gui import theme
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Kind", "Last commit", "Path")
 PROJECT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def count_text(count: int, noun: str) -> str:
+    """ "1 commit", "2 commits", "0 commits"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def last_commit_text(summary: git.RepoSummary | None, project: Project) -> str:
@@ -67,5 +73,5 @@ class PortfolioTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return str(project.path) if project.exists else f"{project.path} is missing: locate or forget it"
         if role == Qt.ItemDataRole.ForegroundRole and not project.exists:
-            return QColor("#b3261e")
+            return QColor(theme.colour("error"))
         return None

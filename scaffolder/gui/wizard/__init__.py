@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QPushButton, QStyle, QWidget, QWizard
 
 from scaffolder.core.catalogue import TemplateInfo
 from scaffolder.core.settings import Settings
 from scaffolder.core.store import Store
+from scaffolder.gui import theme
 from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.wizard.generate_page import GeneratePage
 from scaffolder.gui.wizard.location_page import LocationPage
@@ -28,7 +30,12 @@ class NewProjectWizard(QWizard):
         templates: list[TemplateInfo],
         kind: str | None = None,
         parent: QWidget | None = None,
+        *,
+        identity_known: bool = True,
+        taken_names: Collection[str] = (),
     ) -> None:
+        """`identity_known`: git or the settings know who the user is (else the template's
+        placeholder author answers are refused); `taken_names`: the portfolio's project names."""
         super().__init__(parent)
         self.setWindowTitle("New Project")
         self.setObjectName("new-project-wizard")
@@ -37,6 +44,8 @@ class NewProjectWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
         self.store = store
         self.settings = settings
+        self.identity_known = identity_known
+        self.taken_names = frozenset(taken_names)
         self.output_dir: Path = settings.projects_path
         self.template_page = TemplatePage(templates)
         self.questions_page = QuestionsPage()
@@ -46,6 +55,11 @@ class NewProjectWizard(QWizard):
             self.addPage(page)
         self.open_in_editor = OpenInEditorButton(self._created_path, store)
         self.open_in_editor.setObjectName("wizard-open-in-editor")
+        self.open_folder = QPushButton("Open &folder")
+        self.open_folder.setObjectName("wizard-open-folder")
+        self.open_folder.setIcon(theme.standard_icon(QStyle.StandardPixmap.SP_DirOpenIcon))
+        self.open_folder.clicked.connect(self.open_in_editor.open_folder)
+        self.generate_page.add_success_action(self.open_folder)
         self.generate_page.add_success_action(self.open_in_editor)
         self.generate_page.generation_finished.connect(lambda _result: self.open_in_editor.refresh())
         self.generate_page.generation_finished.connect(self.project_created)

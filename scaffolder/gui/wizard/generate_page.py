@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
-from scaffolder.gui import workers
+from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
+from scaffolder.gui.wizard.next_steps import CommandList, project_commands
 
 if TYPE_CHECKING:
     from scaffolder.gui.wizard import NewProjectWizard
+
+
+def without_tracebacks(text: str) -> str:
+    """The text with Python tracebacks cut out (a template's output may carry cookiecutter's own):
+    the "Traceback" line, its indented frames and the exception line that ends it."""
+    kept: list[str] = []
+    in_traceback = False
+    for line in text.splitlines():
+        if line.startswith("Traceback (most recent call last):"):
+            in_traceback = True
+            continue
+        if in_traceback:
+            if line.startswith((" ", "\t")) or not line.strip():
+                continue
+            in_traceback = False
+            continue  # the exception's own line: its sentence is already the message
+        kept.append(line)
+    return "\n".join(kept)
 
 
 class GeneratePage(QWizardPage):
@@ -35,22 +65,34 @@ class GeneratePage(QWizardPage):
         self.error = QLabel()
         self.error.setObjectName("generation-error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e")
+        self.error.setStyleSheet(theme.error_style())
         self.back_to_answers = QPushButton("&Back to the answers")
+        self.back_to_answers.setIcon(theme.standard_icon(QStyle.StandardPixmap.SP_ArrowBack))
         self.back_to_answers.clicked.connect(self._go_back)
 
         self.success = QWidget()
         self.success_actions = QHBoxLayout()
-        self.show_button = QPushButton("&Show in portfolio")
+        self.show_button = QPushButton("&Readiness page")
+        self.show_button.setToolTip(
+            "Close the wizard and open the project's page: what it still needs before it is shown"
+        )
         self.show_button.clicked.connect(self._show_in_portfolio)
         self.success_actions.addWidget(self.show_button)
         self.success_actions.addStretch(1)
         self.success_message = QLabel()
+        self.success_message.setObjectName("generation-success")
         self.success_message.setWordWrap(True)
+        self.commands_intro = QLabel("In a terminal in the project folder, install and run it, then run its tests:")
+        self.commands_intro.setWordWrap(True)
+        self.commands = CommandList()
+        self.commands.setObjectName("project-commands")
         success_layout = QVBoxLayout(self.success)
         success_layout.setContentsMargins(0, 0, 0, 0)
         success_layout.addWidget(self.success_message)
+        success_layout.addWidget(QLabel("<b>What to do next</b>"))
         success_layout.addLayout(self.success_actions)
+        success_layout.addWidget(self.commands_intro)
+        success_layout.addWidget(self.commands)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.progress)
@@ -73,6 +115,7 @@ class GeneratePage(QWizardPage):
         assert template is not None
         self.result = None
         self.progress.setValue(0)
+        self.progress.show()
         self.status.setText(f"Rendering {template.title}…")
         self.error.hide()
         self.back_to_answers.hide()
@@ -94,7 +137,14 @@ class GeneratePage(QWizardPage):
         worker.signals.done.connect(self._on_done)
         self.worker = worker
         workers.start(worker)
+        self._set_cancel(enabled=True, text="Cancel")
         self.completeChanged.emit()
+
+    def _set_cancel(self, *, enabled: bool, text: str) -> None:
+        button = self.wizard().button(QWizard.WizardButton.CancelButton)
+        if button is not None:
+            button.setEnabled(enabled)
+            button.setText(text)
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -113,9 +163,12 @@ class GeneratePage(QWizardPage):
         self.setTitle("Your project is ready")
         self.status.setText("")
         self.success_message.setText(
-            f"<b>{result.project.name}</b> was created at {result.project.path} and committed on <i>main</i>"
-            f" ({result.commit[:10]})."
+            f"<b>{html.escape(result.project.name)}</b> was created at {html.escape(str(result.project.path))}"
+            f" and committed on <i>main</i> ({result.commit[:10]})."
         )
+        commands = project_commands(result.project.path)
+        self.commands.set_commands(commands)
+        self.commands_intro.setVisible(bool(commands))
         self.success.show()
         self.generation_finished.emit(result)
 
@@ -123,8 +176,9 @@ class GeneratePage(QWizardPage):
     def _on_failed(self, err: BaseException, details: str) -> None:
         message, hint = error_text(err)
         self.setTitle("Generation failed")
+        self.progress.hide()  # a bar stopped part-way says nothing a sentence does not
         self.status.setText("Nothing was written to disk.")
-        self.error.setText(f"{message}\n{hint}".strip())
+        self.error.setText(without_tracebacks(f"{message}\n{hint}").strip())
         self.error.show()
         self.back_to_answers.show()
         if details and not isinstance(err, UserError):
@@ -134,6 +188,9 @@ class GeneratePage(QWizardPage):
     @Slot()
     def _on_done(self) -> None:
         self.worker = None
+        # Nothing left to cancel: after a success Finish closes; after a failure Close does.
+        succeeded = self.result is not None
+        self._set_cancel(enabled=not succeeded, text="Cancel" if succeeded else "Close")
         self.completeChanged.emit()
         self.wizard().generation_done()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,11 +18,34 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from scaffolder.core.catalogue import Question, QuestionKind, TemplateInfo
 from scaffolder.core.preview import preview
-from scaffolder.gui import messages
+from scaffolder.gui import messages, theme
 
 if TYPE_CHECKING:
     from scaffolder.gui.wizard import NewProjectWizard
+
+
+def answer_html(value: Any) -> str:
+    """An answer as a person wrote it: "yes"/"no" for a box, indented JSON for a dict."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict | list):
+        return f"<pre>{html.escape(json.dumps(value, indent=2, ensure_ascii=False))}</pre>"
+    return html.escape(str(value))
+
+
+def shown_answer(question: Question, value: Any) -> Any:
+    """A choice as the form listed it (its label), anything else as it is."""
+    return question.choice_labels.get(str(value), value) if question.kind is QuestionKind.CHOICE else value
+
+
+def template_line(template: TemplateInfo) -> str:
+    version = template.version if template.version and template.version != "unversioned" else ""
+    if len(version) == 40:  # a git commit: its short form, as git shows it
+        version = version[:10]
+    suffix = f" (version {html.escape(version)})" if version else ""
+    return f"<p>Template: <b>{html.escape(template.title)}</b>{suffix}</p>"
 
 
 class LocationPage(QWizardPage):
@@ -43,7 +67,7 @@ class LocationPage(QWizardPage):
         self.problem = QLabel()
         self.problem.setObjectName("location-problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b3261e")
+        self.problem.setStyleSheet(theme.error_style())
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(QLabel("Review:"))
@@ -76,16 +100,22 @@ class LocationPage(QWizardPage):
         template = wizard.template_page.selected()
         if template is None:
             return
-        result = preview(template, wizard.questions_page.answers(), wizard.output_dir)
+        result = preview(
+            template,
+            wizard.questions_page.answers(),
+            wizard.output_dir,
+            identity_known=wizard.identity_known,
+            taken_names=wizard.taken_names,
+        )
         self.ok = result.ok
         self.problem.setText("" if result.ok else f"{result.problem.message} {result.problem.hint}")  # type: ignore[union-attr]
         rows = "".join(
-            f"<tr><td><b>{html.escape(q.label)}</b></td><td>{html.escape(str(result.context.get(q.name, '')))}</td></tr>"
+            f"<tr><td valign='top'><b>{html.escape(q.label)}</b></td><td>{answer_html(shown_answer(q, result.context.get(q.name, '')))}</td></tr>"
             for q in template.asked_questions
         )
         hooks = "<p>Its hooks will run (you agreed).</p>" if template.has_hooks and not template.bundled else ""
         self.summary.setHtml(
-            f"<p>Template: <b>{html.escape(template.title)}</b> (version {html.escape(template.version)})</p>"
+            f"{template_line(template)}"
             f"<p>Project folder: <b>{html.escape(str(result.target or ''))}</b></p>{hooks}"
             f"<table cellspacing='4'>{rows}</table>"
         )

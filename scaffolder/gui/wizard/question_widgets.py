@@ -38,7 +38,9 @@ class QuestionEditor:
             editor = QPlainTextEdit()
             editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             editor.setTabChangesFocus(True)
-            editor.setMaximumHeight(120)
+            # Fixed height: an expanding editor would take the form's spare room and sit centred
+            # in it, far below its label.
+            editor.setFixedHeight(8 * editor.fontMetrics().lineSpacing())
             editor.textChanged.connect(notify)
             return editor
         line = QLineEdit()

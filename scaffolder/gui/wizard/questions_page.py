@@ -2,7 +2,8 @@
 
 A question the user has not touched shows its default rendered against the current answers
 (typing a project name updates the suggested slug until the slug itself is edited). The first
-problem with the answers is shown below the form and blocks Next.
+problem with the answers is shown beside its field (below the form when it is about no field)
+and blocks Next.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from scaffolder.core.catalogue import Question, QuestionKind, TemplateInfo
 from scaffolder.core.preview import Preview, preview
+from scaffolder.gui import theme
 from scaffolder.gui.wizard.question_widgets import QuestionEditor
 
 if TYPE_CHECKING:
@@ -42,10 +44,15 @@ class QuestionsPage(QWizardPage):
         self.setSubTitle("Defaults follow your earlier answers until you change them.")
         self.template: TemplateInfo | None = None
         self.editors: dict[str, QuestionEditor] = {}
+        self.errors: dict[str, QLabel] = {}  # the inline sentence under each field
         self.edited: set[str] = set()
         self.last_preview: Preview | None = None
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
+        # Labels beside the top of their editor (a tall JSON editor or a field with a note under it).
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         scroll = QScrollArea()
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidgetResizable(True)
@@ -53,7 +60,7 @@ class QuestionsPage(QWizardPage):
         self.problem = QLabel()
         self.problem.setObjectName("answers-problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b3261e")
+        self.problem.setStyleSheet(theme.error_style())
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problem)
@@ -70,6 +77,7 @@ class QuestionsPage(QWizardPage):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
+        self.errors = {}
         prefill = {
             k: v
             for k, v in self.wizard().settings.template_answers().items()
@@ -84,13 +92,22 @@ class QuestionsPage(QWizardPage):
             column = QVBoxLayout(field)
             column.setContentsMargins(0, 0, 0, 0)
             column.setSpacing(2)
-            column.addWidget(editor.widget)
+            column.addWidget(editor.widget, 0, Qt.AlignmentFlag.AlignTop)
+            error = QLabel()
+            error.setObjectName(f"error-{question.name}")
+            error.setWordWrap(True)
+            error.setStyleSheet(theme.error_style())
+            error.hide()
+            column.addWidget(error)
+            self.errors[question.name] = error
             if note:
                 hint = QLabel(note)
                 hint.setWordWrap(True)
-                hint.setStyleSheet("color: palette(placeholder-text); font-size: 9pt")
+                hint.setStyleSheet(theme.muted_style())
                 column.addWidget(hint)
             label = QLabel("" if question.kind is QuestionKind.BOOLEAN else f"{title}:")
+            if question.kind is not QuestionKind.DICT:  # level with the editor's text, not above it
+                label.setMinimumHeight(editor.widget.sizeHint().height())
             label.setBuddy(editor.widget)
             label.setToolTip(question.name)
             self.form.addRow(label, field)
@@ -118,19 +135,35 @@ class QuestionsPage(QWizardPage):
     def refresh(self) -> None:
         if self.template is None:
             return
-        result = preview(self.template, self.answers(), self.wizard().output_dir)
+        wizard = self.wizard()
+        result = preview(
+            self.template,
+            self.answers(),
+            wizard.output_dir,
+            identity_known=wizard.identity_known,
+            taken_names=wizard.taken_names,
+        )
         self.last_preview = result
         for name, options in result.choices.items():
             self.editors[name].set_choices(options)
+        sentence = f"{result.problem.message} {result.problem.hint}".strip() if result.problem else ""
+        flagged = result.problem_question if result.problem_question in self.editors else None
         for name, editor in self.editors.items():
             if name not in self.edited and name in result.context:
                 editor.set_value(result.context[name])
-            editor.set_flagged(name == result.problem_question)
-        if result.problem is not None:
-            self.problem.setText(f"{result.problem.message} {result.problem.hint}".strip())
-        else:
-            self.problem.setText("")
+            editor.set_flagged(name == flagged)
+            self.errors[name].setText(sentence if name == flagged else "")
+            self.errors[name].setVisible(name == flagged)
+        self.problem.setText("" if flagged else sentence)
+        self.problem.setVisible(bool(sentence) and not flagged)
         self.completeChanged.emit()
+
+    def shown_problem(self) -> tuple[str | None, str]:
+        """(question it is shown beside or None for below the form, sentence) of the visible problem."""
+        for name, label in self.errors.items():
+            if label.text():
+                return name, label.text()
+        return None, self.problem.text()
 
     def isComplete(self) -> bool:
         return self.last_preview is not None and self.last_preview.ok

@@ -60,7 +60,7 @@ def test_a_generated_project_fills_its_slot_with_name_path_and_last_commit(
     qtbot.mouseClick(slot.open_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.project_page
     assert "Tool User" in window.project_page.title.text()
-    assert "1 commits" in window.project_page.details.text()
+    assert "<br>1 commit<br>" in window.project_page.details.text()  # not "1 commits"
 
 
 def test_a_missing_project_says_so_and_offers_locate_and_forget(
@@ -82,7 +82,8 @@ def test_a_missing_project_says_so_and_offers_locate_and_forget(
         window.start()
     slot = window.dashboard.slots["rag"]
     assert slot.missing.isVisible() and slot.locate_button.isVisible() and slot.forget_button.isVisible()
-    assert not slot.open_button.isEnabled()
+    assert not slot.open_button.isVisible()
+    assert not slot.readiness.isVisible()  # "folder missing", not "Draft · 0 %"
 
     monkeypatch.setattr(messages, "ask_directory", lambda *_args, **_kw: new_home)
     with qtbot.waitSignal(window.state.summaries_changed, timeout=10000):

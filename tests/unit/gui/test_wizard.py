@@ -113,12 +113,12 @@ def test_an_invalid_slug_blocks_next_with_a_message_that_says_what_to_fix(
     wizard.next()
     type_into(qtbot, editor(wizard, "project_slug"), slug)
     assert not next_button(wizard).isEnabled()
-    problem = wizard.questions_page.problem
+    problem = wizard.questions_page.errors["project_slug"]  # beside the field it is about
     assert problem.isVisible()
     assert "not allowed" in problem.text() and "Use letters, digits" in problem.text()
     type_into(qtbot, editor(wizard, "project_slug"), "fine-slug")
     assert next_button(wizard).isEnabled()
-    assert problem.text() == ""
+    assert not problem.isVisible() and wizard.questions_page.shown_problem() == (None, "")
 
 
 def test_an_existing_non_empty_folder_blocks_next_and_is_left_untouched(
@@ -131,7 +131,8 @@ def test_an_existing_non_empty_folder_blocks_next_and_is_left_untouched(
     wizard.next()
     type_into(qtbot, editor(wizard, "project_name"), "Taken")
     assert not next_button(wizard).isEnabled()
-    assert "already exists and is not empty" in wizard.questions_page.problem.text()
+    where, sentence = wizard.questions_page.shown_problem()
+    assert where == "project_slug" and "already exists and is not empty" in sentence
     assert (occupied / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
@@ -185,7 +186,7 @@ def test_a_custom_template_gets_one_correct_widget_per_question(
 
     widgets["settings"].setPlainText("{not json")
     assert not next_button(wizard).isEnabled()
-    assert "must be a JSON object" in wizard.questions_page.problem.text()
+    assert "must be a JSON object" in wizard.questions_page.shown_problem()[1]
     widgets["settings"].setPlainText('{"region": "us"}')
     assert next_button(wizard).isEnabled()
 

@@ -1,0 +1,231 @@
+"""Cold start of the app to a fully painted dashboard, against a bare PySide6 QMainWindow.
+
+Each run is a fresh Python process. The app's child builds the real window over a portfolio of
+three generated projects (rag, agent, fullstack) and reports once the dashboard has been painted
+with every card filled: names, last commits (git summaries) and readiness levels (offline
+checks). The baseline child shows an empty QMainWindow and reports its first paint. Both sides
+run interleaved (app, bare, bare, app, ...) after one uncounted warm-up each, and each child
+reports its peak RSS (ru_maxrss). Time is measured by the parent, from starting the process to
+the child's "painted" line.
+
+    python benchmarks/bench_startup.py            # 10 runs each, offscreen
+    python benchmarks/bench_startup.py -n 20      # steadier medians
+    DISPLAY=:99 python benchmarks/bench_startup.py --platform xcb   # a real X server (Xvfb)
+
+Targets: time ratio <= 1.5x, peak RSS ratio <= 1.4x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TIME_TARGET, RSS_TARGET = 1.5, 1.4
+KINDS = (("rag", "Ask the Docs"), ("agent", "Support Desk Agent"), ("fullstack", "Writing Coach"))
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
+
+
+def _report_paint(widget, ready, stage: str, last: bool) -> None:  # type: ignore[no-untyped-def]
+    """Print `stage` at the first paint of `widget` once `ready()` is true; quit after the last stage."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint and ready():
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, finish)
+            return False
+
+    def finish() -> None:
+        report = {"stage": stage, "rss_mb": _peak_rss_mb(), "cpu_s": time.process_time()}
+        print(json.dumps(report), flush=True)
+        if last:
+            QApplication.instance().quit()  # type: ignore[union-attr]
+
+    widget.installEventFilter(PaintWatch(widget))
+
+
+def child_bare() -> int:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    window.setWindowTitle("Bare")
+    window.resize(1024, 700)
+    _report_paint(window, lambda: True, "painted", last=False)
+    _report_paint(window, lambda: True, "filled", last=True)
+    window.show()
+    return int(app.exec())
+
+
+def child_app() -> int:
+    """As `scaffolder` (run_gui) does, watching the dashboard's paints: the first one with the three
+    cards named ("painted"), and the first one with every card filled ("filled": last commit from
+    git, readiness level from the offline checks)."""
+    from PySide6.QtCore import QTimer
+
+    from scaffolder import app as app_module
+    from scaffolder.gui import main_window
+
+    def instrument(window) -> None:  # type: ignore[no-untyped-def]
+        state = window.state
+
+        def named() -> bool:
+            return all(s.project is not None for s in window.dashboard.slots.values())
+
+        def filled() -> bool:
+            slots = window.dashboard.slots.values()
+            known = all(s.project is not None and s.project.id in state.summaries for s in slots)
+            return named() and known and state.portfolio_report is not None
+
+        def on_data() -> None:
+            if filled():
+                QTimer.singleShot(0, window.dashboard.update)  # the paint that shows the data
+
+        state.summaries_changed.connect(on_data)
+        state.reports_changed.connect(on_data)
+        _report_paint(window.dashboard, named, "painted", last=False)
+        _report_paint(window.dashboard, filled, "filled", last=True)
+
+    original_show = main_window.MainWindow.show
+
+    def show(self):  # type: ignore[no-untyped-def]
+        instrument(self)
+        return original_show(self)
+
+    main_window.MainWindow.show = show  # type: ignore[method-assign]
+    return app_module.run_gui([sys.argv[0]])
+
+
+def build_portfolio(home: Path) -> None:
+    """Three generated projects in a store at `home` (made once; generation is not measured)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["SCAFFOLDER_HOME"] = str(home / "data")
+    from scaffolder.core.catalogue import resolve_template
+    from scaffolder.core.generate import generate
+    from scaffolder.core.git import Identity
+    from scaffolder.core.store import Store
+
+    store = Store()
+    identity = Identity("Bench Author", "bench@example.com")
+    for kind, name in KINDS:
+        generate(
+            resolve_template(kind), {"project_name": name}, home / "portfolio", store=store, fallback_identity=identity
+        )
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_child(kind: str, env: dict[str, str]) -> dict[str, float]:
+    """{"painted": s, "filled": s, "rss_mb": MB, "cpu_s": s} of one fresh process."""
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", kind],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    figures: dict[str, float] = {}
+    for line in process.stdout:
+        if line.startswith("{"):
+            report = json.loads(line)
+            figures[report["stage"]] = time.perf_counter() - started
+            figures[f"{report['stage']}_cpu_s"] = float(report["cpu_s"])  # the process's own CPU time so far
+            figures[f"{report['stage']}_rss_mb"] = figures["rss_mb"] = float(report["rss_mb"])
+    process.wait(timeout=30)
+    figures["cpu_s"] = _children_cpu() - cpu_before  # user + system, to the end of the process
+    if "filled" not in figures:
+        raise SystemExit(f"the {kind} child never painted:\n{process.stderr.read() if process.stderr else ''}")
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", "--runs", type=int, default=10)
+    parser.add_argument("--platform", default=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    parser.add_argument("--child", choices=["app", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print every run's figures")
+    args = parser.parse_args()
+    if args.child == "bare":
+        return child_bare()
+    if args.child == "app":
+        return child_app()
+
+    home = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    try:
+        (home / "gitconfig").write_text("[user]\n\tname = Bench\n\temail = bench@example.com\n", encoding="utf-8")
+        env = {
+            **os.environ,
+            "HOME": str(home),
+            "SCAFFOLDER_HOME": str(home / "data"),
+            "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "QT_QPA_PLATFORM": args.platform,
+            "PYTHONPATH": str(ROOT),
+        }
+        # A user's install has compiled .pyc files: let the warm-up run write them, as pip does at install.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ.update({k: env[k] for k in ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")})
+        build_portfolio(home)
+        results: dict[str, list[dict[str, float]]] = {"app": [], "bare": []}
+        run_child("app", env), run_child("bare", env)  # warm-up: the file cache, .pyc files
+        for i in range(args.runs):
+            order = ("app", "bare") if i % 2 == 0 else ("bare", "app")
+            for kind in order:
+                results[kind].append(run_child(kind, env))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+    def median(kind: str, figure: str) -> float:
+        return statistics.median(run[figure] for run in results[kind])
+
+    if args.json:
+        print(json.dumps(results, indent=2))
+    bare_s, bare_mb = median("bare", "painted"), median("bare", "rss_mb")
+    painted, filled, app_mb = median("app", "painted"), median("app", "filled"), median("app", "rss_mb")
+    print(f"platform {args.platform}, {args.runs} interleaved runs each (medians)")
+    print(f"  bare PySide6 QMainWindow, first paint      : {bare_s:.3f} s   peak RSS {bare_mb:.0f} MB")
+    print(
+        f"  app, dashboard painted with its 3 projects : {painted:.3f} s   ({painted / bare_s:.2f}x, target <= {TIME_TARGET}x)"
+    )
+    print(f"  app, every card filled (git, readiness)    : {filled:.3f} s   ({filled / bare_s:.2f}x)")
+    print(
+        f"  app peak RSS                               : {app_mb:.0f} MB   ({app_mb / bare_mb:.2f}x, target <= {RSS_TARGET}x)"
+    )
+    print(f"  app peak RSS when the dashboard is painted : {median('app', 'painted_rss_mb'):.0f} MB")
+    app_paint_cpu, bare_paint_cpu = median("app", "painted_cpu_s"), median("bare", "painted_cpu_s")
+    print(
+        f"  CPU time to the painted dashboard          : app {app_paint_cpu:.3f} s, bare {bare_paint_cpu:.3f} s"
+        f" ({app_paint_cpu / bare_paint_cpu:.2f}x; steadier than wall time on a busy machine)"
+    )
+    app_cpu, bare_cpu = median("app", "cpu_s"), median("bare", "cpu_s")
+    print(
+        f"  CPU time, whole process (user + system)    : app {app_cpu:.3f} s, bare {bare_cpu:.3f} s ({app_cpu / bare_cpu:.2f}x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
