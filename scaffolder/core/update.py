@@ -27,8 +27,9 @@ from scaffolder.core import update_git
 from scaffolder.core.catalogue import Question, TemplateInfo, render_context, resolve_template
 from scaffolder.core.consent import has_consent, record_consent
 from scaffolder.core.errors import Cancelled, InvalidAnswer, TemplateError, UserError
-from scaffolder.core.generate import GenerationPlan, Progress, ProgressCallback, plan_generation, remove_tree
+from scaffolder.core.generate import GenerationPlan, Progress, ProgressCallback, plan_generation
 from scaffolder.core.git import TEMPLATE_REF, Identity
+from scaffolder.core.staging import remove_tree
 from scaffolder.core.store import Project, Store
 from scaffolder.core.update_git import FileChange, Git
 

@@ -131,13 +131,16 @@ class MainWindow(QMainWindow):
         self.refresh_action = QAction(icon(px.SP_BrowserReload), "&Refresh", self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.state.reload)
+        self.export_action = QAction(icon(px.SP_DialogSaveButton), "&Export Portfolio…", self)
+        self.export_action.setToolTip("The portfolio as a GitHub profile README, résumé bullets or JSON")
+        self.export_action.triggered.connect(self.export_portfolio)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.about_action = QAction(theme.app_icon(), "&About AI Portfolio Scaffolder", self)
         self.about_action.triggered.connect(self.show_about)
         file_menu = self.menuBar().addMenu("&File")
-        for action in (self.new_action, self.import_action, self.settings_action):
+        for action in (self.new_action, self.import_action, self.export_action, self.settings_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -151,6 +154,11 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.import_action, self.settings_action, self.refresh_action):
             toolbar.addAction(action)
         self.addToolBar(toolbar)
+
+    def export_portfolio(self) -> None:
+        from scaffolder.gui.show_dialogs import ExportDialog
+
+        ExportDialog(self.store, self).open()
 
     def show_about(self) -> None:
         from scaffolder.gui.about import show_about

@@ -113,3 +113,25 @@ def test_export_previews_each_format_and_copies_it(qtbot: QtBot, rag_project, st
     qtbot.mouseClick(dialog.copy_button, qtbot_button())
     assert QGuiApplication.clipboard().text() == dialog.text.toPlainText()
     workers.wait_for_all()
+
+
+def test_the_file_menu_opens_the_export(qtbot: QtBot, window, rag_project) -> None:  # type: ignore[no-untyped-def]
+    assert "&Export Portfolio…" in [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    window.export_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.copy_button.isEnabled(), timeout=20_000)
+    assert "Docs QA" in dialog.text.toPlainText()
+    workers.wait_for_all()
+
+
+def test_the_project_page_offers_the_demo_and_the_writeup(qtbot: QtBot, window, rag_project) -> None:  # type: ignore[no-untyped-def]
+    window.state.reload()
+    qtbot.waitUntil(lambda: window.state.project(rag_project.id) is not None, timeout=10_000)
+    window.open_project(rag_project.id)
+    page = window.project_page
+    assert page.record_demo.isVisible() and page.draft_writeup.isVisible()
+    page.draft_writeup.click()
+    assert isinstance(page.dialog, DraftWriteupDialog) and page.dialog.isVisible()
+    page.dialog.reject()
+    workers.wait_for_all()
