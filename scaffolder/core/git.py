@@ -185,7 +185,9 @@ def summarize(path: Path) -> RepoSummary | None:
     from scaffolder.core.safe_git import safe_git
 
     repo = safe_git(path)
-    status = repo.run("status", "--porcelain=v2", "--branch", "-z", "--untracked-files=normal", "--ignore-submodules=all")
+    status = repo.run(
+        "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=normal", "--ignore-submodules=all"
+    )
     entries = [entry for entry in status.stdout.decode("utf-8", errors="replace").split("\0") if entry]
     headers = {k: v for k, _, v in (e.partition(" ")[2].partition(" ") for e in entries if e.startswith("# "))}
     branch = headers.get("branch.head")
