@@ -20,6 +20,7 @@ githooks(5), git(1) ENVIRONMENT VARIABLES.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -157,10 +158,8 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> subprocess.
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         if posix:
-            try:
+            with contextlib.suppress(ProcessLookupError):  # already gone
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         else:
             process.kill()
         process.communicate()

@@ -97,7 +97,7 @@ def _local_remote(repo: Hostile) -> None:
 @dataclass(frozen=True)
 class Case:
     id: str
-    arrange: Callable[[Hostile], None]
+    arrange: Callable[[Hostile], object]
     trigger: tuple[str, ...]  # the git command that runs the key when nothing stops it
     stdin: str | None = None
     on_a_terminal: bool = False  # pagers start only when stdout is a terminal
@@ -105,23 +105,37 @@ class Case:
 
 CREDENTIAL_REQUEST = "protocol=https\nhost=example.invalid\n\n"
 
+
+def _edit_readme(repo: Hostile) -> None:
+    (repo.path / "README.md").write_text("changed\n", encoding="utf-8")
+
+
+def _hooks_folder(repo: Hostile) -> None:
+    repo.extra["hooks"].mkdir()
+    shutil.copy(repo.script, repo.extra["hooks"] / "pre-commit")
+    repo.config("core.hooksPath", str(repo.extra["hooks"]))
+
+
+def _default_hooks(repo: Hostile) -> None:
+    for hook in ("pre-commit", "post-index-change"):
+        shutil.copy(repo.script, repo.path / ".git" / "hooks" / hook)
+
+
+def _included_fsmonitor(repo: Hostile, key: str) -> None:
+    repo.extra["included"].write_text(f"[core]\n\tfsmonitor = {repo.script}\n", encoding="utf-8")
+    repo.config(key, str(repo.extra["included"]))
+
+
+def _ssh_signers(repo: Hostile) -> None:
+    (repo.path / "allowed").write_text("a@b ssh-ed25519 AAAA\n", encoding="utf-8")
+    repo.config("gpg.ssh.allowedSignersFile", str(repo.path / "allowed"))
+
+
+# Each arrange is a tuple of steps, run in order.
 CASES = (
     Case("core.fsmonitor", lambda r: r.config("core.fsmonitor", str(r.script)), ("status",)),
-    Case(
-        "core.hooksPath",
-        lambda r: (
-            (r.extra["hooks"].mkdir(), shutil.copy(r.script, r.extra["hooks"] / "pre-commit"), None)
-            and r.config("core.hooksPath", str(r.extra["hooks"]))
-        ),
-        ("commit", "--allow-empty", "--quiet", "-m", "x"),
-    ),
-    Case(
-        ".git/hooks",
-        lambda r: (
-            [shutil.copy(r.script, r.path / ".git" / "hooks" / h) for h in ("pre-commit", "post-index-change")] and None
-        ),
-        ("commit", "--allow-empty", "--quiet", "-m", "x"),
-    ),
+    Case("core.hooksPath", _hooks_folder, ("commit", "--allow-empty", "--quiet", "-m", "x")),
+    Case(".git/hooks", _default_hooks, ("commit", "--allow-empty", "--quiet", "-m", "x")),
     Case("core.pager", lambda r: r.config("core.pager", str(r.script)), ("log",), on_a_terminal=True),
     Case("pager.<command>", lambda r: r.config("pager.log", str(r.script)), ("log",), on_a_terminal=True),
     Case("core.editor", lambda r: r.config("core.editor", str(r.script)), ("commit", "--allow-empty")),
@@ -152,113 +166,91 @@ CASES = (
     Case("core.gitProxy", lambda r: r.config("core.gitProxy", str(r.script)), ("ls-remote", "git://example.invalid/x")),
     Case(
         "protocol ext::",
-        lambda r: r.config("protocol.ext.allow", "always") or r.config("remote.origin.url", f"ext::{r.script} %S"),
+        lambda r: (r.config("protocol.ext.allow", "always"), r.config("remote.origin.url", f"ext::{r.script} %S")),
         ("ls-remote", "origin"),
     ),
     Case(
         "remote.<name>.uploadpack",
-        lambda r: _local_remote(r) or r.config("remote.origin.uploadpack", str(r.script)),
+        lambda r: (_local_remote(r), r.config("remote.origin.uploadpack", str(r.script))),
         ("fetch", "origin"),
     ),
-    Case(
-        "diff.external",
-        lambda r: r.config("diff.external", str(r.script)) or (r.path / "README.md").write_text("changed\n") and None,
-        ("diff",),
-    ),
+    Case("diff.external", lambda r: (r.config("diff.external", str(r.script)), _edit_readme(r)), ("diff",)),
     Case(
         "diff.<driver>.textconv",
-        lambda r: r.attributes("*.md diff=hostile") or r.config("diff.hostile.textconv", str(r.script)),
+        lambda r: (r.attributes("*.md diff=hostile"), r.config("diff.hostile.textconv", str(r.script))),
         ("log", "-p"),
     ),
     Case(
         "diff.<driver>.command",
-        lambda r: (
-            r.attributes("*.md diff=hostile")
-            or r.config("diff.hostile.command", str(r.script))
-            or (r.path / "README.md").write_text("changed\n")
-            and None
-        ),
+        lambda r: (r.attributes("*.md diff=hostile"), r.config("diff.hostile.command", str(r.script)), _edit_readme(r)),
         ("diff",),
     ),
     Case(
         "filter.<driver>.clean",
         lambda r: (
-            r.attributes("*.md filter=hostile") or r.config("filter.hostile.clean", str(r.script)) or _touch_tracked(r)
+            r.attributes("*.md filter=hostile"),
+            r.config("filter.hostile.clean", str(r.script)),
+            _touch_tracked(r),
         ),
         ("status",),
     ),
     Case(
         "filter.<driver>.process",
         lambda r: (
-            r.attributes("*.md filter=hostile")
-            or r.config("filter.hostile.process", str(r.script))
-            or _touch_tracked(r)
+            r.attributes("*.md filter=hostile"),
+            r.config("filter.hostile.process", str(r.script)),
+            _touch_tracked(r),
         ),
         ("status",),
     ),
     Case(
         "filter.<driver>.smudge",
         lambda r: (
-            r.attributes("*.md filter=hostile")
-            or r.config("filter.hostile.smudge", str(r.script))
-            or (r.path / "CHANGELOG.md").unlink()
+            r.attributes("*.md filter=hostile"),
+            r.config("filter.hostile.smudge", str(r.script)),
+            (r.path / "CHANGELOG.md").unlink(),
         ),
         ("checkout", "--", "CHANGELOG.md"),
     ),
     Case(
         "merge.<driver>.driver",
         lambda r: (
-            _conflicting_branch(r)
-            or r.attributes("*.md merge=hostile")
-            or r.config("merge.hostile.driver", f"{r.script} %O %A %B")
+            _conflicting_branch(r),
+            r.attributes("*.md merge=hostile"),
+            r.config("merge.hostile.driver", f"{r.script} %O %A %B"),
         ),
         ("merge", "--no-edit", "other"),
     ),
     Case(
         "gpg.program",
         lambda r: (
-            _signed_head(r, "PGP SIGNATURE")
-            or r.config("log.showSignature", "true")
-            or r.config("gpg.program", str(r.script))
+            _signed_head(r, "PGP SIGNATURE"),
+            r.config("log.showSignature", "true"),
+            r.config("gpg.program", str(r.script)),
         ),
         ("log", "-1"),
     ),
     Case(
         "gpg.ssh.program",
         lambda r: (
-            _signed_head(r, "SSH SIGNATURE")
-            or r.config("log.showSignature", "true")
-            or r.config("gpg.ssh.allowedSignersFile", str(r.path / "allowed"))
-            or (r.path / "allowed").write_text("a@b ssh-ed25519 AAAA\n")
-            and r.config("gpg.ssh.program", str(r.script))
+            _signed_head(r, "SSH SIGNATURE"),
+            r.config("log.showSignature", "true"),
+            _ssh_signers(r),
+            r.config("gpg.ssh.program", str(r.script)),
         ),
         ("log", "-1"),
     ),
     Case(
         "gpg.x509.program",
         lambda r: (
-            _signed_head(r, "SIGNED MESSAGE")
-            or r.config("log.showSignature", "true")
-            or r.config("gpg.x509.program", str(r.script))
+            _signed_head(r, "SIGNED MESSAGE"),
+            r.config("log.showSignature", "true"),
+            r.config("gpg.x509.program", str(r.script)),
         ),
         ("log", "-1"),
     ),
-    Case(
-        "include.path",
-        lambda r: (
-            r.extra["included"].write_text(f"[core]\n\tfsmonitor = {r.script}\n")
-            and r.config("include.path", str(r.extra["included"]))
-        ),
-        ("status",),
-    ),
-    Case(
-        "includeIf.gitdir",
-        lambda r: (
-            r.extra["included"].write_text(f"[core]\n\tfsmonitor = {r.script}\n")
-            and r.config(f"includeIf.gitdir:{r.path}/.git.path", str(r.extra["included"]))
-        ),
-        ("status",),
-    ),
+    Case("include.path", lambda r: _included_fsmonitor(r, "include.path"), ("status",)),
+    Case("includeIf.gitdir", lambda r: _included_fsmonitor(r, f"includeIf.gitdir:{r.path}/.git.path"), ("status",)),
 )
 
 
