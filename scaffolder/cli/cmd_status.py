@@ -110,9 +110,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         emit(args, {"portfolio": None, "projects": [report.to_dict()]}, _project_text(report))
         return 0
     portfolio = check_portfolio(store, offline=args.offline)
+    for problem in store.row_problems:  # the project is listed; what could not be read is said here
+        print(f"warning: {problem}", file=sys.stderr)
     emit(
         args,
-        {"portfolio": portfolio.to_dict(), "projects": [r.to_dict() for r in portfolio.reports]},
+        {
+            "portfolio": portfolio.to_dict(),
+            "projects": [r.to_dict() for r in portfolio.reports],
+            "store_problems": store.row_problems,
+        },
         _portfolio_text(portfolio),
     )
     return 0

@@ -188,6 +188,7 @@ class Store:
         self.path = Path(path) if path else data_dir() / DB_FILENAME
         self.timeout = timeout
         self.notices: list[str] = []
+        self.read_only = False
         self.row_problems: list[str] = []  # rows the last projects() could not read in full
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,9 +215,15 @@ class Store:
             )
         else:
             health = store_recovery.check_health(self.path)
+            if health.error is not None and not health.damaged:  # busy, cannot open…: not the file's fault
+                raise store_recovery.explain(health.error, self.path, self.timeout)
             if not health.ok:
                 self._recover(health.problem)
+        self.read_only = store_recovery.read_only_folder(self.path)
         with self._connect() as db:
+            if self.read_only:
+                migrate(db)  # only reads the version when it is current; says so when it is not
+                return
             self._prepare(db)
         if not store_recovery.backup_path(self.path).exists():
             with self._connect() as db:
@@ -245,7 +252,7 @@ class Store:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
-            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            db = store_recovery.connect(self.path, self.timeout, self.read_only)
         except sqlite3.Error as err:
             raise store_recovery.explain(err, self.path, self.timeout) from err
         try:

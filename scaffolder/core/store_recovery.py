@@ -14,6 +14,7 @@ import contextlib
 import errno
 import logging
 import os
+import shutil
 import sqlite3
 import sys
 import time
@@ -62,6 +63,13 @@ def _primary_code(err: sqlite3.Error) -> int | None:
     return None
 
 
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 1_000_000
+    except OSError:
+        return False
+
+
 def explain(err: sqlite3.Error, path: Path, timeout: float) -> StoreError:
     """What happened to the portfolio file and what the user can do, by SQLite's error code."""
     code = _primary_code(err)
@@ -77,7 +85,7 @@ def explain(err: sqlite3.Error, path: Path, timeout: float) -> StoreError:
             f"Make the file and its folder writable (chmod u+w {path} {path.parent}), or set SCAFFOLDER_HOME"
             " to a folder you can write, then try again.",
         )
-    if code == _FULL:
+    if code == _FULL or (code == _IOERR and _nearly_full(path.parent)):  # ENOSPC in the WAL is an I/O error
         return StoreError(
             f"The disk that holds the portfolio ({path.parent}) is full, so the change was not saved;"
             " your projects are untouched.",
@@ -87,6 +95,11 @@ def explain(err: sqlite3.Error, path: Path, timeout: float) -> StoreError:
         return StoreError(
             f"The portfolio file {path} is damaged ({err}).",
             "Run  scaffolder doctor --repair  to check it and restore the last good backup.",
+        )
+    if code in (_CANTOPEN, _PERM) and read_only_folder(path):
+        return StoreError(
+            f"The portfolio {path} is on a read-only disk or folder: it can be read, not changed.",
+            f"Make {path.parent} writable, or set SCAFFOLDER_HOME to a folder you can write, then try again.",
         )
     if code in (_CANTOPEN, _PERM):
         return StoreError(
@@ -176,6 +189,21 @@ class Health:
     ok: bool
     problem: str = ""  # why not: "it is empty (0 bytes)", "file is not a database"…
     projects: int | None = None  # how many it lists, when it can be read
+    damaged: bool = False  # the content is bad (not: this user cannot open it)
+    error: sqlite3.Error | None = None
+
+
+def connect(path: Path, timeout: float, read_only: bool = False) -> sqlite3.Connection:
+    """A connection; `read_only` for a folder nobody can write (a read-only disk): SQLite then
+    cannot make the -shm file WAL mode needs, and reads the file as immutable instead."""
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?immutable=1"
+        return sqlite3.connect(uri, timeout=timeout, uri=True, isolation_level=None)
+    return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+
+
+def read_only_folder(path: Path) -> bool:
+    return path.exists() and not os.access(path.parent, os.W_OK)
 
 
 def check_health(path: Path, quick: bool = True) -> Health:
@@ -185,22 +213,22 @@ def check_health(path: Path, quick: bool = True) -> Health:
     except FileNotFoundError:
         return Health(False, "it does not exist")
     if size == 0:
-        return Health(False, "it is empty (0 bytes)")
+        return Health(False, "it is empty (0 bytes)", damaged=True)
     try:
-        db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+        db = connect(path, LOCK_TIMEOUT_S, read_only_folder(path))
     except sqlite3.Error as err:
-        return Health(False, str(err))
+        return Health(False, str(err), damaged=_primary_code(err) in (_CORRUPT, _NOTADB), error=err)
     try:
         rows = [str(r[0]) for r in db.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
         if rows != ["ok"]:
-            return Health(False, "; ".join(rows[:3]))
+            return Health(False, "; ".join(rows[:3]), damaged=True)
         try:
             count = int(db.execute("SELECT count(*) FROM projects").fetchone()[0])
         except sqlite3.OperationalError:  # no table yet: a new portfolio being made
             count = 0
         return Health(True, projects=count)
-    except sqlite3.DatabaseError as err:
-        return Health(False, str(err))
+    except sqlite3.Error as err:
+        return Health(False, str(err), damaged=_primary_code(err) in (_CORRUPT, _NOTADB), error=err)
     finally:
         db.close()
 
