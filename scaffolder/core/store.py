@@ -184,9 +184,10 @@ class Store:
     refreshed after each change; `notices` says when that happened (also logged as a warning,
     which the command line prints)."""
 
-    def __init__(self, path: Path | None = None, timeout: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: Path | None = None, timeout: float = BUSY_TIMEOUT_S, *, auto_backup: bool = True) -> None:
         self.path = Path(path) if path else data_dir() / DB_FILENAME
         self.timeout = timeout
+        self.auto_backup = auto_backup  # False: only `scaffolder doctor`, which reports first
         self.notices: list[str] = []
         self.read_only = False
         self.row_problems: list[str] = []  # rows the last projects() could not read in full
@@ -225,7 +226,7 @@ class Store:
                 migrate(db)  # only reads the version when it is current; says so when it is not
                 return
             self._prepare(db)
-        if not store_recovery.backup_path(self.path).exists():
+        if self.auto_backup and not store_recovery.backup_path(self.path).exists():
             with self._connect() as db:
                 store_recovery.take_backup(db, self.path)
 
@@ -280,6 +281,11 @@ class Store:
             db.execute("COMMIT")
             if backup:
                 store_recovery.take_backup(db, self.path)
+
+    def back_up(self) -> bool:
+        """Refresh the backup of the last good portfolio now; False when it could not be made."""
+        with self._connect() as db:
+            return store_recovery.take_backup(db, self.path)
 
     # --- projects -------------------------------------------------------------------------
 
