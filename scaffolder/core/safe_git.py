@@ -143,19 +143,21 @@ def driver_overrides(names: list[str]) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-def _run(command: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+def _run(
+    command: list[str], env: dict[str, str], timeout: float, input: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run to the end or to the deadline; on timeout the whole process group is killed."""
     posix = sys.platform != "win32"
     process = subprocess.Popen(
         command,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=posix,
     )
     try:
-        out, err = process.communicate(timeout=timeout)
+        out, err = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         if posix:
             with contextlib.suppress(ProcessLookupError):  # already gone
@@ -176,11 +178,13 @@ class SafeGit:
     env: dict[str, str]
     timeout: float = DEFAULT_TIMEOUT_S
 
-    def run(self, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[bytes]:
+    def run(
+        self, *args: str, timeout: float | None = None, input: bytes | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
         """`git -C root ARGS` in the safe environment; never raises for git's own failures
         (exit codes are the caller's to read) and never waits past the timeout."""
         command = [git_executable(), "-C", str(self.root), *args]
-        return _run(command, self.env, self.timeout if timeout is None else timeout)
+        return _run(command, self.env, self.timeout if timeout is None else timeout, input)
 
 
 def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> SafeGit:

@@ -13,13 +13,14 @@ device, outward symlink or huge file is skipped with the reason, never opened bl
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from scaffolder.core.readiness.files import Skipped, read_text_bounded
 from scaffolder.core.readiness.gitdir import read_git_refs
-from scaffolder.core.readiness.leaks import KeyHit, find_keys, grep_expression
+from scaffolder.core.readiness.leaks import KeyHit, find_key_values, grep_expression
 from scaffolder.core.readiness.markdown import MarkdownDoc, parse_markdown
 from scaffolder.core.safe_git import SafeGit, safe_git
 
@@ -40,6 +41,8 @@ WRITEUP_NAMES = (
 )
 WORKFLOW_DIR = ".github/workflows/"
 _MAX_KEY_HITS = 20
+HISTORY_COMMITS = 200  # how far back the history is searched for keys the files no longer hold
+_HUNK = re.compile(r"^@@ -(?P<old>\d+)(?:,\d+)? \+(?P<new>\d+)(?:,\d+)? @@")
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox"}
 
 
@@ -248,21 +251,76 @@ def _remote_state_from_git(repo: SafeGit, commits: tuple[tuple[str, int], ...]) 
     return RemoteState(remotes, branch, sha)
 
 
-def _key_hits(repo: SafeGit, is_repo: bool) -> tuple[tuple[KeyHit, ...], str | None]:
-    """Key-like strings in tracked text files, and why the scan failed if it did."""
+def _key_hits(repo: SafeGit, is_repo: bool) -> tuple[list[KeyHit], set[str], str | None]:
+    """Key-like strings in the tracked files (binary ones too: a NUL byte hides nothing), the
+    values found, and why the scan failed if it did. `-o` prints the match only, so a long
+    binary line costs its key, not its length."""
     scope = () if is_repo else ("--no-index", "--exclude-standard")
-    out = repo.run("grep", *scope, "-I", "-n", "-z", "-E", "-e", grep_expression())
+    out = repo.run("grep", *scope, "-a", "-o", "-n", "-z", "-E", "-e", grep_expression())
     if out.returncode not in (0, 1):  # 1: no match
-        return (), out.stderr.decode("utf-8", errors="replace").strip() or f"git grep failed ({out.returncode})"
+        error = out.stderr.decode("utf-8", errors="replace").strip() or f"git grep failed ({out.returncode})"
+        return [], set(), error
     hits: list[KeyHit] = []
+    values: set[str] = set()
     for raw in out.stdout.decode("utf-8", errors="replace").splitlines():
         path, _, rest = raw.partition("\0")
-        number, _, line = rest.partition("\0")
-        if number.isdigit():
-            hits.extend(find_keys(path, int(number), line))
-        if len(hits) >= _MAX_KEY_HITS:
+        number, _, match = rest.partition("\0")
+        if not number.isdigit():
+            continue
+        for what, value in find_key_values(match):
+            values.add(value)
+            if len(hits) < _MAX_KEY_HITS:
+                hits.append(KeyHit(path, int(number), what, value[:6]))
+    return hits, values, None
+
+
+def _history_key_hits(repo: SafeGit, commits: tuple[tuple[str, int], ...], known: set[str]) -> list[KeyHit]:
+    """Keys added or removed by the last HISTORY_COMMITS commits that the files no longer hold:
+    deleting a key from the files leaves it in every clone. `git log -G` picks the commits whose
+    diff has a key-like line (in C); only their added and removed lines are read here."""
+    if not commits:
+        return []
+    shas = "\n".join(sha for sha, _ in commits[:HISTORY_COMMITS]) + "\n"
+    out = repo.run(
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "--format=%x00commit %H",
+        "-p",
+        "--unified=0",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--text",
+        "--no-color",
+        "--no-renames",
+        f"-G{grep_expression()}",
+        input=shas.encode("ascii"),
+    )
+    found: dict[str, KeyHit] = {}  # value → where; newest commit first, so an older addition wins
+    commit, path, old_line, new_line = "", "", 0, 0
+    for raw in out.stdout.decode("utf-8", errors="replace").split("\n"):
+        if raw.startswith("\0commit "):
+            commit = raw[len("\0commit ") :].strip()
+        elif raw.startswith(("--- ", "+++ ")):
+            name = raw[4:].strip().strip('"')
+            if name != "/dev/null":
+                path = name[2:] if name[:2] in ("a/", "b/") else name
+        elif raw.startswith("@@ "):
+            match = _HUNK.match(raw)
+            if match:
+                old_line, new_line = int(match["old"]), int(match["new"])
+        elif raw[:1] in ("+", "-") and commit:
+            number = new_line if raw[0] == "+" else old_line
+            for what, value in find_key_values(raw[1:]):
+                if value not in known and (raw[0] == "+" or value not in found):
+                    found[value] = KeyHit(path, number, what, value[:6], commit)
+            if raw[0] == "+":
+                new_line += 1
+            else:
+                old_line += 1
+        if len(found) >= _MAX_KEY_HITS:
             break
-    return tuple(hits[:_MAX_KEY_HITS]), None
+    return list(found.values())
 
 
 def read_snapshot(root: Path) -> RepoSnapshot:
@@ -280,7 +338,9 @@ def read_snapshot(root: Path) -> RepoSnapshot:
         remote = _remote_state(repo, commits)
     else:
         tracked, commits, remote = _walk_files(root), (), RemoteState()
-    key_hits, key_scan_error = _key_hits(repo, is_repo)
+    key_hits, key_values, key_scan_error = _key_hits(repo, is_repo)
+    if is_repo and key_scan_error is None:
+        key_hits += _history_key_hits(repo, commits, key_values)
     skipped: dict[str, str] = {}
     workflows = {
         path: text
@@ -295,7 +355,7 @@ def read_snapshot(root: Path) -> RepoSnapshot:
         tracked=tracked,
         commits=commits,
         remote=remote,
-        key_hits=key_hits,
+        key_hits=tuple(key_hits[:_MAX_KEY_HITS]),
         key_scan_error=key_scan_error,
         readme=_first_present(root, tracked, README_NAMES, skipped),
         writeup=_first_present(root, tracked, WRITEUP_NAMES, skipped),
