@@ -9,14 +9,21 @@ from typing import Any
 from scaffolder.core import git
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import ANSWERS_FILE
+from scaffolder.core.readiness.files import read_text_bounded
 from scaffolder.core.store import KINDS, Project, Store
+
+_MAX_ANSWERS_BYTES = 1_000_000
 
 
 def read_answers_file(path: Path) -> dict[str, Any] | None:
-    """The replay file a generation committed, or None (absent or unreadable)."""
+    """The replay file a generation committed, or None (absent, unreadable, or not safe to read:
+    the repository may be anyone's, and a FIFO there must not hang `scaffolder import`)."""
+    text = read_text_bounded(path, ANSWERS_FILE, _MAX_ANSWERS_BYTES)
+    if not isinstance(text, str):
+        return None
     try:
-        data = json.loads((path / ANSWERS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(text)
+    except ValueError:
         return None
     return data if isinstance(data, dict) and isinstance(data.get("cookiecutter"), dict) else None
 
