@@ -188,8 +188,15 @@ class SafeGit:
 
 
 def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> SafeGit:
-    """The safe git of the repository at `root` (one `git config` process to list its drivers)."""
+    """The safe git of the repository at `root` (one `git config` process to list its drivers).
+
+    Git looks for the repository in `root` only, never in a folder above it, and the working
+    tree is `root` whatever `core.worktree` says: a repository whose config points its working
+    tree at the home folder must not have the scan read files there."""
     env = base_env(environ)
+    env["GIT_CEILING_DIRECTORIES"] = str(Path(root).absolute().parent)
+    if (Path(root) / ".git").exists():
+        env["GIT_WORK_TREE"] = str(Path(root).absolute())
     listing = _run([git_executable(), "-C", str(root), "config", "--list", "--name-only", "-z"], env, timeout)
     names = [name for name in listing.stdout.decode("utf-8", errors="replace").split("\0") if name]
     overrides = list(FIXED_OVERRIDES) + driver_overrides(names)

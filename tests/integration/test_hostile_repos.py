@@ -354,3 +354,27 @@ def test_the_dashboard_summary_of_an_imported_repository_is_still_right(tmp_path
     assert (touched.branch, touched.commit_count, touched.dirty) == ("main", 3, False)
     assert edited.dirty is True
     assert not repo.marker.exists()
+
+
+def test_a_working_tree_pointed_outside_the_repository_is_not_scanned(tmp_path: Path, isolated_user: Path) -> None:
+    """`core.worktree` aimed at another folder (the home folder, say) would have `git grep` read
+    the files there under the repository's tracked names; the scan reads the project only."""
+    store = Store()
+    repo = _hostile_repo(tmp_path, store)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "README.md").write_text('key = "AKIA' + "Q7Z2M4N6P8R3T5V9" + '"\n', encoding="utf-8")
+    repo.config("core.worktree", str(elsewhere))
+
+    report = subprocess.run(
+        [sys.executable, "-m", "scaffolder", "status", "Imported", "--offline", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert report.returncode == 0, report.stderr
+    assert "AKIA" not in report.stdout
+    assert '"no-secrets"' in report.stdout
