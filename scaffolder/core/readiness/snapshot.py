@@ -281,7 +281,11 @@ def _history_key_hits(repo: SafeGit, commits: tuple[tuple[str, int], ...], known
     if not commits:
         return []
     shas = "\n".join(sha for sha, _ in commits[:HISTORY_COMMITS]) + "\n"
+    # Not the root commit's diff (everything added at once, most of the cost): a key it added is
+    # either still in the files, or shows as a removed line in the commit that took it out.
     out = repo.run(
+        "-c",
+        "log.showRoot=false",
         "log",
         "--no-walk=unsorted",
         "--stdin",

@@ -224,3 +224,14 @@ def test_a_real_key_that_happens_to_contain_a_placeholder_word_is_still_a_key(re
     repo.write("settings.py", f'KEY = "{key}"\n').commit()
 
     assert repo.result("no-secrets").result is Result.FAILED
+
+
+def test_a_key_the_first_commit_added_and_a_later_one_removed_is_found(repo: Repo) -> None:
+    repo.write("src/config.py", f'API_KEY = "{REAL_LOOKING_KEY}"\n').commit("first")
+    repo.write("src/config.py", 'API_KEY = os.environ["API_KEY"]\n').commit("read it from the env")
+    removed = repo.git("rev-parse", "HEAD").strip()
+
+    result = repo.result("no-secrets")
+
+    assert result.result is Result.FAILED
+    assert result.evidence.startswith(f"src/config.py:1 in commit {removed[:7]} (no longer in the files)")
