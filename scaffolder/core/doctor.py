@@ -23,7 +23,7 @@ from scaffolder.core.errors import StoreError
 from scaffolder.core.paths import data_dir
 from scaffolder.core.store import DB_FILENAME, Store
 
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(tmp|new|restoring)$")
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-\d+\.(tmp|new|restoring)$")
 
 
 @dataclass

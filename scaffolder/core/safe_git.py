@@ -187,8 +187,87 @@ class SafeGit:
         return _run(command, self.env, self.timeout if timeout is None else timeout, input)
 
 
+def _listed_names(command: list[str], env: dict[str, str], timeout: float) -> list[str]:
+    listing = _run([*command, "config", "--list", "--name-only", "-z"], env, timeout)
+    return [name for name in listing.stdout.decode("utf-8", errors="replace").split("\0") if name]
+
+
+# Names in the user's own (system and global) config, listed once per process and environment.
+_outside_names_cache: dict[tuple[str | None, ...], list[str] | None] = {}
+_ENV_THAT_PICKS_CONFIG = ("HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM")
+
+
+def _outside_names(env: dict[str, str], timeout: float) -> list[str] | None:
+    """System and global config names, or None when they hold conditional includes (whose
+    outcome depends on the repository, so each repository must be asked)."""
+    key = tuple(env.get(k) for k in _ENV_THAT_PICKS_CONFIG)
+    if key not in _outside_names_cache:
+        outside = {**env, "GIT_DIR": os.path.join(os.devnull, "no-repository")}  # no local config is read
+        names = _listed_names([git_executable()], outside, timeout)
+        _outside_names_cache[key] = None if any(n.startswith("includeif.") for n in names) else names
+    return _outside_names_cache[key]
+
+
+_SECTION = re.compile(r'^\[([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\](.*)$')
+_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*(?:=.*)?$")
+
+
+def parse_config_names(text: str) -> list[str] | None:
+    """The names a plain config file sets, as `git config --name-only` prints them; None for
+    anything this strict reader does not follow (includes, continued lines, odd syntax), when
+    git itself must be asked."""
+    names: list[str] = []
+    section: str | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.endswith("\\"):
+            return None
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            match = _SECTION.match(line)
+            if not match:
+                return None
+            name, sub, rest = match.group(1).lower(), match.group(2), match.group(3).strip()
+            if name.split(".")[0] in ("include", "includeif"):
+                return None
+            section = f"{name}.{sub.replace(chr(92) + chr(34), chr(34)).replace(chr(92) * 2, chr(92))}" if sub else name
+            line = rest
+            if not line or line[0] in "#;":
+                continue
+        key = _KEY.match(line.split("=", 1)[0].strip() if "=" in line else line)
+        if key is None or section is None:
+            return None
+        names.append(f"{section}.{key.group(1).lower()}")
+    return names
+
+
+def _repository_names(root: Path) -> list[str] | None:
+    """The names the repository's own config files set, read here (no process) when they are
+    plain files in a `.git` folder; None when only git can say."""
+    from scaffolder.core.readiness.files import read_text_bounded  # readiness imports this module
+
+    gitdir = root / ".git"
+    if not gitdir.is_dir():
+        return None
+    names: list[str] = []
+    for name in ("config", "config.worktree"):
+        if name == "config.worktree" and "extensions.worktreeconfig" not in names:
+            break
+        text = read_text_bounded(gitdir, name, 1_000_000)
+        if not isinstance(text, str):
+            return None
+        parsed = parse_config_names(text)
+        if parsed is None:
+            return None
+        names += parsed
+    return names
+
+
 def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> SafeGit:
-    """The safe git of the repository at `root` (one `git config` process to list its drivers).
+    """The safe git of the repository at `root`. Its effective config's names are read from its
+    plain config files plus the user's (listed once per process); any include, odd syntax or
+    unusual layout costs one `git config --list` in the repository instead, which runs nothing.
 
     Git looks for the repository in `root` only, never in a folder above it, and the working
     tree is `root` whatever `core.worktree` says: a repository whose config points its working
@@ -197,8 +276,12 @@ def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: floa
     env["GIT_CEILING_DIRECTORIES"] = str(Path(root).absolute().parent)
     if (Path(root) / ".git").exists():
         env["GIT_WORK_TREE"] = str(Path(root).absolute())
-    listing = _run([git_executable(), "-C", str(root), "config", "--list", "--name-only", "-z"], env, timeout)
-    names = [name for name in listing.stdout.decode("utf-8", errors="replace").split("\0") if name]
+    outside = _outside_names(env, timeout)
+    local = _repository_names(Path(root)) if outside is not None else None
+    if outside is not None and local is not None:
+        names = outside + local
+    else:
+        names = _listed_names([git_executable(), "-C", str(root)], env, timeout)
     overrides = list(FIXED_OVERRIDES) + driver_overrides(names)
     env.update(_config_env(overrides))
     return SafeGit(Path(root), env, timeout)

@@ -237,7 +237,13 @@ class Store:
     def _recover(self, problem: str) -> None:
         backup = store_recovery.backup_path(self.path)
         if store_recovery.check_health(backup).ok:
-            self._notice(store_recovery.restore_backup(self.path, problem))
+            try:
+                self._notice(store_recovery.restore_backup(self.path, problem))
+            except (sqlite3.Error, OSError) as err:
+                raise StoreError(
+                    f"The portfolio file {self.path} is unusable ({problem}), and restoring its backup failed: {err}.",
+                    "Free some space or make the folder writable, then run  scaffolder doctor --repair.",
+                ) from err
             return
         what = "empty (0 bytes)" if problem.startswith("it is empty") else f"damaged ({problem})"
         raise StoreError(

@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT_S = 10.0
 _SIDE_FILES = ("-wal", "-shm")  # SQLite's companions: they belong to one database file only
+
+
+def _owner() -> str:
+    """Names temporary files: the process (so doctor can tell a dead one's) and the thread."""
+    return f"{os.getpid()}-{threading.get_ident()}"
 
 
 def backup_path(path: Path) -> Path:
@@ -252,7 +258,7 @@ def take_backup(db: sqlite3.Connection, path: Path) -> bool:
     """Copy the open portfolio to its backup file, replacing the previous backup only with one
     that passes `quick_check`. Never raises: a failed backup must not fail the change it follows."""
     target = backup_path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary = target.with_name(f".{target.name}.{_owner()}.tmp")
     try:
         copy = sqlite3.connect(temporary, isolation_level=None)
         try:
@@ -297,18 +303,22 @@ def move_aside(path: Path) -> Path:
 def restore_backup(path: Path, why: str) -> str:
     """Put the backup in place of the damaged (or empty) file; returns the notice to show."""
     described = describe_backup(path)
-    aside = move_aside(path) if path.exists() else None
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.restoring")
-    source = sqlite3.connect(backup_path(path), isolation_level=None)
-    try:
-        copy = sqlite3.connect(temporary, isolation_level=None)
+    temporary = path.with_name(f".{path.name}.{_owner()}.restoring")
+    try:  # the copy first: if it fails (a full disk), the damaged file is still where it was
+        source = sqlite3.connect(backup_path(path), isolation_level=None)
         try:
-            source.backup(copy)
+            copy = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
         finally:
-            copy.close()
+            source.close()
+        aside = move_aside(path) if path.exists() else None
+        os.replace(temporary, path)
     finally:
-        source.close()
-    os.replace(temporary, path)
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
     kept = f" The damaged file is kept as {aside.name}." if aside else ""
     return f"The portfolio file {path} was unusable ({why}); restored {described}.{kept}"
 
@@ -316,7 +326,7 @@ def restore_backup(path: Path, why: str) -> str:
 def create_whole(path: Path, prepare: Callable[[sqlite3.Connection], None]) -> None:
     """Make a new portfolio beside `path` and link it into place: `path` never exists half-made.
     If another process made one meanwhile, theirs is kept."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+    temporary = path.with_name(f".{path.name}.{_owner()}.new")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
     db = sqlite3.connect(temporary, isolation_level=None)

@@ -104,7 +104,7 @@ def test_restore_brings_back_the_backup_after_the_file_went_missing(portfolio: S
 
 def test_files_a_killed_process_left_are_listed_and_tidied(portfolio: Store) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    leftover = portfolio.path.with_name(f".portfolio.backup.sqlite3.{dead.stdout.strip()}.tmp")
+    leftover = portfolio.path.with_name(f".portfolio.backup.sqlite3.{dead.stdout.strip()}-140000.tmp")
     leftover.write_bytes(b"half a backup")
 
     code, data = doctor_json()
