@@ -278,7 +278,7 @@ def _history_key_hits(repo: SafeGit, commits: tuple[tuple[str, int], ...], known
     """Keys added or removed by the last HISTORY_COMMITS commits that the files no longer hold:
     deleting a key from the files leaves it in every clone. `git log -G` picks the commits whose
     diff has a key-like line (in C); only their added and removed lines are read here."""
-    if not commits:
+    if len(commits) < 2:  # the root commit's keys are all still in the files
         return []
     shas = "\n".join(sha for sha, _ in commits[:HISTORY_COMMITS]) + "\n"
     # Not the root commit's diff (everything added at once, most of the cost): a key it added is
