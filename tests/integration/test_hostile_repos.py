@@ -23,8 +23,10 @@ from pathlib import Path
 import pytest
 
 from scaffolder.core import git as core_git
+from scaffolder.core.portfolio import import_project
 from scaffolder.core.safe_git import safe_git
 from scaffolder.core.store import Store
+from scaffolder.gui.portfolio_state import summarize_projects
 from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, git
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the hostile scripts are POSIX shell scripts")
@@ -269,7 +271,7 @@ def _hostile_repo(tmp_path: Path, store: Store) -> Hostile:
     (path / "CHANGELOG.md").write_text("- more\n", encoding="utf-8")
     git(path, "add", "--all")
     git(path, "commit", "--quiet", "-m", "second")
-    store.add_project(name="Imported", kind="custom", path=path, template=None, template_version=None, answers={})
+    import_project(store, path, "Imported")  # as `scaffolder import` does
     marker = tmp_path / "MARKER"
     extra = {"hooks": tmp_path / "hostile-hooks", "included": tmp_path / "included.gitconfig"}
     return Hostile(path, marker, _script(tmp_path, marker), extra)
@@ -321,7 +323,8 @@ def test_status_and_the_dashboard_never_run_what_an_imported_repository_configur
         timeout=120,
         check=False,
     )
-    summary = core_git.summarize(repo.path)
+    summaries = summarize_projects(store.projects())  # what the dashboard's worker runs
+    summary = next(iter(summaries.values()))
     shutil.rmtree(proof)
     shutil.copytree(repo.path, proof, symlinks=True)
     _trigger(case, proof, safe_git(proof).env)
