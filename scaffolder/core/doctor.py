@@ -201,22 +201,24 @@ def _list_damaged_copies(report: DoctorReport) -> None:
 
 def _check_staging(report: DoctorReport, store: Store, repair: bool) -> None:
     """Staging folders a killed generation left in the folders projects were generated into.
-    The finder lives in scaffolder.core.staging (its own change); until it is there, say so."""
+    The finder is scaffolder.core.staging's `leftover_staging_folders(parent)` and the cleaner
+    its `remove_leftover_staging(parent)` (their own change); until it is there, say so."""
     try:
         staging: Any = importlib.import_module("scaffolder.core.staging")
     except ImportError:
         report.add("staging", True, "Leftover staging folders: not checked (this build has no staging module).")
         return
     parents = sorted({p.path.parent for p in store.projects() if p.path.parent.is_dir()})
-    found = [folder for parent in parents for folder in staging.leftover_staging_folders(parent)]
+    found = {Path(folder): parent for parent in parents for folder in staging.leftover_staging_folders(parent)}
     if not found:
         report.add("staging", True, "No leftover staging folders.")
         return
-    for folder in found:
-        report.add("staging", False, f"{folder} was left by a generation that did not finish.", "remove it")
+    findings = {
+        folder: report.add("staging", False, f"{folder} was left by a generation that did not finish.", "remove it")
+        for folder in found
+    }
     if repair:
-        for parent in parents:
+        for parent in sorted(set(found.values())):
             staging.remove_leftover_staging(parent)
-        for finding in report.findings:
-            if finding.area == "staging" and not finding.ok:
-                finding.repaired = not any(Path(f).exists() for f in found if str(f) in finding.text)
+        for folder, finding in findings.items():
+            finding.repaired = not folder.exists()

@@ -145,3 +145,31 @@ def test_the_staging_check_has_its_place(portfolio: Store) -> None:
     assert code == 0
     assert texts(data, "staging")
     assert os.environ["SCAFFOLDER_HOME"] in data["path"]
+
+
+def test_leftover_staging_folders_are_listed_and_removed_through_the_staging_module(
+    portfolio: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The finder and cleaner come from scaffolder.core.staging; here a stand-in module with the
+    same two functions works on real folders, so the wiring is what is tested."""
+    import types
+
+    from scaffolder.core.doctor import examine
+
+    parent = portfolio.get("Docs Q&A").path.parent
+    leftover = parent / ".scaffolder-staging-dead"
+    leftover.mkdir()
+    staging = types.ModuleType("scaffolder.core.staging")
+    staging.leftover_staging_folders = lambda folder: sorted(folder.glob(".scaffolder-staging-*"))  # type: ignore[attr-defined]
+    staging.remove_leftover_staging = lambda folder: [p.rmdir() for p in folder.glob(".scaffolder-staging-*")]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "scaffolder.core.staging", staging)
+
+    examined = examine()
+    assert [f.text for f in examined.findings if f.area == "staging"] == [
+        f"{leftover} was left by a generation that did not finish."
+    ]
+    assert leftover.exists()
+
+    repaired = examine(repair=True)
+    assert [f.repaired for f in repaired.findings if f.area == "staging"] == [True]
+    assert not leftover.exists()
