@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
-import re
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +19,6 @@ from scaffolder.core import store_recovery
 from scaffolder.core.errors import StoreError
 from scaffolder.core.paths import data_dir
 from scaffolder.core.store import DB_FILENAME, Store
-
-_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-\d+\.(tmp|new|restoring)$")
 
 
 @dataclass
@@ -51,20 +46,6 @@ class DoctorReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": str(self.path), "ok": self.ok, "findings": [asdict(f) for f in self.findings]}
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":
-        return True  # no cheap check: leave the file alone
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _count(number: int, noun: str) -> str:
@@ -171,13 +152,7 @@ def _check_rows_and_folders(report: DoctorReport, store: Store) -> None:
 
 def _check_leftover_files(report: DoctorReport, repair: bool) -> None:
     """Temporary copies a process killed mid-backup, mid-restore or mid-create left behind."""
-    folder = report.path.parent
-    if not folder.is_dir():
-        return
-    for entry in sorted(folder.iterdir()):
-        match = _LEFTOVER.match(entry.name)
-        if not match or not match["name"].startswith(report.path.stem) or _process_alive(int(match["pid"])):
-            continue
+    for entry in store_recovery.stale_temporary_files(report.path):
         finding = report.add("leftovers", False, f"{entry.name} was left by a process that is gone.", "delete it")
         if repair:
             with contextlib.suppress(OSError):

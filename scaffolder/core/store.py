@@ -7,6 +7,7 @@ timeout so two writers queue instead of failing or corrupting the file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -203,10 +204,10 @@ class Store:
         migrate. A file that is merely unreadable to this user is reported, never replaced."""
         if not self.path.exists():
             if store_recovery.backup_path(self.path).exists():
+                backup = store_recovery.describe_backup(self.path)
                 self._notice(
                     f"There was no portfolio file at {self.path}; a new one was started. "
-                    f"{store_recovery.describe_backup(self.path).capitalize()} is kept: "
-                    "run  scaffolder doctor --restore  to bring it back."
+                    f"{backup[0].upper()}{backup[1:]} is kept: run  scaffolder doctor --restore  to bring it back."
                 )
             store_recovery.create_whole(self.path, self._prepare)
         elif not os.access(self.path, os.R_OK):
@@ -226,7 +227,12 @@ class Store:
                 migrate(db)  # only reads the version when it is current; says so when it is not
                 return
             self._prepare(db)
-        if self.auto_backup and not store_recovery.backup_path(self.path).exists():
+        if not self.auto_backup:
+            return
+        for leftover in store_recovery.stale_temporary_files(self.path):  # from a killed process
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        if not store_recovery.backup_path(self.path).exists():
             with self._connect() as db:
                 store_recovery.take_backup(db, self.path)
 

@@ -14,6 +14,7 @@ import contextlib
 import errno
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -35,6 +36,34 @@ _SIDE_FILES = ("-wal", "-shm")  # SQLite's companions: they belong to one databa
 def _owner() -> str:
     """Names temporary files: the process (so doctor can tell a dead one's) and the thread."""
     return f"{os.getpid()}-{threading.get_ident()}"
+
+
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-\d+\.(tmp|new|restoring)$")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or sys.platform == "win32":  # Windows: no cheap check, leave the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def stale_temporary_files(path: Path) -> list[Path]:
+    """Temporary files beside the portfolio whose process is gone (killed mid-backup…)."""
+    folder = path.parent
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in sorted(folder.iterdir()):
+        match = _TEMPORARY.match(entry.name)
+        if match and match["name"].startswith(path.stem) and not _process_alive(int(match["pid"])):
+            found.append(entry)
+    return found
 
 
 def backup_path(path: Path) -> Path:

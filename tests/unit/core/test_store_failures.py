@@ -195,8 +195,8 @@ def test_a_missing_file_with_a_backup_starts_new_and_says_how_to_get_it_back(tmp
     store = Store(path)
 
     assert _names(store) == []
-    assert "run  scaffolder doctor --restore  to bring it back" in store.notices[0]
-    assert "(3 projects)" in store.notices[0]
+    assert store.notices[0].startswith(f"There was no portfolio file at {path}; a new one was started. The backup of ")
+    assert store.notices[0].endswith(" UTC (3 projects) is kept: run  scaffolder doctor --restore  to bring it back.")
 
 
 def test_the_backup_follows_every_change_and_is_a_good_database(tmp_path: Path) -> None:
@@ -271,3 +271,17 @@ def test_the_command_line_lists_a_project_with_a_bad_row_and_warns(tmp_path: Pat
         "warning: Meeting Notes: its recorded template answers cannot be read; it is shown without it"
         " (run  scaffolder doctor  to see the portfolio's state).\n"
     )
+
+
+def test_a_backup_copy_left_by_a_killed_process_is_tidied_on_the_next_open(tmp_path: Path) -> None:
+    path = _portfolio(tmp_path).path
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = path.with_name(f".portfolio.backup.sqlite3.{dead.stdout.strip()}-1.tmp")
+    leftover.write_bytes(b"half a backup")
+    mine = path.with_name(f".portfolio.backup.sqlite3.{os.getpid()}-1.tmp")
+    mine.write_bytes(b"a backup being written right now")
+
+    Store(path)
+
+    assert not leftover.exists()
+    assert mine.exists()  # its process is alive: never touched
