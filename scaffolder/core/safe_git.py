@@ -27,7 +27,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffolder.core.git import git_executable
@@ -143,6 +143,18 @@ def driver_overrides(names: list[str]) -> list[tuple[str, str]]:
     return list(found.items())
 
 
+_TIMED_OUT = -1
+
+
+def _name(command: list[str]) -> str:
+    """ "git log" for messages: the sub-command, past `-C DIR` and `-c KEY=VALUE` options."""
+    words = command[1:]
+    for i, word in enumerate(words):
+        if not word.startswith("-") and (i == 0 or words[i - 1] not in ("-C", "-c")):
+            return f"git {word}"
+    return "git"
+
+
 def _run(
     command: list[str], env: dict[str, str], timeout: float, input: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
@@ -165,18 +177,24 @@ def _run(
         else:
             process.kill()
         process.communicate()
-        message = f"git {command[3] if len(command) > 3 else ''} did not finish in {timeout:g} s"
-        return subprocess.CompletedProcess(command, -1, b"", message.encode())
+        return subprocess.CompletedProcess(
+            command, _TIMED_OUT, b"", f"{_name(command)} did not finish in {timeout:g} s".encode()
+        )
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 @dataclass(frozen=True)
 class SafeGit:
-    """Git processes in one repository, all with the same command-free configuration."""
+    """Git processes in one repository, all with the same command-free configuration.
+
+    Once one process has run out of time (a config that includes a FIFO, a disk that hangs),
+    no more are started in this repository: each would wait as long, and one project must not
+    hold the portfolio's status for minutes."""
 
     root: Path
     env: dict[str, str]
     timeout: float = DEFAULT_TIMEOUT_S
+    stalled: list[str] = field(default_factory=list)  # why git stopped answering here, if it did
 
     def run(
         self, *args: str, timeout: float | None = None, input: bytes | None = None
@@ -184,7 +202,12 @@ class SafeGit:
         """`git -C root ARGS` in the safe environment; never raises for git's own failures
         (exit codes are the caller's to read) and never waits past the timeout."""
         command = [git_executable(), "-C", str(self.root), *args]
-        return _run(command, self.env, self.timeout if timeout is None else timeout, input)
+        if self.stalled:
+            return subprocess.CompletedProcess(command, -1, b"", self.stalled[0].encode())
+        done = _run(command, self.env, self.timeout if timeout is None else timeout, input)
+        if done.returncode == _TIMED_OUT:
+            self.stalled.append(done.stderr.decode())
+        return done
 
 
 def _listed_names(command: list[str], env: dict[str, str], timeout: float) -> list[str]:
@@ -281,7 +304,10 @@ def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: floa
     if outside is not None and local is not None:
         names = outside + local
     else:
-        names = _listed_names([git_executable(), "-C", str(root)], env, timeout)
+        listing = _run([git_executable(), "-C", str(root), "config", "--list", "--name-only", "-z"], env, timeout)
+        if listing.returncode == _TIMED_OUT:
+            return SafeGit(Path(root), env, timeout, [listing.stderr.decode()])
+        names = [name for name in listing.stdout.decode("utf-8", errors="replace").split("\0") if name]
     overrides = list(FIXED_OVERRIDES) + driver_overrides(names)
     env.update(_config_env(overrides))
     return SafeGit(Path(root), env, timeout)

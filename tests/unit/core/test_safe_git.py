@@ -3,7 +3,10 @@ every name git sees (or step aside for git itself)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,22 @@ def test_git_sees_the_safe_values_whatever_the_repository_says(tmp_path: Path) -
     assert effective("core.pager") == "cat"
     assert effective("filter.f.clean") == ""
     assert dict(FIXED_OVERRIDES)["core.hooksPath"] == effective("core.hooksPath")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+@pytest.mark.timeout(30)
+def test_a_config_that_includes_a_fifo_costs_one_timeout_not_one_per_command(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
+    os.mkfifo(tmp_path / "trap")
+    with (repo / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(f"[include]\n\tpath = {tmp_path / 'trap'}\n")
+
+    started = time.monotonic()
+    git = safe_git(repo, timeout=1.0)
+    results = [git.run("status"), git.run("log"), git.run("grep", "x")]
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 5
+    assert [r.returncode for r in results] == [-1, -1, -1]
+    assert results[-1].stderr.decode() == "git config did not finish in 1 s"
