@@ -101,7 +101,7 @@ def test_a_site_that_trickles_forever_is_given_up_on_at_the_deadline(site: Site)
     probe = probe_url(site.url("/trickle-forever"), TIMEOUT)
     elapsed = time.perf_counter() - started
     assert (probe.status, probe.error) == (None, "no complete answer within 0.5 s")
-    assert elapsed < TIMEOUT * 3
+    assert elapsed < TIMEOUT * 6  # the trickle would last 100 limits; a busy machine may add a little
 
 
 def test_a_refused_connection(refused_url: str) -> None:
