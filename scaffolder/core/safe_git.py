@@ -287,7 +287,7 @@ def _repository_names(root: Path) -> list[str] | None:
     return names
 
 
-def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> SafeGit:
+def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: float | None = None) -> SafeGit:
     """The safe git of the repository at `root`. Its effective config's names are read from its
     plain config files plus the user's (listed once per process); any include, odd syntax or
     unusual layout costs one `git config --list` in the repository instead, which runs nothing.
@@ -295,6 +295,7 @@ def safe_git(root: Path, environ: Mapping[str, str] | None = None, timeout: floa
     Git looks for the repository in `root` only, never in a folder above it, and the working
     tree is `root` whatever `core.worktree` says: a repository whose config points its working
     tree at the home folder must not have the scan read files there."""
+    timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
     env = base_env(environ)
     env["GIT_CEILING_DIRECTORIES"] = str(Path(root).absolute().parent)
     if (Path(root) / ".git").exists():

@@ -122,6 +122,11 @@ def check_no_secrets(facts: Facts) -> Finding:
 
 def check_remote_pushed(facts: Facts) -> Finding:
     snapshot, remote = facts.snapshot, facts.snapshot.remote
+    if snapshot.git_error:
+        return not_checked(
+            f"git did not answer in this repository: {snapshot.git_error}",
+            "Run  git status  in the project to see what it waits for, fix it, then check again.",
+        )
     if not snapshot.is_repo:
         return failed(f"{snapshot.root} is not a git repository", "git init, commit, and push to GitHub.")
     if remote.head is None:

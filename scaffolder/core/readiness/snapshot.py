@@ -85,6 +85,7 @@ class RepoSnapshot:
     workflows: dict[str, str] = field(default_factory=dict)  # path → text
     key_scan_error: str | None = None  # the scan for keys could not finish: no-secrets is then unknown
     skipped: dict[str, str] = field(default_factory=dict)  # path → why it was not read ("… is not a regular file")
+    git_error: str | None = None  # git stopped answering in this repository: its history is unknown
 
     def has(self, path: str) -> bool:
         return path in self.tracked
@@ -327,6 +328,22 @@ def _history_key_hits(repo: SafeGit, commits: tuple[tuple[str, int], ...], known
     return list(found.values())
 
 
+def _snapshot_without_git(root: Path, why: str) -> RepoSnapshot:
+    tracked = _walk_files(root)
+    skipped: dict[str, str] = {}
+    return RepoSnapshot(
+        root=root,
+        exists=True,
+        is_repo=(root / ".git").exists(),
+        tracked=tracked,
+        key_scan_error=why,
+        readme=_first_present(root, tracked, README_NAMES, skipped),
+        writeup=_first_present(root, tracked, WRITEUP_NAMES, skipped),
+        skipped=skipped,
+        git_error=why,
+    )
+
+
 def read_snapshot(root: Path) -> RepoSnapshot:
     """Read what every check needs from the project at `root`, once."""
     root = Path(root)
@@ -335,6 +352,8 @@ def read_snapshot(root: Path) -> RepoSnapshot:
     # -t tags each entry; with -d a file deleted from the working tree comes again tagged "R".
     repo = safe_git(root)
     listing = repo.run("ls-files", "-z", "-t", "-c", "-d")
+    if repo.stalled:  # judged by the files on disk; what only git knows is "not checked"
+        return _snapshot_without_git(root, repo.stalled[0])
     is_repo = listing.returncode == 0 and (root / ".git").exists()
     if is_repo:
         tracked = _present_tracked(listing.stdout.decode("utf-8", errors="replace"))

@@ -121,3 +121,28 @@ def test_the_reader_refuses_devices_and_dangling_links(tmp_path: Path) -> None:
     assert read_text_bounded(tmp_path, "gone") == Skipped("gone is a symbolic link that leads nowhere")
     assert read_text_bounded(tmp_path, "absent.md") is None
     assert read_text_bounded(tmp_path, "plain.md") == "hello\n"
+
+
+@posix_only
+@pytest.mark.timeout(60)
+def test_a_repository_whose_git_stalls_is_judged_from_its_files_and_says_what_is_unknown(
+    complete_repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its config includes a FIFO: every git process would wait. One timeout, then the checks
+    that need git say so, and the README is still read from disk."""
+    from scaffolder.core import safe_git
+
+    monkeypatch.setattr(safe_git, "DEFAULT_TIMEOUT_S", 1.0)
+    os.mkfifo(tmp_path / "trap")
+    with (complete_repo.path / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(f"[include]\n\tpath = {tmp_path / 'trap'}\n")
+
+    report = complete_repo.report()
+
+    iteration = report.result("git-iteration")
+    assert (iteration.result, iteration.evidence) == (
+        Result.NOT_CHECKED,
+        "git did not answer in this repository: git config did not finish in 1 s",
+    )
+    assert report.result("no-secrets").result is Result.NOT_CHECKED
+    assert report.result("readme-title-pitch").result is Result.PASSED
