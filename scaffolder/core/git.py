@@ -173,7 +173,8 @@ def head_commit_of(path: Path) -> str | None:
 
 
 def summarize(path: Path) -> RepoSummary | None:
-    """Branch, head, last commit time, commit count and dirtiness; None if not a repository.
+    """Branch, head, last commit time, commit count and dirtiness; None if not a repository
+    (or git did not answer in it in time).
 
     Asked of git, not read from the ref files, so that a repository with git's newer reftable
     ref storage (which the user may import) is summarized like any other. The repository may be
@@ -194,6 +195,8 @@ def summarize(path: Path) -> RepoSummary | None:
     branch = None if branch in (None, "(detached)") else branch
     dirty = any(not entry.startswith("# ") for entry in entries)
     last = repo.run("log", "-1", "--format=%H %cI")
+    if repo.stalled:  # git did not answer in time: unknown, not "no commits"
+        return None
     fields = last.stdout.decode("ascii", errors="replace").split()
     if last.returncode != 0 or len(fields) != 2:  # no commit yet
         return RepoSummary(branch, None, None, 0, dirty)
