@@ -80,6 +80,10 @@ DRIVER_OVERRIDES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^remote\..+\.receivepack$"), "git-receive-pack"),
     (re.compile(r"^pager\..+$"), "false"),
     (re.compile(r"^hook\..+\.command$"), ""),  # config-based hooks (git 2.50+)
+    # Never run by the app, covered so that no command the repository names stays live:
+    (re.compile(r"^submodule\..+\.update$"), "none"),  # "!command" runs on `git submodule update`
+    (re.compile(r"^trailer\..+\.(command|cmd)$"), ""),
+    (re.compile(r"^(man|browser|guitool)\..+\.(cmd|path)$"), ""),
 )
 
 # Inherited variables that would run a program or point git at another repository.

@@ -381,3 +381,40 @@ def test_a_working_tree_pointed_outside_the_repository_is_not_scanned(tmp_path: 
     assert report.returncode == 0, report.stderr
     assert "AKIA" not in report.stdout
     assert '"no-secrets"' in report.stdout
+
+
+def test_a_submodule_update_command_and_a_trailer_command_are_neutralised(tmp_path: Path, isolated_user: Path) -> None:
+    """Keys the app never triggers still get no command: `git submodule update` and
+    `git interpret-trailers`, run by hand under the app's safe config, start nothing."""
+    store = Store()
+    repo = _hostile_repo(tmp_path, store)
+    repo.config("trailer.sign.key", "Signed-off-by")
+    repo.config("trailer.sign.cmd", str(repo.script))
+    repo.config("submodule.lib.update", f"!{repo.script}")
+
+    plain = subprocess.run(
+        ["git", "-C", str(repo.path), "interpret-trailers", "--trailer", "sign=x"],
+        input="subject\n",
+        capture_output=True,
+        text=True,
+    )
+    assert plain.returncode == 0 and repo.marker.exists()  # the case is real
+    repo.marker.unlink()
+
+    env = safe_git(repo.path).env
+    subprocess.run(
+        ["git", "-C", str(repo.path), "interpret-trailers", "--trailer", "sign=x"],
+        input="subject\n",
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    effective = subprocess.run(
+        ["git", "-C", str(repo.path), "config", "--get", "submodule.lib.update"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+    assert not repo.marker.exists()
+    assert effective.stdout.strip() == "none"
