@@ -43,9 +43,14 @@ def _text(report: Any) -> str:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    import logging
+
     from scaffolder.cli._output import emit
     from scaffolder.core.doctor import examine
 
+    # The store's notices (a restore…) are findings here; without this, Python's last-resort
+    # handler would print each one a second time on stderr.
+    logging.getLogger("scaffolder.core").addHandler(logging.NullHandler())
     report = examine(repair=args.repair, restore=args.restore)
     emit(args, report.to_dict(), _text(report))
     return 0 if report.ok else 1
