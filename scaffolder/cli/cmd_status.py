@@ -117,11 +117,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     portfolio = check_portfolio(store, offline=args.offline)
     notes = {p.name: update_note(p) for p in store.projects()}
+    for problem in store.row_problems:  # the project is listed; what could not be read is said here
+        print(f"warning: {problem}", file=sys.stderr)
     emit(
         args,
         {
             "portfolio": portfolio.to_dict(),
             "projects": [{**r.to_dict(), "template_update": notes.get(r.name)} for r in portfolio.reports],
+            "store_problems": store.row_problems,
         },
         _portfolio_text(portfolio, notes),
     )

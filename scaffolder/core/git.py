@@ -172,40 +172,39 @@ def head_commit_of(path: Path) -> str | None:
         repo.close()
 
 
-def _git_output(path: Path, *args: str) -> str | None:
-    """`git -C path args...`'s output, or None when it fails (not a repository, no commit yet)."""
-    result = subprocess.run(
-        [git_executable(), "-C", str(path), *args],
-        # Reading must not write: `git status` would refresh .git/index, which the GUI's file
-        # watcher would take for a change and summarize again.
-        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
-    )
-    return result.stdout if result.returncode == 0 else None
-
-
 def summarize(path: Path) -> RepoSummary | None:
-    """Branch, head, last commit time, commit count and dirtiness; None if not a repository.
+    """Branch, head, last commit time, commit count and dirtiness; None if not a repository
+    (or git did not answer in it in time).
 
-    Asked of the git program (four processes, no GitPython: the app's dashboard starts without
-    importing it), so that a repository with git's newer reftable ref storage (which the user
-    may import) is summarized like any other."""
+    Asked of git, not read from the ref files, so that a repository with git's newer reftable
+    ref storage (which the user may import) is summarized like any other. The repository may be
+    one the user imported: every git process runs through `safe_git`, whose configuration
+    cannot start a program (fsmonitor, hooks, filters…), with a time limit."""
+    # Imported here: safe_git needs git_executable() from this module.
+    from scaffolder.core.safe_git import safe_git
+
     path = Path(path)
-    top = _git_output(path, "rev-parse", "--show-toplevel") if path.is_dir() else None
-    if top is None or Path(top.strip()).resolve() != path.resolve():
+    if not path.is_dir():
+        return None
+    repo = safe_git(path)
+    # Asked of git rather than GitPython, which the dashboard then never imports at start-up.
+    top = repo.run("rev-parse", "--show-toplevel")
+    if top.returncode != 0 or Path(top.stdout.decode("utf-8", errors="replace").strip()).resolve() != path.resolve():
         return None  # not a repository, or a folder inside one
-    status = _git_output(path, "status", "--porcelain=v2", "--branch", "--untracked-files=normal") or ""
-    headers = dict(line[2:].partition(" ")[::2] for line in status.splitlines() if line.startswith("# "))
-    branch_name = headers.get("branch.head", "(detached)")
-    branch = None if branch_name == "(detached)" else branch_name
-    dirty = any(line and not line.startswith("#") for line in status.splitlines())
-    last = (_git_output(path, "log", "-1", "--format=%H %cI") or "").strip()
-    if not last:  # no commit yet
+    status = repo.run(
+        "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=normal", "--ignore-submodules=all"
+    )
+    entries = [entry for entry in status.stdout.decode("utf-8", errors="replace").split("\0") if entry]
+    headers = {k: v for k, _, v in (e.partition(" ")[2].partition(" ") for e in entries if e.startswith("# "))}
+    branch = headers.get("branch.head")
+    branch = None if branch in (None, "(detached)") else branch
+    dirty = any(not entry.startswith("# ") for entry in entries)
+    last = repo.run("log", "-1", "--format=%H %cI")
+    if repo.stalled:  # git did not answer in time: unknown, not "no commits"
+        return None
+    fields = last.stdout.decode("ascii", errors="replace").split()
+    if last.returncode != 0 or len(fields) != 2:  # no commit yet
         return RepoSummary(branch, None, None, 0, dirty)
-    head, committed_at = last.split()
-    count = int((_git_output(path, "rev-list", "--count", "HEAD") or "0").strip() or 0)
-    return RepoSummary(branch, head, datetime.fromisoformat(committed_at), count, dirty)
+    head, committed_at = fields
+    count = repo.run("rev-list", "--count", "HEAD").stdout.strip()
+    return RepoSummary(branch, head, datetime.fromisoformat(committed_at), int(count or 0), dirty)

@@ -9,17 +9,24 @@ from typing import Any
 from scaffolder.core import git
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import ANSWERS_FILE, SCAFFOLDER_ANSWERS_FILE
+from scaffolder.core.readiness.files import read_text_bounded
 from scaffolder.core.store import KINDS, Project, Store
+
+_MAX_ANSWERS_BYTES = 1_000_000
 
 
 def read_answers_file(path: Path) -> dict[str, Any] | None:
-    """The record a generation committed, or None (absent or unreadable): the app's own
+    """The record a generation committed, or None (absent, unreadable, or not safe to read: the
+    repository may be anyone's, and a FIFO there must not hang `scaffolder import`). The app's own
     `.scaffolder/answers.json` first, then `.cookiecutter.json` (projects generated before it
     existed; a template may ship a `.cookiecutter.json` of its own, without the app's part)."""
     for name in (SCAFFOLDER_ANSWERS_FILE, ANSWERS_FILE):
+        text = read_text_bounded(path, name, _MAX_ANSWERS_BYTES)
+        if not isinstance(text, str):
+            continue
         try:
-            data = json.loads((path / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(text)
+        except ValueError:
             continue
         if isinstance(data, dict) and isinstance(data.get("cookiecutter"), dict):
             return data

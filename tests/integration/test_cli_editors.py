@@ -139,3 +139,26 @@ def test_the_installed_command_opens_and_returns_while_the_editor_lives_on(fakes
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Opened docs-qa in Zed: ")
     assert fakes.record("zed")["argv"] == [str(project)]
+
+
+def test_a_relative_program_is_found_from_the_folder_the_command_was_given_in(
+    fakes: FakePrograms,
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`./tools/edit` names the script beside the user, not one inside the project folder (where
+    a cloned repository could put its own `tools/edit`)."""
+    mine = fakes.install("edit", tmp_path / "work" / "tools")
+    (project / "tools").mkdir()
+    planted = fakes.install("planted", project / "tools")
+    planted.rename(project / "tools" / "edit")
+    monkeypatch.chdir(tmp_path / "work")
+
+    code, out, err = cli(capsys, "open", "docs-qa", "--json", "--with", "./tools/edit --wait {path}")
+
+    assert code == 0, err
+    assert json.loads(out)["argv"] == [str(mine), "--wait", str(project)]
+    assert fakes.record("edit")["argv"] == ["--wait", str(project)]
+    assert not fakes.ran("planted")

@@ -63,8 +63,12 @@ def split_command_line(text: str, family: str) -> list[str]:
     return _split_windows(text) if family == "windows" else shlex.split(text)
 
 
-def custom_editor(command_line: str, host: Host | None = None) -> Editor:
-    """The editor a custom command line names. Without `{path}`, the folder goes last."""
+def custom_editor(command_line: str, host: Host | None = None, given_in: Path | None = None) -> Editor:
+    """The editor a custom command line names. Without `{path}`, the folder goes last.
+
+    A relative program (`./tools/edit {path}`) is found from `given_in`, the folder the command
+    was given in (default: the current one), and kept as an absolute path: the editor starts in
+    the project's folder, where the same relative path would name another program, or none."""
     host = host or Host.current()
     try:
         words = split_command_line(command_line, host.family)
@@ -86,6 +90,8 @@ def custom_editor(command_line: str, host: Host | None = None) -> Editor:
         args.append(PATH)
     path = Path(program).expanduser()
     if path.parent != Path("."):
+        if not path.is_absolute():
+            path = (given_in or Path.cwd()) / path
         found = runnable(path, host)
     else:
         located = host.which(program, extra_bin_dirs(host))

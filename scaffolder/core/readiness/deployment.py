@@ -108,6 +108,11 @@ def check_no_secrets(facts: Facts) -> Finding:
     if snapshot.key_hits:
         listed = "; ".join(str(hit) for hit in snapshot.key_hits[:3])
         more = f" (+{len(snapshot.key_hits) - 3} more)" if len(snapshot.key_hits) > 3 else ""
+        if all(hit.commit for hit in snapshot.key_hits):
+            return failed(
+                listed + more,
+                "Rotate the key at the provider now: the files no longer hold it, but every clone of the history does.",
+            )
         return failed(
             listed + more,
             "Remove the key from the file, read it from an environment variable instead, and rotate it at the provider: it is in the git history.",
@@ -117,6 +122,11 @@ def check_no_secrets(facts: Facts) -> Finding:
 
 def check_remote_pushed(facts: Facts) -> Finding:
     snapshot, remote = facts.snapshot, facts.snapshot.remote
+    if snapshot.git_error:
+        return not_checked(
+            f"git did not answer in this repository: {snapshot.git_error}",
+            "Run  git status  in the project to see what it waits for, fix it, then check again.",
+        )
     if not snapshot.is_repo:
         return failed(f"{snapshot.root} is not a git repository", "git init, commit, and push to GitHub.")
     if remote.head is None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from scaffolder.core.readiness.model import Check, Checklist, Facts, Finding, Level, failed, passed
+from scaffolder.core.readiness.model import Check, Checklist, Facts, Finding, Level, failed, not_checked, passed
 
 MIN_COMMITS_AFTER_INITIAL = 6  # "more than a handful" after the first commit
 MIN_DAYS = 2  # "over more than one day": commits on at least two calendar days (UTC)
+_GIT_STALLED_FIX = "Run  git status  in the project to see what it waits for (an [include] of a pipe, a hung disk), fix it, then check again."
 
 
 def _day(timestamp: int) -> str:
@@ -24,6 +25,8 @@ def _count(number: int, noun: str) -> str:
 
 def check_iteration(facts: Facts) -> Finding:
     snapshot = facts.snapshot
+    if snapshot.git_error:
+        return not_checked(f"git did not answer in this repository: {snapshot.git_error}", _GIT_STALLED_FIX)
     if not snapshot.is_repo:
         return failed(f"{snapshot.root} is not a git repository", "git init and commit your work as you go.")
     commits = snapshot.commits

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,17 @@ def test_a_damaged_answers_file_makes_a_custom_project(tmp_path: Path) -> None:
 
     assert read_answers_file(repo) is None
     assert import_project(Store(), repo).kind == "custom"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+@pytest.mark.timeout(30)
+def test_importing_a_repository_whose_answers_file_is_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    from scaffolder.core.generate import ANSWERS_FILE
+
+    repo = tmp_path / "imported"
+    subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
+    os.mkfifo(repo / ANSWERS_FILE)
+
+    project = import_project(Store(), repo)
+
+    assert (project.kind, project.name) == ("custom", "imported")

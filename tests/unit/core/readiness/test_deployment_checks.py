@@ -166,3 +166,72 @@ def test_a_folder_that_is_not_a_repository_is_judged_by_its_files(tmp_path: Path
     assert report.result("no-secrets").evidence.startswith("config.py:1 has what looks like an AWS access key")
     assert report.result("remote-pushed").evidence == f"{folder} is not a git repository"
     assert report.result("git-iteration").evidence == f"{folder} is not a git repository"
+
+
+# --- keys where a quick scan would not look ------------------------------------------------
+
+REAL_LOOKING_KEY = "sk-proj-" + "Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7"
+
+
+def test_a_key_in_a_file_with_a_nul_byte_is_found(repo: Repo) -> None:
+    repo.write("data/settings.bin", b"\x00\x01header\x00API_KEY=" + REAL_LOOKING_KEY.encode() + b"\x00\n").commit()
+
+    result = repo.result("no-secrets")
+
+    assert (result.result, result.evidence) == (
+        Result.FAILED,
+        "data/settings.bin:1 has what looks like an OpenAI/Anthropic API key (sk-pro…)",
+    )
+
+
+def test_a_key_only_in_the_history_is_found_and_the_fix_says_rotate(repo: Repo) -> None:
+    repo.write("src/config.py", 'MODEL = "gpt"\n').commit("config")
+    repo.write("src/config.py", f'MODEL = "gpt"\nAPI_KEY = "{REAL_LOOKING_KEY}"\n').commit("add key")
+    added = repo.git("rev-parse", "HEAD").strip()
+    repo.write("src/config.py", 'MODEL = "gpt"\nAPI_KEY = os.environ["API_KEY"]\n').commit("read it from the env")
+
+    result = repo.result("no-secrets")
+
+    assert result.result is Result.FAILED
+    assert result.evidence == (
+        f"src/config.py:2 in commit {added[:7]} (no longer in the files) has what looks like"
+        " an OpenAI/Anthropic API key (sk-pro…)"
+    )
+    assert result.fix.startswith("Rotate the key at the provider now")
+    assert REAL_LOOKING_KEY not in result.evidence
+
+
+def test_the_history_is_searched_only_so_far_back(repo: Repo) -> None:
+    from scaffolder.core.readiness.snapshot import HISTORY_COMMITS
+
+    repo.write("old.py", f'KEY = "{REAL_LOOKING_KEY}"\n').commit("long ago")
+    repo.write("old.py", "KEY = None\n").commit("removed")
+    for n in range(HISTORY_COMMITS):
+        repo.git("commit", "--allow-empty", "--quiet", "--no-verify", "-m", f"work {n}")
+
+    assert repo.result("no-secrets").result is Result.PASSED
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "sk-proj-Q7testZk2Lm9Np4Rs8Tv1Wx6Yb3",  # "test" inside a random run
+        "ghp_" + "aB3yourC5dE7fG9hJ2kL4mN6pQ8rS1tU3vW5xY7",  # "your" inside a random run
+        "AKIA" + "ZQFAKE7Q2M4N6P8R",  # "fake" between capitals and digits
+    ],
+)
+def test_a_real_key_that_happens_to_contain_a_placeholder_word_is_still_a_key(repo: Repo, key: str) -> None:
+    repo.write("settings.py", f'KEY = "{key}"\n').commit()
+
+    assert repo.result("no-secrets").result is Result.FAILED
+
+
+def test_a_key_the_first_commit_added_and_a_later_one_removed_is_found(repo: Repo) -> None:
+    repo.write("src/config.py", f'API_KEY = "{REAL_LOOKING_KEY}"\n').commit("first")
+    repo.write("src/config.py", 'API_KEY = os.environ["API_KEY"]\n').commit("read it from the env")
+    removed = repo.git("rev-parse", "HEAD").strip()
+
+    result = repo.result("no-secrets")
+
+    assert result.result is Result.FAILED
+    assert result.evidence.startswith(f"src/config.py:1 in commit {removed[:7]} (no longer in the files)")
