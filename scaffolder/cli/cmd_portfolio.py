@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from scaffolder.cli.cmd_golden import add_docs_after_generating, add_docs_options, scan_docs_before_generating
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("templates", help="list the templates and their questions")
@@ -36,6 +38,7 @@ def register(subparsers: Any) -> None:
         help="agree to run a third-party template (its files, hooks and extensions are code) without asking;"
         " --accept-hooks is the older spelling",
     )
+    add_docs_options(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_new)
 
@@ -212,6 +215,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     store = Store()
     settings = load_settings(store)
     template = resolve_template(args.template)
+    documents = scan_docs_before_generating(args, template.kind)  # refused before anything is generated
     interactive = not args.no_input and sys.stdin.isatty()
     trust = _agree_to(template, store, args, interactive)  # before any question: defaults are template code
     asked = {q.name for q in template.asked_questions}  # a custom template may have no author questions
@@ -233,6 +237,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if interactive and not args.json:
         print(file=sys.stderr)
     project = result.project
+    knowledge_base = add_docs_after_generating(args, project, documents)
     emit(
         args,
         {
@@ -245,6 +250,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             "template_made_repository": result.template_made_repository,
             "template": project.template,
             "template_version": project.template_version,
+            "knowledge_base": knowledge_base,
         },
         _created_text(result),
     )
