@@ -10,7 +10,6 @@ never deletes a project record or a project's files.
 from __future__ import annotations
 
 import contextlib
-import importlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,15 +174,14 @@ def _list_damaged_copies(report: DoctorReport) -> None:
 
 
 def _check_staging(report: DoctorReport, store: Store, repair: bool) -> None:
-    """Staging folders a killed generation left in the folders projects were generated into.
-    The finder is scaffolder.core.staging's `leftover_staging_folders(parent)` and the cleaner
-    its `remove_leftover_staging(parent)` (their own change); until it is there, say so."""
-    try:
-        staging: Any = importlib.import_module("scaffolder.core.staging")
-    except ImportError:
-        report.add("staging", True, "Leftover staging folders: not checked (this build has no staging module).")
-        return
-    parents = sorted({p.path.parent for p in store.projects() if p.path.parent.is_dir()})
+    """Staging folders a killed generation left in the folders projects are generated into: each
+    registered project's parent and the default projects folder (a first generation killed there
+    has no project to point at it)."""
+    from scaffolder.core import staging
+    from scaffolder.core.settings import load_settings
+
+    candidates = {p.path.parent for p in store.projects()} | {load_settings(store).projects_path}
+    parents = sorted(parent for parent in candidates if parent.is_dir())
     found = {Path(folder): parent for parent in parents for folder in staging.leftover_staging_folders(parent)}
     if not found:
         report.add("staging", True, "No leftover staging folders.")

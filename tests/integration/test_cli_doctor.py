@@ -147,22 +147,24 @@ def test_the_staging_check_has_its_place(portfolio: Store) -> None:
     assert os.environ["SCAFFOLDER_HOME"] in data["path"]
 
 
-def test_leftover_staging_folders_are_listed_and_removed_through_the_staging_module(
-    portfolio: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The finder and cleaner come from scaffolder.core.staging; here a stand-in module with the
-    same two functions works on real folders, so the wiring is what is tested."""
-    import types
-
+def test_a_staging_folder_whose_process_is_gone_is_listed_and_removed(portfolio: Store) -> None:
+    """A real leftover: a process makes its staging folder the way generation does, then dies
+    before finishing; doctor finds it by its owner being gone, and --repair removes it."""
     from scaffolder.core.doctor import examine
 
     parent = portfolio.get("Docs Q&A").path.parent
-    leftover = parent / ".scaffolder-staging-dead"
-    leftover.mkdir()
-    staging = types.ModuleType("scaffolder.core.staging")
-    staging.leftover_staging_folders = lambda folder: sorted(folder.glob(".scaffolder-staging-*"))  # type: ignore[attr-defined]
-    staging.remove_leftover_staging = lambda folder: [p.rmdir() for p in folder.glob(".scaffolder-staging-*")]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "scaffolder.core.staging", staging)
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from scaffolder.core.staging import create_staging; print(create_staging(__import__('pathlib').Path({str(parent)!r})))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    leftover = Path(made.stdout.strip())
+    assert leftover.is_dir() and leftover.parent == parent
 
     examined = examine()
     assert [f.text for f in examined.findings if f.area == "staging"] == [
