@@ -32,20 +32,46 @@ class FileChange:
 _STATUS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "T": "modified", "C": "added"}
 
 
-class Git:
-    """git run in one repository, with extra environment (a private index, objects, an identity)."""
+# A merge driver the repository names is replaced by git's own three-way text merge (the same
+# merge, conflict markers included, that git does for a file with no driver): blanked, as for
+# reads, the driver would make every merge of such a file fail.
+BUILTIN_TEXT_MERGE = "git merge-file %A %O %B"
 
-    def __init__(self, repo: Path, env: dict[str, str] | None = None) -> None:
+
+def with_builtin_merge_drivers(env: dict[str, str]) -> dict[str, str]:
+    env = dict(env)
+    for key, name in list(env.items()):
+        if key.startswith("GIT_CONFIG_KEY_") and name.startswith("merge.") and name.endswith(".driver"):
+            env["GIT_CONFIG_VALUE_" + key.removeprefix("GIT_CONFIG_KEY_")] = BUILTIN_TEXT_MERGE
+    return env
+
+
+class Git:
+    """git run in one repository, with extra environment (a private index, objects, an identity).
+
+    Every process starts from `safe_git`'s environment: the project may be an imported (then
+    linked) repository, and a merge would otherwise run the merge drivers, hooks and fsmonitor its
+    config names. Merges use git's own text merge."""
+
+    def __init__(self, repo: Path, env: dict[str, str] | None = None, base: dict[str, str] | None = None) -> None:
         self.repo = repo
         self.env = dict(env or {})
+        self._base = base
 
     def with_env(self, **extra: str) -> Git:
-        return Git(self.repo, {**self.env, **extra})
+        return Git(self.repo, {**self.env, **extra}, self._base)
+
+    def _base_env(self) -> dict[str, str]:
+        if self._base is None:
+            from scaffolder.core.safe_git import safe_git
+
+            self._base = with_builtin_merge_drivers(safe_git(self.repo).env)
+        return self._base
 
     def run(self, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [git_executable(), "-C", str(self.repo), *args],
-            env={**os.environ, **self.env},
+            env={**self._base_env(), **self.env},
             input=stdin,
             capture_output=True,
             text=True,

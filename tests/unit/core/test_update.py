@@ -425,3 +425,30 @@ def test_available_update_compares_the_recorded_and_current_versions(project: Pr
     available = available_update(project)
 
     assert available is not None and available.text == "Template 1.0.0 → 2.0.0 available"
+
+
+def test_an_update_runs_nothing_the_repositorys_config_names(
+    project: Project, template_dir: Path, tmp_path: Path
+) -> None:
+    """A linked, imported repository is anyone's: its merge driver, hooks and fsmonitor must not
+    run when the app merges the template into it (git's own text merge is used instead)."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "evil.sh"
+    script.write_text(f'#!/bin/sh\necho "$0 $*" >> {marker}\nexit 1\n')
+    script.chmod(0o755)
+    path = project.path
+    git(path, "config", "merge.evil.driver", f"{script} %O %A %B")
+    git(path, "config", "core.fsmonitor", str(script))
+    (path / ".git" / "info").mkdir(exist_ok=True)
+    (path / ".git" / "info" / "attributes").write_text("* merge=evil\n")
+    for hook in ("post-merge", "pre-merge-commit", "post-checkout", "reference-transaction"):
+        (path / ".git" / "hooks" / hook).write_text(f"#!/bin/sh\necho {hook} >> {marker}\n")
+        (path / ".git" / "hooks" / hook).chmod(0o755)
+    git(path, "-c", "core.fsmonitor=false", "status")  # the hooks and driver are live for plain git …
+    move_to_v2(template_dir)
+
+    result = apply_update(plan_update(project, accept_hooks=True))
+
+    assert result.outcome is UpdateOutcome.MERGED
+    assert "print(GREETING, NAME, flush=True)" in (path / "src" / "app.py").read_text()  # merged by git itself
+    assert not marker.exists(), marker.read_text()  # … and none of them ran
