@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import stat
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,6 @@ _COMMIT_GROUPS = {
     "build": "Build and CI",
     "chore": "Upkeep",
 }
-_SAFE_GIT = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "log.showSignature=false")
 
 
 @dataclass(frozen=True)
@@ -118,18 +116,11 @@ def _table_metrics(text: str, source: str) -> list[Metric]:
 
 
 def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *_SAFE_GIT, "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    """git's output in the project, through safe_git (the project may be an imported one)."""
+    from scaffolder.core.safe_git import safe_git
+
+    done = safe_git(root, timeout=20).run(*args)
+    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
 
 
 def _own_commits(root: Path) -> tuple[Commit, ...]:
