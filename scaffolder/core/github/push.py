@@ -9,7 +9,6 @@ user's credential helpers are switched off for this process (`-c credential.help
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import threading
@@ -80,7 +79,7 @@ def push_branch(
 ) -> None:
     """Push `branch` to `remote` and set it as the upstream. `token` None: the user's own git
     credentials are used (a remote that is not on the signed-in GitHub must never get the token)."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    env = _push_env(path, remote)
     env.pop(TOKEN_ENV, None)
     with askpass_helper() as helper:
         if token is not None:
@@ -90,6 +89,31 @@ def push_branch(
         )
     if finished.returncode != 0:
         raise push_error(finished.lines, remote, branch)
+
+
+def _push_env(path: Path, remote: str) -> dict[str, str]:
+    """safe_git's environment (the project may be an imported one: its pre-push hook, fsmonitor
+    and credential helpers must not run), with the one transport this push needs let through:
+    https, ssh (with plain `ssh`, not a command the repository names), a folder, or http to this
+    machine."""
+    from urllib.parse import urlsplit
+
+    from scaffolder.core.github.remote import remote_url
+    from scaffolder.core.safe_git import safe_git
+
+    env = safe_git(path).env
+    url = remote_url(path, remote) or ""
+    local_path = "://" not in url and (":" not in url or Path(url).is_absolute())  # a folder (Windows: C:\\…)
+    scheme = "file" if local_path else urlsplit(url).scheme if "://" in url else "ssh"  # scp-like user@host:path
+    host = urlsplit(url).hostname or ""
+    allowed = {"https": "https", "ssh": "ssh", "git+ssh": "ssh", "file": "file"}.get(scheme, "")
+    if scheme == "http" and (host in {"localhost", "::1"} or host.startswith("127.")):
+        allowed = "http"
+    env["GIT_ALLOW_PROTOCOL"] = allowed or "scaffolder-no-transport"
+    if allowed == "ssh":
+        env["GIT_SSH_COMMAND"] = "ssh"
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
 
 
 def push_error(lines: tuple[str, ...], remote: str, branch: str) -> PushFailed:

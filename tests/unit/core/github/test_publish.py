@@ -360,3 +360,25 @@ def test_a_project_git_cannot_publish_says_why_before_anything_is_created(
     with pytest.raises(UserError, match="HEAD is detached"):
         publish(store, PublishRequest("Detached"))
     assert github.requests == []
+
+
+def test_publishing_an_imported_repository_runs_none_of_its_hooks_or_helpers(
+    store: Store, github: FakeGitHub, signed_in: str, tmp_path: Path
+) -> None:
+    """The push goes through safe git: the repository's pre-push hook, fsmonitor and the
+    credential helper its config names stay dead, and the token still gets through."""
+    project = make_project(store, tmp_path / "docs-qa")
+    marker = tmp_path / "ran"
+    script = tmp_path / "evil.sh"
+    script.write_text(f'#!/bin/sh\necho "$0 $*" >> {marker}\n')
+    script.chmod(0o755)
+    git(project.path, "config", "core.fsmonitor", str(script))
+    git(project.path, "config", "credential.helper", f"!{script}")
+    hook = project.path / ".git" / "hooks" / "pre-push"
+    hook.write_text(f"#!/bin/sh\necho pre-push >> {marker}\n")
+    hook.chmod(0o755)
+
+    result = publish(store, PublishRequest(project.name))
+
+    assert result.with_token and commits_in(github.bare_repo("ada-lovelace/docs-qa"))
+    assert not marker.exists(), marker.read_text()
