@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.core.errors import UserError
-from scaffolder.core.git import git_executable
 
 PLACEHOLDER = "your-github-username"
 FILES = ("README.md", "pyproject.toml")  # where the templates link to the repository
@@ -52,14 +51,15 @@ def find_fix(folder: Path, owner: str, repo: str, slug: str | None = None) -> Pl
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [git_executable(), *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
+    """git in the project through safe_git (it may be an imported repository: no hook or helper runs)."""
+    from scaffolder.core.safe_git import safe_git
+
+    done = safe_git(folder).run(*args)
+    return subprocess.CompletedProcess(
+        done.args,
+        done.returncode,
+        done.stdout.decode("utf-8", errors="replace"),
+        done.stderr.decode("utf-8", errors="replace"),
     )
 
 

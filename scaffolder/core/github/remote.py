@@ -7,20 +7,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scaffolder.core.errors import UserError
-from scaffolder.core.git import git_executable
 
 REMOTE = "origin"
 
 
-def _git(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [git_executable(), *args],
-        cwd=path,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """git in the project through safe_git (it may be an imported repository: no hook or helper runs)."""
+    from scaffolder.core.safe_git import safe_git
+
+    done = safe_git(folder).run(*args)
+    return subprocess.CompletedProcess(
+        done.args,
+        done.returncode,
+        done.stdout.decode("utf-8", errors="replace"),
+        done.stderr.decode("utf-8", errors="replace"),
     )
 
 
