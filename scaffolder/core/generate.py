@@ -450,6 +450,11 @@ def _register(plan: GenerationPlan, store: Store, project: Path) -> int:
             _take_back(plan.target, project, emptied)
         if isinstance(err, sqlite3.Error):
             raise _registration_error(err, store, plan.project_name) from err
+        if isinstance(err, StoreError):  # the store already said why, by SQLite's error code
+            why = err.message[:1].lower() + err.message[1:]
+            raise StoreError(
+                f"The portfolio could not record {plan.project_name!r}, so the project was not kept: {why}", err.hint
+            ) from err
         raise
     return project_id
 

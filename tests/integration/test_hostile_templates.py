@@ -591,8 +591,11 @@ def failing_commit(monkeypatch: pytest.MonkeyPatch) -> type[_CommitFails]:
 @pytest.mark.parametrize(
     ("error", "hint"),
     [
-        (sqlite3.OperationalError("database or disk is full"), "Free some space on the disk that holds the portfolio"),
-        (sqlite3.OperationalError("database is locked"), "Another scaffolder is writing to the portfolio"),
+        (sqlite3.OperationalError("database or disk is full"), "Free some space on that disk"),
+        (
+            sqlite3.OperationalError("database is locked"),
+            "Another scaffolder (a window or a command) is probably writing",
+        ),
     ],
     ids=["disk-full", "locked"],
 )
