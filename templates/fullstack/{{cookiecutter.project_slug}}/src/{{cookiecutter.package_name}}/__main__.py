@@ -53,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import evals
         from .providers import make_provider
 
+        if not args.cases.is_file():
+            print(f"No evaluation cases at {args.cases}: run this in the project folder (the "
+                  "Docker image has them in /app/evals) or pass --cases FILE.", file=sys.stderr)
+            return 2
         provider = make_provider(settings)
         results = evals.run(provider, evals.load_cases(args.cases), settings.llm_max_output_tokens)
         text = evals.table(provider, results)
@@ -76,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         port=args.port,
         reload=args.reload,
-        proxy_headers=True,
-        forwarded_allow_ips="*",
+        # The app applies X-Forwarded-* itself, trusting only FORWARDED_ALLOW_IPS (see app.py).
+        proxy_headers=False,
         log_config=None,
     )
     return 0
