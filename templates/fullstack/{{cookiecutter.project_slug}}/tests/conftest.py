@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,18 @@ from {{ cookiecutter.package_name }}.db import Database
 from {{ cookiecutter.package_name }}.settings import Settings
 
 from .support import Visitor, make_settings
+
+
+@pytest.fixture(autouse=True)
+def empty_postgres() -> Iterator[None]:
+    """With TEST_DATABASE_URL (PostgreSQL), every test starts from an empty schema."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        sqlalchemy_url = Settings(_env_file=None, database_url=url).sqlalchemy_url
+        with Database(sqlalchemy_url) as database, database.engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    yield
 
 
 @pytest.fixture

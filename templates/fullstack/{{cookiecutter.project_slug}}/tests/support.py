@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from {{ cookiecutter.package_name }}.providers import ChatMessage, Usage
 from {{ cookiecutter.package_name }}.settings import Settings
 
 MakeApp = Callable[..., FastAPI]  # the `make_app` fixture
@@ -17,11 +25,16 @@ PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def database_url(tmp_path: Path) -> str:
+    """SQLite in `tmp_path`, or the PostgreSQL of TEST_DATABASE_URL (reset by conftest.py)."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{(tmp_path / 'test.db').as_posix()}"
+
+
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "app_env": "development",
         "secret_key": "test-secret-key-that-is-long-enough-to-pass",
-        "database_url": f"sqlite:///{(tmp_path / 'test.db').as_posix()}",
+        "database_url": database_url(tmp_path),
         "llm_provider": "offline",
         "offline_token_delay": 0,
         "log_format": "text",
@@ -40,6 +53,12 @@ class Visitor:
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
+
+    def __enter__(self) -> Visitor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.client.close()
 
     def csrf(self, page: str = "/login") -> str:
         found = CSRF_INPUT.search(self.client.get(page).text)
@@ -78,3 +97,56 @@ class Visitor:
                 elif line.startswith("data: "):
                     events.append((event, line[6:]))
         return events
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """Serve `app` with uvicorn on 127.0.0.1 (a real socket) in a thread; yield its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           lifespan="on", proxy_headers=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def live_visitor(base_url: str) -> Visitor:
+    return Visitor(httpx.Client(base_url=base_url, timeout=30))  # type: ignore[arg-type]
+
+
+class ScriptedModel:
+    """A stand-in language model: a fixed answer of `length` words, honouring `max_tokens`,
+    reporting usage like a provider does (or not at all, as some do). Counts its calls."""
+
+    name, model = "Scripted", "test"
+
+    def __init__(self, length: int = 40, delay: float = 0.0, report_usage: bool = True) -> None:
+        self.length = length
+        self.delay = delay
+        self.report_usage = report_usage
+        self.calls = 0
+
+    async def stream(self, messages: Sequence[ChatMessage],
+                     max_tokens: int) -> AsyncIterator[str | Usage]:
+        self.calls += 1
+        words = min(self.length, max_tokens)
+        for i in range(words):
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            yield f"word{i} "
+        yield Usage(10, words) if self.report_usage else Usage(0, 0)

@@ -13,7 +13,8 @@ import httpx
 from . import ProviderError
 
 log = logging.getLogger(__name__)
-RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+# 529: Anthropic is overloaded, which is "try again shortly" just like a 429.
+RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 
 class HttpProvider:
@@ -42,11 +43,13 @@ class HttpProvider:
         return {}
 
     async def lines(self, path: str, body: dict[str, Any]) -> AsyncIterator[str]:
-        """POST and yield response lines. Retries only before the first byte was received."""
+        """POST and yield response lines. Retries only before the first line was received:
+        after that a retry would repeat what the reader already has, so the error is final."""
         timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0))
+        received = False
         async with httpx.AsyncClient(timeout=timeout, transport=self.transport) as client:
             for attempt in range(self.retries + 1):
-                last = attempt == self.retries
+                last = attempt == self.retries or received
                 try:
                     async with client.stream(
                         "POST", self.base_url + path, json=body, headers=self.headers()
@@ -59,17 +62,22 @@ class HttpProvider:
                             raise ProviderError(self._status_message(response))
                         async for line in response.aiter_lines():
                             if line:
+                                received = True
                                 yield line
                         return
                 except httpx.TimeoutException as exc:
-                    if last:
+                    if received or attempt == self.retries:
                         raise ProviderError(
                             f"{self.name} did not answer within {self.timeout:g} seconds. "
                             "Try again in a moment."
                         ) from exc
                     await self._wait(attempt, "timeout")
                 except httpx.TransportError as exc:
-                    if last:
+                    if received:
+                        raise ProviderError(
+                            f"the connection to {self.name} dropped mid-answer."
+                        ) from exc
+                    if attempt == self.retries:
                         raise ProviderError(
                             f"Could not reach {self.name} at {self.base_url}. "
                             "Check the URL and your connection."
