@@ -126,23 +126,25 @@ def test_deleting_a_conversation_removes_its_messages(app: FastAPI, alice: Visit
 
 def test_exhausted_quota_is_explained_and_nothing_is_generated(tmp_path: Path,
                                                               make_app: MakeApp) -> None:
-    app = make_app(make_settings(tmp_path, daily_token_quota=30))
+    app = make_app(make_settings(tmp_path, daily_token_quota=100))
     with TestClient(app) as client:
         alice = Visitor(client)
         alice.sign_up("alice@example.com")
         conversation = alice.start_conversation(DRAFT)
-        alice.stream(answer_url(alice, conversation))  # ~60 tokens: over the allowance
+        done = json.loads(alice.stream(answer_url(alice, conversation))[-1][1])
+        assert done["used_today"] <= 100  # the answer was cut to what the quota allowed
 
         page = alice.client.get("/app").text
-        assert '<meter id="usage-meter" min="0" max="30"' in page
+        assert '<meter id="usage-meter" min="0" max="100"' in page
         blocked = alice.post(f"/app/c/{conversation}/messages", {"prompt": "More?"}, page="/app",
                              headers={"HX-Request": "true"})
         assert blocked.status_code == 429
-        assert "used today&#39;s allowance of 30 tokens" in blocked.text
+        assert "used today&#39;s allowance of 100 tokens" in blocked.text
         assert blocked.headers["hx-retarget"] == "#composer-error"
         new = alice.post("/app/conversations", {"prompt": "Another one"}, page="/app")
         assert new.status_code == 429
         assert "resets at midnight UTC" in new.text
+        assert "Another one" in new.text  # the draft is kept
         with app.state.db.session() as db:
             assert len(db.scalars(select(Message)).all()) == 2  # nothing new was stored
             assert db.scalars(select(UsageDay)).one().requests == 1
@@ -166,7 +168,9 @@ def test_provider_errors_reach_the_user_as_a_message(app: FastAPI, alice: Visito
     events = alice.stream(answer_url(alice, conversation))
     assert events[0] == ("token", json.dumps("Partial "))
     assert events[-1][0] == "failure"
-    assert json.loads(events[-1][1])["message"] == "OpenAI rejected the API key (HTTP 401)."
+    # What arrived is kept, and the error says the answer was cut off and why.
+    assert "cut off: OpenAI rejected the API key (HTTP 401)." in json.loads(events[-1][1])[
+        "message"]
     page = alice.client.get(f"/app/c/{conversation}")
     assert page.status_code == 200
     assert "OpenAI rejected the API key" in page.text
@@ -194,5 +198,6 @@ def test_a_provider_timeout_is_shown_not_a_broken_page(tmp_path: Path,
         alice.sign_up("alice@example.com")
         conversation = alice.start_conversation(DRAFT)
         events = alice.stream(answer_url(alice, conversation))
-    assert events == [("failure", json.dumps(
-        {"message": "OpenAI did not answer within 5 seconds. Try again in a moment."}))]
+    assert [kind for kind, _ in events] == ["failure"]
+    assert json.loads(events[0][1])["message"] == (
+        "OpenAI did not answer within 5 seconds. Try again in a moment.")

@@ -16,9 +16,11 @@ def state_changing_routes(app: FastAPI) -> list[str]:
 
 def test_the_app_has_the_forms_we_expect(app: FastAPI) -> None:
     assert state_changing_routes(app) == [
-        "/account/delete", "/account/password", "/app/c/{conversation_id}/delete",
-        "/app/c/{conversation_id}/messages", "/app/conversations", "/login", "/logout",
-        "/signup",
+        "/account/delete", "/account/password", "/account/verify-email",
+        "/app/c/{conversation_id}/delete", "/app/c/{conversation_id}/messages",
+        "/app/c/{conversation_id}/messages/{message_id}/retry", "/app/conversations",
+        "/auth/github/link", "/forgot-password", "/login", "/login/email", "/login/link",
+        "/logout", "/reset-password", "/signup",
     ]
 
 
@@ -28,7 +30,7 @@ def test_every_state_changing_route_rejects_a_missing_or_wrong_token(
 ) -> None:
     conversation = alice.start_conversation("Hello there, check this sentence.")
     for path in state_changing_routes(app):
-        url = path.replace("{conversation_id}", str(conversation))
+        url = path.replace("{conversation_id}", str(conversation)).replace("{message_id}", "2")
         data = {"email": "alice@example.com", "password": PASSWORD, "prompt": "hi",
                 "confirm": "DELETE", "current_password": PASSWORD,
                 "new_password": "another long password", "new_password_confirm":

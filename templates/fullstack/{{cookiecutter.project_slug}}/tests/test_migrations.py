@@ -19,7 +19,8 @@ from {{ cookiecutter.package_name }}.db import Base, Database, PendingMigrations
 from .support import MakeApp, make_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
-TABLES = {"alembic_version", "users", "sessions", "conversations", "messages", "usage_days"}
+TABLES = {"alembic_version", "users", "sessions", "conversations", "messages", "usage_days",
+          "email_tokens"}
 
 
 def test_alembic_upgrade_head_from_an_empty_database(tmp_path: Path) -> None:

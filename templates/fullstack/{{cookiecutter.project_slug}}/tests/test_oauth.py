@@ -78,7 +78,9 @@ def test_github_sign_in_is_off_by_default(visitor: Visitor) -> None:
     assert "Sign in with GitHub" not in visitor.client.get("/login").text
 
 
-def test_github_sign_in_creates_then_reuses_the_account(tmp_path: Path, make_app: MakeApp, github: str) -> None:
+def test_github_sign_in_creates_then_reuses_the_account(
+    tmp_path: Path, make_app: MakeApp, github: str
+) -> None:
     emails = [{"email": "Octo@Example.com", "primary": True, "verified": True}]
     app = github_app(make_app, tmp_path, github, emails)
     with TestClient(app) as client:
@@ -101,7 +103,9 @@ def test_github_sign_in_creates_then_reuses_the_account(tmp_path: Path, make_app
         ]
 
 
-def test_a_forged_state_or_code_signs_nobody_in(tmp_path: Path, make_app: MakeApp, github: str) -> None:
+def test_a_forged_state_or_code_signs_nobody_in(
+    tmp_path: Path, make_app: MakeApp, github: str
+) -> None:
     emails = [{"email": "octo@example.com", "primary": True, "verified": True}]
     app = github_app(make_app, tmp_path, github, emails)
     with TestClient(app) as client:

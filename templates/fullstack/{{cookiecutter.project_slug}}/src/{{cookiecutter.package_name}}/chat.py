@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import answers, usage
 from .models import Conversation, Message, User, utcnow
+from .providers import ChatMessage
 from .settings import Settings
 from .web import CurrentUser, Db, RowId, get_settings, is_htmx, render
 
@@ -72,7 +73,10 @@ def clean_prompt(prompt: str) -> str:
 def start_turn(db: Session, user: User, conversation: Conversation, text: str,
                settings: Settings) -> tuple[Message, Message]:
     """Store the question and an empty, pending answer that the stream will fill."""
-    usage.check_quota(db, user, settings)
+    earlier = [ChatMessage(m.role, m.content) for m in conversation.messages
+               if m.status == "complete"][-answers.HISTORY_MESSAGES:]
+    usage.check_quota(db, user, settings,
+                      answers.prompt_estimate([*earlier, ChatMessage("user", text)]))
     question = Message(conversation=conversation, role="user", content=text, status="complete")
     answer = Message(conversation=conversation, role="assistant", content="", status="pending")
     conversation.updated_at = utcnow()

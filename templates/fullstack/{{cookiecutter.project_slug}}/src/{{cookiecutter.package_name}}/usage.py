@@ -70,10 +70,11 @@ def today(db: Session, user: User, settings: Settings) -> Today:
     )
 
 
-def check_quota(db: Session, user: User, settings: Settings) -> None:
-    """A cheap early check when a question is asked; `reserve` is the one that holds."""
+def check_quota(db: Session, user: User, settings: Settings, prompt_tokens: int = 0) -> None:
+    """An early check when a question is asked (so the draft stays in the box); `reserve`,
+    when the answer starts, is the one that holds under concurrency."""
     current = today(db, user, settings)
-    if current.quota - current.used - current.reserved < MIN_ANSWER_TOKENS:
+    if current.quota - current.used - current.reserved < prompt_tokens + MIN_ANSWER_TOKENS:
         raise QuotaExceeded(current)
 
 
