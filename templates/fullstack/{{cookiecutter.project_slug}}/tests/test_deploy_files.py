@@ -86,8 +86,9 @@ def image_layout(tmp_path: Path) -> Path:
 
 def test_eval_runs_inside_the_image_layout(tmp_path: Path) -> None:
     app = image_layout(tmp_path)
+    database = f"sqlite:///{(tmp_path / 'x.db').as_posix()}"
     env = {**os.environ, "APP_ENV": "development", "LLM_PROVIDER": "offline",
-           "OFFLINE_TOKEN_DELAY": "0", "DATABASE_URL": f"sqlite:///{(tmp_path / 'x.db').as_posix()}"}
+           "OFFLINE_TOKEN_DELAY": "0", "DATABASE_URL": database}
     result = subprocess.run([sys.executable, "-m", "{{ cookiecutter.package_name }}", "eval"],
                             cwd=app, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
