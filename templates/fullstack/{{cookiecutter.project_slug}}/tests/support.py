@@ -47,7 +47,6 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-
 class Visitor:
     """A browser stand-in: keeps cookies, reads the CSRF token from pages like a form would."""
 
@@ -65,14 +64,24 @@ class Visitor:
         assert found, f"no CSRF field on {page}"
         return found.group(1)
 
-    def post(self, url: str, data: dict[str, str] | None = None, *, page: str = "/login",
-             headers: dict[str, str] | None = None, follow: bool = False) -> httpx.Response:
+    def post(
+        self,
+        url: str,
+        data: dict[str, str] | None = None,
+        *,
+        page: str = "/login",
+        headers: dict[str, str] | None = None,
+        follow: bool = False,
+    ) -> httpx.Response:
         form = {"csrf_token": self.csrf(page), **(data or {})}
         return self.client.post(url, data=form, headers=headers, follow_redirects=follow)
 
     def sign_up(self, email: str, password: str = PASSWORD) -> httpx.Response:
-        response = self.post("/signup", {"email": email, "password": password,
-                                         "password_confirm": password}, page="/signup")
+        response = self.post(
+            "/signup",
+            {"email": email, "password": password, "password_confirm": password},
+            page="/signup",
+        )
         assert response.status_code == 303, response.text
         return response
 
@@ -109,8 +118,11 @@ def free_port() -> int:
 def running(app: FastAPI) -> Iterator[str]:
     """Serve `app` with uvicorn on 127.0.0.1 (a real socket) in a thread; yield its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           lifespan="on", proxy_headers=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_config=None, lifespan="on", proxy_headers=False
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -141,8 +153,9 @@ class ScriptedModel:
         self.report_usage = report_usage
         self.calls = 0
 
-    async def stream(self, messages: Sequence[ChatMessage],
-                     max_tokens: int) -> AsyncIterator[str | Usage]:
+    async def stream(
+        self, messages: Sequence[ChatMessage], max_tokens: int
+    ) -> AsyncIterator[str | Usage]:
         self.calls += 1
         words = min(self.length, max_tokens)
         for i in range(words):

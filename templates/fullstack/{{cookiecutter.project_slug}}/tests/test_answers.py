@@ -75,15 +75,26 @@ def test_five_concurrent_streams_of_one_answer_generate_and_bill_it_once(
 
 # --- a hard kill mid-answer -------------------------------------------------------------------
 @contextmanager
-def server_process(folder: Path, url: str,
-                   delay: float) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def server_process(
+    folder: Path, url: str, delay: float
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
-    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": url, "LLM_PROVIDER": "offline",
-           "OFFLINE_TOKEN_DELAY": str(delay), "ANSWER_STALE_SECONDS": "1", "LOG_FORMAT": "text"}
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "DATABASE_URL": url,
+        "LLM_PROVIDER": "offline",
+        "OFFLINE_TOKEN_DELAY": str(delay),
+        "ANSWER_STALE_SECONDS": "1",
+        "LOG_FORMAT": "text",
+    }
     with (folder / "server.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port)],
-            cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=folder,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -157,17 +168,22 @@ ANTHROPIC_CHUNKS = [
 ]
 
 
-def provider_app(make_app: MakeApp, tmp_path: Path, provider: str,
-                 handler: object) -> FastAPI:
-    settings = make_settings(tmp_path, llm_provider=provider, openai_api_key="sk-test",
-                             anthropic_api_key="sk-ant-test", llm_max_retries=2)
+def provider_app(make_app: MakeApp, tmp_path: Path, provider: str, handler: object) -> FastAPI:
+    settings = make_settings(
+        tmp_path,
+        llm_provider=provider,
+        openai_api_key="sk-test",
+        anthropic_api_key="sk-ant-test",
+        llm_max_retries=2,
+    )
     app = make_app(settings, http_transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
     app.state.provider.backoff = 0
     return app
 
 
-@pytest.mark.parametrize(("provider", "chunks"), [("openai", OPENAI_CHUNKS),
-                                                   ("anthropic", ANTHROPIC_CHUNKS)])
+@pytest.mark.parametrize(
+    ("provider", "chunks"), [("openai", OPENAI_CHUNKS), ("anthropic", ANTHROPIC_CHUNKS)]
+)
 def test_a_connection_dropped_mid_answer_is_not_retried(
     tmp_path: Path, make_app: MakeApp, provider: str, chunks: list[bytes]
 ) -> None:
@@ -175,8 +191,9 @@ def test_a_connection_dropped_mid_answer_is_not_retried(
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
-        return httpx.Response(200, headers={"content-type": "text/event-stream"},
-                              stream=DropsMidAnswer(chunks))
+        return httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=DropsMidAnswer(chunks)
+        )
 
     app = provider_app(make_app, tmp_path, provider, handler)
     with TestClient(app) as client:
@@ -196,17 +213,22 @@ def test_a_connection_dropped_mid_answer_is_not_retried(
     assert "What arrived is kept above" in page
 
 
-def test_anthropic_overloaded_529_is_retried_like_a_429(tmp_path: Path,
-                                                        make_app: MakeApp) -> None:
+def test_anthropic_overloaded_529_is_retried_like_a_429(tmp_path: Path, make_app: MakeApp) -> None:
     calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         if len(calls) == 1:
-            return httpx.Response(529, json={"type": "error", "error": {
-                "type": "overloaded_error", "message": "Overloaded"}})
-        body = b"".join([*ANTHROPIC_CHUNKS,
-                         b'data: {"type":"message_delta","usage":{"output_tokens":3}}\n\n'])
+            return httpx.Response(
+                529,
+                json={
+                    "type": "error",
+                    "error": {"type": "overloaded_error", "message": "Overloaded"},
+                },
+            )
+        body = b"".join(
+            [*ANTHROPIC_CHUNKS, b'data: {"type":"message_delta","usage":{"output_tokens":3}}\n\n']
+        )
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
 
     app = provider_app(make_app, tmp_path, "anthropic", handler)

@@ -27,8 +27,13 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 EXPECTED_REFUSAL = re.compile(r"status of (409|429)")
 QUESTION = "Please check this: it was written very quickly and it is really very rough."
@@ -38,8 +43,10 @@ FOLLOW_UP = "And this one? The budget was approved by the board."
 def find_chromium() -> str | None:
     """A Chromium to drive: CHROMIUM_PATH, a system install, or Playwright's own download."""
     candidates = [os.environ.get("CHROMIUM_PATH", "")]
-    candidates += [shutil.which(name) or "" for name in
-                   ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")]
+    candidates += [
+        shutil.which(name) or ""
+        for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return candidate
@@ -64,8 +71,10 @@ def chromium() -> str:
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
     found = find_chromium()
     if found is None:
-        pytest.skip("no Chromium found: set CHROMIUM_PATH, install chromium, or run "
-                    "`python -m playwright install chromium`")
+        pytest.skip(
+            "no Chromium found: set CHROMIUM_PATH, install chromium, or run "
+            "`python -m playwright install chromium`"
+        )
     return found
 
 
@@ -85,9 +94,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--host", "127.0.0.1",
-         "--port", str(port)],
-        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "{{ cookiecutter.package_name }}",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=folder,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -108,8 +128,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def test_sign_up_ask_stream_stop_retry_copy_and_hit_the_quota(chromium: str, server: str,
-                                                              tmp_path: Path) -> None:
+def test_sign_up_ask_stream_stop_retry_copy_and_hit_the_quota(
+    chromium: str, server: str, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -121,8 +142,14 @@ def test_sign_up_ask_stream_stop_retry_copy_and_hit_the_quota(chromium: str, ser
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             # The browser logs refused requests (429: over quota) as errors; those are expected.
-            page.on("console", lambda m: errors.append(m.text)
-                    if m.type == "error" and not EXPECTED_REFUSAL.search(m.text) else None)
+            page.on(
+                "console",
+                lambda m: (
+                    errors.append(m.text)
+                    if m.type == "error" and not EXPECTED_REFUSAL.search(m.text)
+                    else None
+                ),
+            )
 
             sign_up(page, server)
             ask_and_watch_it_stream(page)
@@ -228,8 +255,9 @@ def hit_the_quota_and_keep_the_draft(page: Page) -> None:
         expect(refused.or_(answered)).to_be_visible(timeout=10_000)
         if refused.is_visible():
             break
-        expect(answered).to_have_attribute("data-status", re.compile("complete|error"),
-                                           timeout=20_000)
+        expect(answered).to_have_attribute(
+            "data-status", re.compile("complete|error"), timeout=20_000
+        )
         levels.add(page.locator("#usage").get_attribute("data-level"))
     else:
         raise AssertionError("the quota never ran out")
@@ -241,8 +269,9 @@ def hit_the_quota_and_keep_the_draft(page: Page) -> None:
 
 def on_a_phone(browser: Browser, server: str, url: str, tmp_path: Path) -> None:
     """A phone-sized window: no sideways scrolling, the composer in view, history folded."""
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                has_touch=True)
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     page = phone.new_page()
     page.goto(server + "/login")
     page.get_by_label("E-mail").fill("reader@example.com")

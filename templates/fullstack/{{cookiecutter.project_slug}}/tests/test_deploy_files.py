@@ -77,8 +77,10 @@ def image_layout(tmp_path: Path) -> Path:
             for source in sources:
                 destination = app / target if target not in ("./", ".") else app
                 if (PROJECT / source).is_dir():
-                    shutil.copytree(PROJECT / source, destination / Path(source).name
-                                    if target in ("./", ".") else destination)
+                    shutil.copytree(
+                        PROJECT / source,
+                        destination / Path(source).name if target in ("./", ".") else destination,
+                    )
                 else:
                     shutil.copy(PROJECT / source, destination)
     return app
@@ -87,9 +89,20 @@ def image_layout(tmp_path: Path) -> Path:
 def test_eval_runs_inside_the_image_layout(tmp_path: Path) -> None:
     app = image_layout(tmp_path)
     database = f"sqlite:///{(tmp_path / 'x.db').as_posix()}"
-    env = {**os.environ, "APP_ENV": "development", "LLM_PROVIDER": "offline",
-           "OFFLINE_TOKEN_DELAY": "0", "DATABASE_URL": database}
-    result = subprocess.run([sys.executable, "-m", "{{ cookiecutter.package_name }}", "eval"],
-                            cwd=app, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "LLM_PROVIDER": "offline",
+        "OFFLINE_TOKEN_DELAY": "0",
+        "DATABASE_URL": database,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "eval"],
+        cwd=app,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Cases passed" in result.stdout

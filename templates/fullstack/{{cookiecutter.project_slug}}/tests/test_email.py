@@ -61,12 +61,18 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def mail_app(tmp_path: Path, make_app: MakeApp, inbox: tuple[Inbox, int]) -> FastAPI:
-    return make_app(make_settings(tmp_path, smtp_url=f"smtp://127.0.0.1:{inbox[1]}",
-                                  mail_from="Writing Desk <desk@example.com>"))
+    return make_app(
+        make_settings(
+            tmp_path,
+            smtp_url=f"smtp://127.0.0.1:{inbox[1]}",
+            mail_from="Writing Desk <desk@example.com>",
+        )
+    )
 
 
-def test_sign_up_mails_a_link_that_confirms_the_address(mail_app: FastAPI,
-                                                         inbox: tuple[Inbox, int]) -> None:
+def test_sign_up_mails_a_link_that_confirms_the_address(
+    mail_app: FastAPI, inbox: tuple[Inbox, int]
+) -> None:
     mails, _ = inbox
     with TestClient(mail_app) as client:
         Visitor(client).sign_up("ada@example.com")
@@ -83,8 +89,9 @@ def test_sign_up_mails_a_link_that_confirms_the_address(mail_app: FastAPI,
         assert "This link has expired" in again.text
 
 
-def test_a_forgotten_password_is_reset_through_a_mailed_link(mail_app: FastAPI,
-                                                             inbox: tuple[Inbox, int]) -> None:
+def test_a_forgotten_password_is_reset_through_a_mailed_link(
+    mail_app: FastAPI, inbox: tuple[Inbox, int]
+) -> None:
     mails, _ = inbox
     with TestClient(mail_app) as client, TestClient(mail_app) as other_device:
         Visitor(client).sign_up("ada@example.com")
@@ -97,22 +104,35 @@ def test_a_forgotten_password_is_reset_through_a_mailed_link(mail_app: FastAPI,
         form = client.get(reset_link)
         assert "Choose a new password" in form.text
         token = reset_link.split("token=")[1]
-        done = Visitor(client).post("/reset-password", {
-            "token": token, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD,
-        }, page=reset_link)
+        done = Visitor(client).post(
+            "/reset-password",
+            {
+                "token": token,
+                "new_password": NEW_PASSWORD,
+                "new_password_confirm": NEW_PASSWORD,
+            },
+            page=reset_link,
+        )
         assert done.headers["location"] == "/app?notice=password-reset"
         assert other_device.get("/app", follow_redirects=False).status_code == 303  # signed out
-        reused = Visitor(client).post("/reset-password", {
-            "token": token, "new_password": PASSWORD, "new_password_confirm": PASSWORD,
-        }, page="/login")
+        reused = Visitor(client).post(
+            "/reset-password",
+            {
+                "token": token,
+                "new_password": PASSWORD,
+                "new_password_confirm": PASSWORD,
+            },
+            page="/login",
+        )
         assert reused.status_code == 410
         client.cookies.delete("session")
         assert Visitor(client).log_in("ada@example.com", PASSWORD).status_code == 401
         assert Visitor(client).log_in("ada@example.com", NEW_PASSWORD).status_code == 303
 
 
-def test_an_unknown_address_gets_the_same_answer_and_no_mail(mail_app: FastAPI,
-                                                             inbox: tuple[Inbox, int]) -> None:
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(
+    mail_app: FastAPI, inbox: tuple[Inbox, int]
+) -> None:
     mails, _ = inbox
     with TestClient(mail_app) as client:
         asked = Visitor(client).post("/forgot-password", {"email": "nobody@example.com"})
@@ -133,8 +153,7 @@ def test_an_expired_reset_link_is_refused(mail_app: FastAPI, inbox: tuple[Inbox,
         assert client.get(reset_link).status_code == 410
 
 
-def test_the_owner_signs_in_with_a_mailed_link(mail_app: FastAPI,
-                                              inbox: tuple[Inbox, int]) -> None:
+def test_the_owner_signs_in_with_a_mailed_link(mail_app: FastAPI, inbox: tuple[Inbox, int]) -> None:
     mails, _ = inbox
     with TestClient(mail_app) as client:
         Visitor(client).sign_up("ada@example.com")
@@ -153,10 +172,15 @@ def test_the_owner_signs_in_with_a_mailed_link(mail_app: FastAPI,
         assert db.scalars(select(User)).one().email_verified
 
 
-@pytest.mark.parametrize("address", ["a@.", "x@@x.co", "ada@example", "ada example@x.co",
-                                     "@example.com", "ada@-example.com"])
+@pytest.mark.parametrize(
+    "address",
+    ["a@.", "x@@x.co", "ada@example", "ada example@x.co", "@example.com", "ada@-example.com"],
+)
 def test_malformed_email_addresses_are_refused_at_sign_up(visitor: Visitor, address: str) -> None:
-    response = visitor.post("/signup", {"email": address, "password": PASSWORD,
-                                        "password_confirm": PASSWORD}, page="/signup")
+    response = visitor.post(
+        "/signup",
+        {"email": address, "password": PASSWORD, "password_confirm": PASSWORD},
+        page="/signup",
+    )
     assert response.status_code == 422
     assert "Enter a valid e-mail address" in response.text

@@ -30,8 +30,9 @@ def fake_github(emails: list[dict[str, object]]) -> FastAPI:
     github = FastAPI()
 
     @github.post("/login/oauth/access_token")
-    def token(client_id: str = Form(), client_secret: str = Form(),
-              code: str = Form()) -> dict[str, str]:
+    def token(
+        client_id: str = Form(), client_secret: str = Form(), code: str = Form()
+    ) -> dict[str, str]:
         if (client_id, client_secret, code) != ("gh-id", "gh-secret", "good-code"):
             return {"error": "bad_verification_code"}
         return {"access_token": "gho_token", "token_type": "bearer"}
@@ -48,12 +49,16 @@ def fake_github(emails: list[dict[str, object]]) -> FastAPI:
     return github
 
 
-def github_app(make_app: MakeApp, tmp_path: Path, github: str,
-               emails: list[dict[str, object]]) -> FastAPI:
+def github_app(
+    make_app: MakeApp, tmp_path: Path, github: str, emails: list[dict[str, object]]
+) -> FastAPI:
     GITHUB_EMAILS[:] = emails
     settings = make_settings(
-        tmp_path, github_client_id="gh-id", github_client_secret="gh-secret",
-        github_oauth_url=f"{github}/login/oauth", github_api_url=github,
+        tmp_path,
+        github_client_id="gh-id",
+        github_client_secret="gh-secret",
+        github_oauth_url=f"{github}/login/oauth",
+        github_api_url=github,
     )
     return make_app(settings)
 
@@ -86,8 +91,9 @@ def test_github_sign_in_creates_then_reuses_the_account(
     with TestClient(app) as client:
         assert "Sign in with GitHub" in client.get("/login").text
         state = start(client)
-        response = client.get(f"/auth/github/callback?code=good-code&state={state}",
-                              follow_redirects=False)
+        response = client.get(
+            f"/auth/github/callback?code=good-code&state={state}", follow_redirects=False
+        )
         assert response.status_code == 303
         assert response.headers["location"] == "/app"
         assert client.get("/app").status_code == 200
@@ -134,8 +140,7 @@ def victim_emails() -> list[dict[str, object]]:
 
 
 def callback(client: TestClient, state: str) -> object:
-    return client.get(f"/auth/github/callback?code=good-code&state={state}",
-                      follow_redirects=False)
+    return client.get(f"/auth/github/callback?code=good-code&state={state}", follow_redirects=False)
 
 
 def test_a_pre_registered_unverified_account_is_not_taken_over(
@@ -184,4 +189,7 @@ def test_the_signed_in_owner_can_link_github_from_the_account_page(
     with app.state.db.session() as db:
         user = db.scalars(select(User)).one()
         assert (user.email, user.github_id, user.password_hash is not None) == (
-            "someone.else@example.com", 4242, True)
+            "someone.else@example.com",
+            4242,
+            True,
+        )

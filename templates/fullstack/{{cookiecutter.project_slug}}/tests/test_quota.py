@@ -62,8 +62,9 @@ def test_ten_queued_questions_opened_at_once_stay_within_the_quota(
     assert row.requests == sum(1 for kind, _ in finals if kind == "done")
 
 
-def test_an_answer_is_capped_to_what_is_left_of_the_quota(tmp_path: Path,
-                                                          make_app: MakeApp) -> None:
+def test_an_answer_is_capped_to_what_is_left_of_the_quota(
+    tmp_path: Path, make_app: MakeApp
+) -> None:
     settings = make_settings(tmp_path, daily_token_quota=QUOTA, llm_max_output_tokens=800)
     app = make_app(settings)
     app.state.provider = ScriptedModel(length=800)
@@ -80,8 +81,9 @@ def test_an_answer_is_capped_to_what_is_left_of_the_quota(tmp_path: Path,
     assert QUOTA - 100 <= row.input_tokens + row.output_tokens <= QUOTA
 
 
-def test_leaving_mid_answer_still_counts_what_was_generated(tmp_path: Path,
-                                                           make_app: MakeApp) -> None:
+def test_leaving_mid_answer_still_counts_what_was_generated(
+    tmp_path: Path, make_app: MakeApp
+) -> None:
     app = make_app(make_settings(tmp_path, offline_token_delay=0.05))
     with running(app) as base, live_visitor(base) as alice:
         alice.sign_up("alice@example.com")
@@ -109,8 +111,9 @@ def test_leaving_mid_answer_still_counts_what_was_generated(tmp_path: Path,
     assert row.reserved_tokens == 0
 
 
-def test_a_provider_that_reports_no_usage_is_charged_an_estimate(app: object,
-                                                                 alice: Visitor) -> None:
+def test_a_provider_that_reports_no_usage_is_charged_an_estimate(
+    app: object, alice: Visitor
+) -> None:
     app.state.provider = ScriptedModel(length=60, report_usage=False)  # type: ignore[attr-defined]
     conversation = alice.start_conversation("Count me.")
     events = alice.stream(stream_url(alice, conversation))

@@ -33,8 +33,9 @@ def from_address(address: str) -> dict[str, str]:
 
 def log_in(visitor: Visitor, password: str, address: str | None = None) -> int:
     headers = from_address(address) if address else None
-    return visitor.post("/login", {"email": "ada@example.com", "password": password},
-                        headers=headers).status_code
+    return visitor.post(
+        "/login", {"email": "ada@example.com", "password": password}, headers=headers
+    ).status_code
 
 
 def test_limiter_counts_within_the_window_only() -> None:
@@ -52,8 +53,7 @@ def test_limiter_counts_within_the_window_only() -> None:
     assert limiter.retry_after("k") == 0
 
 
-def test_rotating_x_forwarded_for_does_not_escape_the_limit(app: FastAPI,
-                                                           visitor: Visitor) -> None:
+def test_rotating_x_forwarded_for_does_not_escape_the_limit(app: FastAPI, visitor: Visitor) -> None:
     """Nobody is a trusted proxy by default, so the header is ignored."""
     app.state.login_throttle = LoginThrottle(5, 900, clock=FakeClock())
     visitor.sign_up("ada@example.com")
@@ -76,24 +76,31 @@ def test_behind_a_configured_proxy_each_client_is_limited_on_its_own(
         ada.post("/logout", page="/app")
         attacker = "203.0.113.9"
         assert [log_in(ada, WRONG, attacker) for _ in range(5)] == [401] * 5
-        locked = ada.post("/login", {"email": "ada@example.com", "password": PASSWORD},
-                          headers=from_address(attacker))
+        locked = ada.post(
+            "/login",
+            {"email": "ada@example.com", "password": PASSWORD},
+            headers=from_address(attacker),
+        )
         assert locked.status_code == 429
         assert "Too many attempts" in locked.text
         assert int(locked.headers["retry-after"]) > 60  # the attacker waits the window out
 
         # The owner, from her own address, is not locked out: at most a short delay.
         owner = "198.51.100.7"
-        first = ada.post("/login", {"email": "ada@example.com", "password": PASSWORD},
-                         headers=from_address(owner))
+        first = ada.post(
+            "/login",
+            {"email": "ada@example.com", "password": PASSWORD},
+            headers=from_address(owner),
+        )
         if first.status_code == 429:
             assert int(first.headers["retry-after"]) <= 2
             clock.now += 2
         assert log_in(ada, PASSWORD, owner) == 303
 
 
-def test_many_strangers_only_slow_an_account_down_never_lock_it(tmp_path: Path,
-                                                                make_app: MakeApp) -> None:
+def test_many_strangers_only_slow_an_account_down_never_lock_it(
+    tmp_path: Path, make_app: MakeApp
+) -> None:
     app = make_app(make_settings(tmp_path, forwarded_allow_ips="testclient"))
     clock = FakeClock()
     app.state.login_throttle = LoginThrottle(5, 900, clock=clock)
@@ -104,8 +111,11 @@ def test_many_strangers_only_slow_an_account_down_never_lock_it(tmp_path: Path,
         for i in range(12):  # a botnet: every guess from a new address, waiting as told
             clock.now += LoginThrottle.MAX_ACCOUNT_DELAY
             assert log_in(ada, WRONG, f"203.0.113.{i}") == 401
-        blocked = ada.post("/login", {"email": "ada@example.com", "password": PASSWORD},
-                           headers=from_address("198.51.100.7"))
+        blocked = ada.post(
+            "/login",
+            {"email": "ada@example.com", "password": PASSWORD},
+            headers=from_address("198.51.100.7"),
+        )
         assert blocked.status_code == 429
         assert int(blocked.headers["retry-after"]) <= LoginThrottle.MAX_ACCOUNT_DELAY
         assert "E-mail me a sign-in link" in blocked.text  # and the owner has a way in now
@@ -128,9 +138,11 @@ def test_sign_ups_are_rate_limited_per_client(tmp_path: Path, make_app: MakeApp)
         for i in range(3):
             Visitor(client).sign_up(f"user{i}@example.com")
             client.cookies.delete("session")
-        blocked = Visitor(client).post("/signup", {"email": "more@example.com",
-                                                   "password": PASSWORD,
-                                                   "password_confirm": PASSWORD}, page="/signup")
+        blocked = Visitor(client).post(
+            "/signup",
+            {"email": "more@example.com", "password": PASSWORD, "password_confirm": PASSWORD},
+            page="/signup",
+        )
         assert blocked.status_code == 429
         assert "Too many attempts" in blocked.text
         assert int(blocked.headers["retry-after"]) > 0
@@ -167,10 +179,13 @@ def test_sixteen_simultaneous_sign_ups_hash_two_passwords_at_a_time(
         assert token
 
         def sign_up(i: int) -> None:
-            form = {"csrf_token": token.group(1), "email": f"user{i}@example.com",
-                    "password": PASSWORD, "password_confirm": PASSWORD}
-            statuses.append(client.post("/signup", data=form, follow_redirects=False)
-                            .status_code)
+            form = {
+                "csrf_token": token.group(1),
+                "email": f"user{i}@example.com",
+                "password": PASSWORD,
+                "password_confirm": PASSWORD,
+            }
+            statuses.append(client.post("/signup", data=form, follow_redirects=False).status_code)
 
         threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(16)]
         for thread in threads:

@@ -19,13 +19,21 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
-    serve.add_argument("--migrate", action="store_true",
-                       help="apply pending migrations first (single-instance deployments)")
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="apply pending migrations first (single-instance deployments)",
+    )
     commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
     evaluate = commands.add_parser("eval", help="score the configured model on evals/cases.jsonl")
     evaluate.add_argument("--cases", type=Path, default=Path("evals/cases.jsonl"))
-    evaluate.add_argument("--write-readme", type=Path, nargs="?", const=Path("README.md"),
-                          help="also write the results table into README.md")
+    evaluate.add_argument(
+        "--write-readme",
+        type=Path,
+        nargs="?",
+        const=Path("README.md"),
+        help="also write the results table into README.md",
+    )
     commands.add_parser("secret", help="print a new random SECRET_KEY")
     args = parser.parse_args(argv)
 
@@ -54,8 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         from .providers import make_provider
 
         if not args.cases.is_file():
-            print(f"No evaluation cases at {args.cases}: run this in the project folder (the "
-                  "Docker image has them in /app/evals) or pass --cases FILE.", file=sys.stderr)
+            print(
+                f"No evaluation cases at {args.cases}: run this in the project folder (the "
+                "Docker image has them in /app/evals) or pass --cases FILE.",
+                file=sys.stderr,
+            )
             return 2
         provider = make_provider(settings)
         results = evals.run(provider, evals.load_cases(args.cases), settings.llm_max_output_tokens)

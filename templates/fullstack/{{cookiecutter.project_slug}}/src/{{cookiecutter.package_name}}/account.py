@@ -14,11 +14,13 @@ router = APIRouter(prefix="/account")
 Field = Annotated[str, Form(max_length=1024)]
 
 
-def _page(request: Request, db: Db, user: CurrentUser, status_code: int = 200,
-          **context: object) -> Response:
+def _page(
+    request: Request, db: Db, user: CurrentUser, status_code: int = 200, **context: object
+) -> Response:
     defaults: dict[str, object] = {"password_errors": {}, "delete_error": None}
-    return render(request, "account.html", {**defaults, **context}, user=user, db=db,
-                  status_code=status_code)
+    return render(
+        request, "account.html", {**defaults, **context}, user=user, db=db, status_code=status_code
+    )
 
 
 @router.get("")
@@ -27,8 +29,14 @@ def account(request: Request, db: Db, user: CurrentUser) -> Response:
 
 
 @router.post("/password")
-def change_password(request: Request, db: Db, user: CurrentUser, current_password: Field,
-                    new_password: Field, new_password_confirm: Field) -> Response:
+def change_password(
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    current_password: Field,
+    new_password: Field,
+    new_password_confirm: Field,
+) -> Response:
     errors: dict[str, list[str]] = {}
     if user.password_hash and not verify_password(user.password_hash, current_password):
         errors["current_password"] = ["That is not your current password."]
@@ -48,13 +56,21 @@ def change_password(request: Request, db: Db, user: CurrentUser, current_passwor
 
 
 @router.post("/delete")
-def delete_account(request: Request, db: Db, user: CurrentUser, confirm: Field,
-                   password: Annotated[str, Form(max_length=1024)] = "") -> Response:
+def delete_account(
+    request: Request,
+    db: Db,
+    user: CurrentUser,
+    confirm: Field,
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
     if confirm.strip() != "DELETE" or (
         user.password_hash and not verify_password(user.password_hash, password)
     ):
         return _page(
-            request, db, user, 422,
+            request,
+            db,
+            user,
+            422,
             delete_error="Type DELETE and your password to confirm. Nothing was deleted.",
         )
     response = RedirectResponse("/?notice=account-deleted", status_code=303)

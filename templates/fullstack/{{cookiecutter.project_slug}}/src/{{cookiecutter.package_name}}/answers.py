@@ -76,8 +76,11 @@ def claim(db: Database, settings: Settings, user_id: int, message_id: int) -> Cl
         assert message is not None
         earlier = session.scalars(
             select(Message)
-            .where(Message.conversation_id == message.conversation_id,
-                   Message.id < message.id, Message.status == "complete")
+            .where(
+                Message.conversation_id == message.conversation_id,
+                Message.id < message.id,
+                Message.status == "complete",
+            )
             .order_by(Message.id.desc())
             .limit(HISTORY_MESSAGES)
         )
@@ -104,8 +107,17 @@ def _beat(db: Database, message_id: int, text: str) -> None:
         )
 
 
-def _finish(db: Database, settings: Settings, user_id: int, message_id: int, claimed: Claim,
-            text: str, spent: Usage, label: str, error: str | None) -> dict[str, object]:
+def _finish(
+    db: Database,
+    settings: Settings,
+    user_id: int,
+    message_id: int,
+    claimed: Claim,
+    text: str,
+    spent: Usage,
+    label: str,
+    error: str | None,
+) -> dict[str, object]:
     with db.session() as session:
         usage.settle(session, user_id, claimed.held, spent, settings, claimed.day)
         message = session.get(Message, message_id)
@@ -170,13 +182,23 @@ async def follow(db: Database, settings: Settings, message_id: int) -> AsyncIter
             return
         if message.status == "complete":
             yield sse("token", message.content)
-            yield sse("done", {"input_tokens": message.input_tokens,
-                               "output_tokens": message.output_tokens,
-                               "html": to_html(message.content)})
+            yield sse(
+                "done",
+                {
+                    "input_tokens": message.input_tokens,
+                    "output_tokens": message.output_tokens,
+                    "html": to_html(message.content),
+                },
+            )
             return
         if message.status == "error":
-            yield sse("failure", {"message": message.error or "This answer failed.",
-                                  "html": to_html(message.content)})
+            yield sse(
+                "failure",
+                {
+                    "message": message.error or "This answer failed.",
+                    "html": to_html(message.content),
+                },
+            )
             return
         if message.status == "streaming":
             await anyio.to_thread.run_sync(fail_abandoned, db, settings, message.conversation_id)
@@ -189,16 +211,16 @@ def _load(db: Database, message_id: int) -> Message | None:
         return session.get(Message, message_id)
 
 
-async def _heartbeat(db: Database, settings: Settings, message_id: int,
-                     parts: list[str]) -> None:
+async def _heartbeat(db: Database, settings: Settings, message_id: int, parts: list[str]) -> None:
     interval = max(settings.answer_stale_seconds / 4, 0.05)
     while True:
         await asyncio.sleep(interval)
         await anyio.to_thread.run_sync(_beat, db, message_id, "".join(parts))
 
 
-async def write(db: Database, provider: Provider, settings: Settings, user_id: int,
-                message_id: int) -> AsyncIterator[bytes]:
+async def write(
+    db: Database, provider: Provider, settings: Settings, user_id: int, message_id: int
+) -> AsyncIterator[bytes]:
     """token* then done, or failure. Whatever happens, the answer so far is saved and billed."""
     claimed = await anyio.to_thread.run_sync(claim, db, settings, user_id, message_id)
     if claimed is None:
@@ -233,8 +255,15 @@ async def write(db: Database, provider: Provider, settings: Settings, user_id: i
             summary = await anyio.to_thread.run_sync(
                 _finish, db, settings, user_id, message_id, claimed, text, spent, label, error
             )
-    log.info("answer", extra={"provider": label, "error": error, "seconds":
-                              round(time.monotonic() - started, 3), **_loggable(summary)})
+    log.info(
+        "answer",
+        extra={
+            "provider": label,
+            "error": error,
+            "seconds": round(time.monotonic() - started, 3),
+            **_loggable(summary),
+        },
+    )
     if error:
         yield sse("failure", {"message": error, **summary})
     else:

@@ -66,7 +66,8 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [
-                    (k, v) for k, v in message.get("headers", [])
+                    (k, v)
+                    for k, v in message.get("headers", [])
                     if not (private and k.lower() == b"cache-control")
                 ]
                 if private:
@@ -92,8 +93,14 @@ def create_app(
         database.ensure_migrated(auto_upgrade=not settings.is_production)
         # Answers a crash or a hard kill left half-written become failed, with a retry button.
         answers.fail_abandoned(database, settings)
-        log.info("started", extra={"env": settings.app_env, "model": settings.model_name,
-                                   "llm_provider": settings.effective_provider})
+        log.info(
+            "started",
+            extra={
+                "env": settings.app_env,
+                "model": settings.model_name,
+                "llm_provider": settings.effective_provider,
+            },
+        )
         yield
         database.dispose()
 
@@ -118,14 +125,19 @@ def create_app(
     return app
 
 
-def _attach_state(app: FastAPI, settings: Settings, database: Database,
-                  http_transport: httpx.AsyncBaseTransport | None) -> None:
+def _attach_state(
+    app: FastAPI,
+    settings: Settings,
+    database: Database,
+    http_transport: httpx.AsyncBaseTransport | None,
+) -> None:
     app.state.settings = settings
     app.state.db = database
     app.state.provider = make_provider(settings, transport=http_transport)
     app.state.http_transport = http_transport
-    app.state.login_throttle = LoginThrottle(settings.login_max_attempts,
-                                             settings.login_window_seconds)
+    app.state.login_throttle = LoginThrottle(
+        settings.login_max_attempts, settings.login_window_seconds
+    )
     app.state.signup_limiter = RateLimiter(settings.signup_max_per_hour, 3600)
     app.state.mail_limiter = RateLimiter(3, 3600)  # links mailed per address and hour
     app.state.mailer = make_mailer(settings)
@@ -166,38 +178,56 @@ def install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfError)
     def csrf_failed(request: Request, exc: CsrfError) -> Response:
-        return _error_page(request, 403, "This form has expired",
-                           "Reload the page and try again. (The security token was missing "
-                           "or did not match, which also happens if the form came from "
-                           "another site.)")
+        return _error_page(
+            request,
+            403,
+            "This form has expired",
+            "Reload the page and try again. (The security token was missing "
+            "or did not match, which also happens if the form came from "
+            "another site.)",
+        )
 
     @app.exception_handler(BadInput)
     def bad_input(request: Request, exc: BadInput) -> Response:
-        return _error_page(request, 400, "That text can't be stored",
-                           "It contains a NUL character (\\0), which usually comes from "
-                           "pasting binary data. Remove it and try again.")
+        return _error_page(
+            request,
+            400,
+            "That text can't be stored",
+            "It contains a NUL character (\\0), which usually comes from "
+            "pasting binary data. Remove it and try again.",
+        )
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if any(error["loc"][:1] == ("path",) for error in exc.errors()):
             # An id that cannot exist (too large, negative, not a number) is simply not found.
-            return _error_page(request, 404, "Page not found",
-                               "There is nothing here, or it isn't yours to see.")
-        return _error_page(request, 422, "Something is missing",
-                           "The form was incomplete or too long. Go back and try again.")
+            return _error_page(
+                request, 404, "Page not found", "There is nothing here, or it isn't yours to see."
+            )
+        return _error_page(
+            request,
+            422,
+            "Something is missing",
+            "The form was incomplete or too long. Go back and try again.",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return _error_page(request, 404, "Page not found",
-                               "There is nothing here, or it isn't yours to see.")
+            return _error_page(
+                request, 404, "Page not found", "There is nothing here, or it isn't yours to see."
+            )
         return _error_page(request, exc.status_code, "That didn't work", str(exc.detail))
 
     @app.exception_handler(Exception)
     def server_error(request: Request, exc: Exception) -> Response:
         log.error("unhandled error", exc_info=exc)
-        response = _error_page(request, 500, "Something went wrong on our side",
-                               "The error was logged. Please try again in a moment.")
+        response = _error_page(
+            request,
+            500,
+            "Something went wrong on our side",
+            "The error was logged. Please try again in a moment.",
+        )
         # This answer is sent from outside the middleware stack: add what it would have.
         response.headers.update(SECURITY_HEADERS)
         response.headers["x-request-id"] = request.scope.get("state", {}).get("request_id", "")
@@ -210,5 +240,11 @@ def _error_page(request: Request, status: int, title: str, detail: str) -> Respo
     if status >= 500:  # the database may be the problem: don't touch it
         return render(request, "error.html", context, status_code=status)
     with request.app.state.db.session() as db:  # so the header shows who is signed in
-        return render(request, "error.html", context, status_code=status,
-                      user=current_user(request, db), db=db)
+        return render(
+            request,
+            "error.html",
+            context,
+            status_code=status,
+            user=current_user(request, db),
+            db=db,
+        )

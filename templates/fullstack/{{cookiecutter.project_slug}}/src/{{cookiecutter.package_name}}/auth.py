@@ -49,8 +49,12 @@ def _too_many(request: Request, template: str, context: dict[str, object], wait:
         when = f"{wait} second{'s' if wait != 1 else ''}"
     else:
         when = f"about {round(wait / 60)} minutes"
-    response = render(request, template, {**context, "error": f"Too many attempts. Try again "
-                                                               f"in {when}."}, status_code=429)
+    response = render(
+        request,
+        template,
+        {**context, "error": f"Too many attempts. Try again in {when}."},
+        status_code=429,
+    )
     response.headers["Retry-After"] = str(wait)
     return response
 
@@ -63,8 +67,9 @@ def signup_page(request: Request, user: MaybeUser) -> Response:
 
 
 @router.post("/signup")
-def signup(request: Request, db: Db, email: Field, password: Field,
-           password_confirm: Field) -> Response:
+def signup(
+    request: Request, db: Db, email: Field, password: Field, password_confirm: Field
+) -> Response:
     email = normalise_email(email)
     limiter: RateLimiter = request.app.state.signup_limiter
     if wait := limiter.retry_after(client_address(request)):
@@ -88,8 +93,7 @@ def signup(request: Request, db: Db, email: Field, password: Field,
             db.rollback()
             errors["email"] = ["An account with this e-mail already exists. Log in instead?"]
     if errors:
-        return render(request, "signup.html", {"errors": errors, "email": email},
-                      status_code=422)
+        return render(request, "signup.html", {"errors": errors, "email": email}, status_code=422)
     response = RedirectResponse("/app?notice=signed-up", status_code=303)
     start_session(request, response, db, user)
     with contextlib.suppress(MailError):  # the account page offers to send it again
@@ -101,13 +105,17 @@ def signup(request: Request, db: Db, email: Field, password: Field,
 def login_page(request: Request, user: MaybeUser) -> Response:
     if user is not None:
         return RedirectResponse("/app", status_code=303)
-    return render(request, "login.html", {"error": None, "email": "",
-                                          "next": safe_next(request.query_params.get("next"))})
+    return render(
+        request,
+        "login.html",
+        {"error": None, "email": "", "next": safe_next(request.query_params.get("next"))},
+    )
 
 
 @router.post("/login")
-def login(request: Request, db: Db, email: Field, password: Field,
-          next: Annotated[str, Form()] = "/app") -> Response:
+def login(
+    request: Request, db: Db, email: Field, password: Field, next: Annotated[str, Form()] = "/app"
+) -> Response:
     email = normalise_email(email)
     throttle: LoginThrottle = request.app.state.login_throttle
     client = client_address(request)
@@ -118,9 +126,12 @@ def login(request: Request, db: Db, email: Field, password: Field,
     if user is None or not verify_password(user.password_hash, password):
         throttle.failed(client, email)
         log.info("login failed", extra={"client": client})
-        return render(request, "login.html",
-                      {**context, "error": "That e-mail and password don't match an account."},
-                      status_code=401)
+        return render(
+            request,
+            "login.html",
+            {**context, "error": "That e-mail and password don't match an account."},
+            status_code=401,
+        )
     throttle.succeeded(client, email)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -134,4 +145,3 @@ def logout(request: Request, db: Db) -> Response:
     response = RedirectResponse("/?notice=logged-out", status_code=303)
     end_session(request, response, db)
     return response
-

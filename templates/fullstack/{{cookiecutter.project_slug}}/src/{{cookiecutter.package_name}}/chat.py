@@ -70,13 +70,16 @@ def clean_prompt(prompt: str) -> str:
     return text
 
 
-def start_turn(db: Session, user: User, conversation: Conversation, text: str,
-               settings: Settings) -> tuple[Message, Message]:
+def start_turn(
+    db: Session, user: User, conversation: Conversation, text: str, settings: Settings
+) -> tuple[Message, Message]:
     """Store the question and an empty, pending answer that the stream will fill."""
-    earlier = [ChatMessage(m.role, m.content) for m in conversation.messages
-               if m.status == "complete"][-answers.HISTORY_MESSAGES:]
-    usage.check_quota(db, user, settings,
-                      answers.prompt_estimate([*earlier, ChatMessage("user", text)]))
+    earlier = [
+        ChatMessage(m.role, m.content) for m in conversation.messages if m.status == "complete"
+    ][-answers.HISTORY_MESSAGES :]
+    usage.check_quota(
+        db, user, settings, answers.prompt_estimate([*earlier, ChatMessage("user", text)])
+    )
     question = Message(conversation=conversation, role="user", content=text, status="complete")
     answer = Message(conversation=conversation, role="assistant", content="", status="pending")
     conversation.updated_at = utcnow()
@@ -86,8 +89,15 @@ def start_turn(db: Session, user: User, conversation: Conversation, text: str,
 
 
 # --- pages ------------------------------------------------------------------------------------
-def _page(request: Request, db: Session, user: User, conversation: Conversation | None,
-          error: str | None = None, status_code: int = 200, draft: str = "") -> Response:
+def _page(
+    request: Request,
+    db: Session,
+    user: User,
+    conversation: Conversation | None,
+    error: str | None = None,
+    status_code: int = 200,
+    draft: str = "",
+) -> Response:
     return render(
         request,
         "chat.html",
@@ -103,8 +113,15 @@ def _page(request: Request, db: Session, user: User, conversation: Conversation 
     )
 
 
-def _form_error(request: Request, db: Session, user: User, conversation: Conversation | None,
-                message: str, status_code: int, draft: str) -> Response:
+def _form_error(
+    request: Request,
+    db: Session,
+    user: User,
+    conversation: Conversation | None,
+    message: str,
+    status_code: int,
+    draft: str,
+) -> Response:
     if is_htmx(request):
         response = render(request, "_error.html", {"error": message}, status_code=status_code)
         response.headers["HX-Retarget"] = "#composer-error"
@@ -141,8 +158,9 @@ def show(request: Request, db: Db, user: CurrentUser, conversation_id: RowId) ->
 
 
 @router.post("/c/{conversation_id}/messages")
-def ask(request: Request, db: Db, user: CurrentUser, conversation_id: RowId,
-        prompt: Prompt = "") -> Response:
+def ask(
+    request: Request, db: Db, user: CurrentUser, conversation_id: RowId, prompt: Prompt = ""
+) -> Response:
     conversation = owned_conversation(db, user, conversation_id)
     try:
         question, answer = start_turn(
@@ -153,8 +171,9 @@ def ask(request: Request, db: Db, user: CurrentUser, conversation_id: RowId,
     except usage.QuotaExceeded as exc:
         return _form_error(request, db, user, conversation, str(exc), 429, prompt)
     if is_htmx(request):
-        return render(request, "_turn.html",
-                      {"messages": [question, answer], "conversation": conversation})
+        return render(
+            request, "_turn.html", {"messages": [question, answer], "conversation": conversation}
+        )
     return RedirectResponse(f"/app/c/{conversation.id}", status_code=303)
 
 
@@ -168,12 +187,16 @@ def delete(request: Request, db: Db, user: CurrentUser, conversation_id: RowId) 
 
 
 @router.get("/c/{conversation_id}/messages/{message_id}/stream")
-def stream(request: Request, db: Db, user: CurrentUser, conversation_id: RowId,
-           message_id: RowId) -> StreamingResponse:
+def stream(
+    request: Request, db: Db, user: CurrentUser, conversation_id: RowId, message_id: RowId
+) -> StreamingResponse:
     owned_message(db, user, conversation_id, message_id)
     events = answers.write(
-        request.app.state.db, request.app.state.provider, get_settings(request),
-        user.id, message_id,
+        request.app.state.db,
+        request.app.state.provider,
+        get_settings(request),
+        user.id,
+        message_id,
     )
     return StreamingResponse(
         events,
@@ -183,14 +206,16 @@ def stream(request: Request, db: Db, user: CurrentUser, conversation_id: RowId,
 
 
 @router.post("/c/{conversation_id}/messages/{message_id}/retry")
-def retry(request: Request, db: Db, user: CurrentUser, conversation_id: RowId,
-          message_id: RowId) -> Response:
+def retry(
+    request: Request, db: Db, user: CurrentUser, conversation_id: RowId, message_id: RowId
+) -> Response:
     """Write an answer again (after a failure, a stop, or just for another take)."""
     message = owned_message(db, user, conversation_id, message_id)
     conversation = owned_conversation(db, user, conversation_id)
     if message.role != "assistant" or message.status not in ("complete", "error"):
-        return _form_error(request, db, user, conversation,
-                           "This answer is still being written.", 409, "")
+        return _form_error(
+            request, db, user, conversation, "This answer is still being written.", 409, ""
+        )
     try:
         usage.check_quota(db, user, get_settings(request))
     except usage.QuotaExceeded as exc:

@@ -35,14 +35,22 @@ LIFETIMES = {
     "reset": dt.timedelta(hours=1),
     "login": dt.timedelta(minutes=15),
 }
-SENT = ("If an account exists for that address, we sent it a link. It works once and "
-        "expires soon; check your spam folder if nothing arrives.")
+SENT = (
+    "If an account exists for that address, we sent it a link. It works once and "
+    "expires soon; check your spam folder if nothing arrives."
+)
 
 
 def issue(db: Session, user: User, purpose: str) -> str:
     token = new_token()
-    db.add(EmailToken(id=sha256(token), user_id=user.id, purpose=purpose,
-                      expires_at=utcnow() + LIFETIMES[purpose]))
+    db.add(
+        EmailToken(
+            id=sha256(token),
+            user_id=user.id,
+            purpose=purpose,
+            expires_at=utcnow() + LIFETIMES[purpose],
+        )
+    )
     db.flush()
     return token
 
@@ -87,17 +95,24 @@ def send_link(request: Request, db: Session, user: User, purpose: str) -> None:
     limiter.hit(key)
     token = issue(db, user, purpose)
     subject, path, text = {
-        "verify": ("Confirm your e-mail address", "/verify-email",
-                   "Confirm that this address is yours:"),
-        "reset": ("Reset your password", "/reset-password",
-                  "Someone (hopefully you) asked to reset your password. Choose a new one:"),
+        "verify": (
+            "Confirm your e-mail address",
+            "/verify-email",
+            "Confirm that this address is yours:",
+        ),
+        "reset": (
+            "Reset your password",
+            "/reset-password",
+            "Someone (hopefully you) asked to reset your password. Choose a new one:",
+        ),
         "login": ("Your sign-in link", "/login/link", "Sign in without your password:"),
     }[purpose]
-    body = (f"{text}\n\n{link(request, path, token)}\n\n"
-            f"The link works once and expires in {_human(LIFETIMES[purpose])}. "
-            "If you did not ask for it, ignore this e-mail.\n\n-- " + APP_NAME)
-    request.app.state.mailer.send(Mail(to=user.email, subject=f"{APP_NAME}: {subject}",
-                                       body=body))
+    body = (
+        f"{text}\n\n{link(request, path, token)}\n\n"
+        f"The link works once and expires in {_human(LIFETIMES[purpose])}. "
+        "If you did not ask for it, ignore this e-mail.\n\n-- " + APP_NAME
+    )
+    request.app.state.mailer.send(Mail(to=user.email, subject=f"{APP_NAME}: {subject}", body=body))
 
 
 def _human(delta: dt.timedelta) -> str:
@@ -112,10 +127,19 @@ def _user_by_email(db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == email.strip().lower()))
 
 
-def _ask_page(request: Request, purpose: str, message: str | None = None,
-              error: str | None = None, status_code: int = 200) -> Response:
-    return render(request, "ask_link.html", {"purpose": purpose, "message": message,
-                                             "error": error}, status_code=status_code)
+def _ask_page(
+    request: Request,
+    purpose: str,
+    message: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "ask_link.html",
+        {"purpose": purpose, "message": message, "error": error},
+        status_code=status_code,
+    )
 
 
 def _mail_link(request: Request, db: Session, email: str, purpose: str) -> Response:
@@ -142,8 +166,14 @@ def resend_verification(request: Request, db: Db, user: CurrentUser) -> Response
         try:
             send_link(request, db, user, "verify")
         except MailError as exc:
-            return render(request, "link_expired.html", {"purpose": "verify", "error": str(exc)},
-                          status_code=503, user=user, db=db)
+            return render(
+                request,
+                "link_expired.html",
+                {"purpose": "verify", "error": str(exc)},
+                status_code=503,
+                user=user,
+                db=db,
+            )
     return RedirectResponse("/account?notice=verification-sent", status_code=303)
 
 
@@ -166,8 +196,9 @@ def reset_page(request: Request, db: Db, token: str = "") -> Response:
 
 
 @router.post("/reset-password")
-def reset(request: Request, db: Db, token: Field, new_password: Field,
-          new_password_confirm: Field) -> Response:
+def reset(
+    request: Request, db: Db, token: Field, new_password: Field, new_password_confirm: Field
+) -> Response:
     found = peek(db, token, "reset")
     if found is None:
         return render(request, "link_expired.html", {"purpose": "reset"}, status_code=410)

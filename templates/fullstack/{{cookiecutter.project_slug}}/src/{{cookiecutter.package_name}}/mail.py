@@ -60,9 +60,12 @@ class ConsoleMailer:
         if not self.show_body:
             log.warning("mail not sent: SMTP_URL is not set", extra={"subject": mail.subject})
             return
-        print(f"--- mail (console backend; set SMTP_URL to send it) ---\n"
-              f"From: {self.sender}\nTo: {mail.to}\nSubject: {mail.subject}\n\n{mail.body}\n",
-              file=sys.stdout, flush=True)
+        print(
+            f"--- mail (console backend; set SMTP_URL to send it) ---\n"
+            f"From: {self.sender}\nTo: {mail.to}\nSubject: {mail.subject}\n\n{mail.body}\n",
+            file=sys.stdout,
+            flush=True,
+        )
 
 
 class SmtpMailer:
@@ -81,8 +84,10 @@ class SmtpMailer:
             smtp, encrypted = self._connect()
             with smtp:
                 if self.username and not (encrypted or self.host in LOOPBACK):
-                    raise MailError("SMTP_URL has a password but the server offers no "
-                                    "encryption: use smtps:// or a server with STARTTLS.")
+                    raise MailError(
+                        "SMTP_URL has a password but the server offers no "
+                        "encryption: use smtps:// or a server with STARTTLS."
+                    )
                 if self.username:
                     smtp.login(self.username, self.password)
                 smtp.send_message(_message(mail, self.sender))
@@ -93,8 +98,9 @@ class SmtpMailer:
     def _connect(self) -> tuple[smtplib.SMTP, bool]:
         """An open connection, and whether it is encrypted."""
         if self.tls:
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                    context=ssl.create_default_context()), True
+            return smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            ), True
         smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         smtp.ehlo()
         if not smtp.has_extn("starttls"):  # a local relay or test server may not offer it

@@ -58,15 +58,24 @@ def github_link(request: Request, user: CurrentUser) -> Response:
 
 def _redirect_to_github(request: Request, state: str) -> Response:
     settings = _enabled(request)
-    query = urlencode({
-        "client_id": settings.github_client_id,
-        "redirect_uri": str(request.url_for("github_callback")),
-        "scope": "read:user user:email",
-        "state": state,
-    })
+    query = urlencode(
+        {
+            "client_id": settings.github_client_id,
+            "redirect_uri": str(request.url_for("github_callback")),
+            "scope": "read:user user:email",
+            "state": state,
+        }
+    )
     response = RedirectResponse(f"{settings.github_oauth_url}/authorize?{query}", status_code=303)
-    response.set_cookie(STATE_COOKIE, state, max_age=600, httponly=True, samesite="lax",
-                        secure=settings.is_production, path="/auth/github")
+    response.set_cookie(
+        STATE_COOKIE,
+        state,
+        max_age=600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        path="/auth/github",
+    )
     return response
 
 
@@ -77,16 +86,24 @@ async def github_callback(request: Request, code: str = "", state: str = "") -> 
     try:
         if not (code and state and expected and same(state, expected)):
             raise OAuthError("the sign-in link expired or was not started here")
-        profile = await fetch_profile(settings, code, str(request.url_for("github_callback")),
-                                      request.app.state.http_transport)
+        profile = await fetch_profile(
+            settings,
+            code,
+            str(request.url_for("github_callback")),
+            request.app.state.http_transport,
+        )
     except OAuthError as exc:
         log.warning("github sign-in failed", extra={"reason": str(exc)})
-        return render(request, "login.html",
-                      {"error": f"GitHub sign-in failed: {exc}.", "email": "", "next": "/app"},
-                      status_code=400)
+        return render(
+            request,
+            "login.html",
+            {"error": f"GitHub sign-in failed: {exc}.", "email": "", "next": "/app"},
+            status_code=400,
+        )
     linking = state.endswith(LINK_SUFFIX)
-    response = RedirectResponse("/account?notice=github-linked" if linking else "/app",
-                                status_code=303)
+    response = RedirectResponse(
+        "/account?notice=github-linked" if linking else "/app", status_code=303
+    )
     response.delete_cookie(STATE_COOKIE, path="/auth/github")
 
     def sign_in() -> None:  # database work off the event loop
@@ -99,22 +116,29 @@ async def github_callback(request: Request, code: str = "", state: str = "") -> 
     try:
         await anyio.to_thread.run_sync(sign_in)
     except OAuthError as exc:
-        return render(request, "login.html",
-                      {"error": f"GitHub sign-in failed: {exc}.", "email": "", "next": "/app"},
-                      status_code=409)
+        return render(
+            request,
+            "login.html",
+            {"error": f"GitHub sign-in failed: {exc}.", "email": "", "next": "/app"},
+            status_code=409,
+        )
     return response
 
 
-async def fetch_profile(settings: Settings, code: str, redirect_uri: str,
-                        transport: httpx.AsyncBaseTransport | None) -> dict[str, Any]:
+async def fetch_profile(
+    settings: Settings, code: str, redirect_uri: str, transport: httpx.AsyncBaseTransport | None
+) -> dict[str, Any]:
     """Trade the code for a token, then read the user's id and verified e-mail."""
     async with httpx.AsyncClient(timeout=10, transport=transport) as client:
         try:
             token_response = await client.post(
                 f"{settings.github_oauth_url}/access_token",
-                data={"client_id": settings.github_client_id,
-                      "client_secret": settings.github_client_secret,
-                      "code": code, "redirect_uri": redirect_uri},
+                data={
+                    "client_id": settings.github_client_id,
+                    "client_secret": settings.github_client_secret,
+                    "code": code,
+                    "redirect_uri": redirect_uri,
+                },
                 headers={"Accept": "application/json"},
             )
             token = token_response.json().get("access_token")
@@ -122,8 +146,9 @@ async def fetch_profile(settings: Settings, code: str, redirect_uri: str,
                 raise OAuthError("GitHub did not accept the sign-in code")
             headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json"}
             user = (await client.get(f"{settings.github_api_url}/user", headers=headers)).json()
-            emails = (await client.get(f"{settings.github_api_url}/user/emails",
-                                       headers=headers)).json()
+            emails = (
+                await client.get(f"{settings.github_api_url}/user/emails", headers=headers)
+            ).json()
         except (httpx.HTTPError, ValueError) as exc:
             raise OAuthError("GitHub could not be reached") from exc
     verified = [e for e in emails if isinstance(e, dict) and e.get("verified")]

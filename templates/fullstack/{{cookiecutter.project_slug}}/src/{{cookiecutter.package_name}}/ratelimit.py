@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 
 class RateLimiter:
-    def __init__(self, max_attempts: int, window_seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_attempts: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_attempts = max_attempts
         self.window = window_seconds
         self.clock = clock
@@ -63,8 +64,9 @@ class LoginThrottle:
     MAX_ACCOUNT_DELAY = 60.0
     SPRAY_FACTOR = 4
 
-    def __init__(self, max_attempts: int, window_seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_attempts: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_attempts = max_attempts
         self.clock = clock
         self.pairs = RateLimiter(max_attempts, window_seconds, clock)

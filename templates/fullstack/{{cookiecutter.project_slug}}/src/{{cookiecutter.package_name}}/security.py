@@ -18,10 +18,29 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password123", "passw0rd", "1234567890", "123456789",
-        "12345678910", "qwertyuiop", "iloveyou12", "letmein123", "welcome123", "admin12345",
-        "abc1234567", "qwerty1234", "monkey1234", "dragon1234", "football12", "baseball12",
-        "sunshine12", "princess12", "trustno1234", "changeme12", "correcthorse",
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "1234567890",
+        "123456789",
+        "12345678910",
+        "qwertyuiop",
+        "iloveyou12",
+        "letmein123",
+        "welcome123",
+        "admin12345",
+        "abc1234567",
+        "qwerty1234",
+        "monkey1234",
+        "dragon1234",
+        "football12",
+        "baseball12",
+        "sunshine12",
+        "princess12",
+        "trustno1234",
+        "changeme12",
+        "correcthorse",
     }
 )
 

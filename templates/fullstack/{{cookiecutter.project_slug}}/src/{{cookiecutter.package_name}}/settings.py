@@ -80,7 +80,7 @@ class Settings(BaseSettings):
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 problems.append(
                     "SECRET_KEY must be set to a random value of at least 32 characters in "
-                    "production (python -c \"import secrets; print(secrets.token_urlsafe(48))\")"
+                    'production (python -c "import secrets; print(secrets.token_urlsafe(48))")'
                 )
             key_needed = {"openai": self.openai_api_key, "anthropic": self.anthropic_api_key}
             if self.llm_provider in key_needed and not key_needed[self.llm_provider]:
@@ -112,7 +112,7 @@ class Settings(BaseSettings):
         url = self.database_url
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
+                return "postgresql+psycopg://" + url[len(prefix) :]
         return url
 
     @cached_property

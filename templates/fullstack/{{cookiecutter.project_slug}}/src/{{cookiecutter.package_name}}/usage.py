@@ -39,7 +39,7 @@ class Today:
 
     @property
     def level(self) -> str:
-        """"ok", "low" (amber) or "out" (red): what the quota meter shows."""
+        """ "ok", "low" (amber) or "out" (red): what the quota meter shows."""
         share = (self.used + self.reserved) / self.quota if self.quota else 1.0
         return "out" if share >= 0.9 else "low" if share >= 0.7 else "ok"
 
@@ -47,8 +47,7 @@ class Today:
 class QuotaExceeded(Exception):
     def __init__(self, today: Today) -> None:
         super().__init__(
-            f"You have used today's allowance of {today.quota:,} tokens. "
-            "It resets at midnight UTC."
+            f"You have used today's allowance of {today.quota:,} tokens. It resets at midnight UTC."
         )
         self.today = today
 
@@ -90,14 +89,20 @@ def _ensure_row(db: Session, user_id: int, day: dt.date) -> None:
     insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.execute(
         insert(UsageDay)
-        .values(user_id=user_id, day=day, requests=0, input_tokens=0, output_tokens=0,
-                reserved_tokens=0, cost_usd=0.0)
+        .values(
+            user_id=user_id,
+            day=day,
+            requests=0,
+            input_tokens=0,
+            output_tokens=0,
+            reserved_tokens=0,
+            cost_usd=0.0,
+        )
         .on_conflict_do_nothing()
     )
 
 
-def reserve(db: Session, user_id: int, prompt_tokens: int, settings: Settings,
-            day: dt.date) -> int:
+def reserve(db: Session, user_id: int, prompt_tokens: int, settings: Settings, day: dt.date) -> int:
     """Hold tokens for one answer; return how many output tokens it may use.
 
     One UPDATE that only matches while the reservation fits under the quota: concurrent
@@ -113,8 +118,11 @@ def reserve(db: Session, user_id: int, prompt_tokens: int, settings: Settings,
         total = UsageDay.input_tokens + UsageDay.output_tokens + UsageDay.reserved_tokens
         result = db.execute(
             update(UsageDay)
-            .where(UsageDay.user_id == user_id, UsageDay.day == day,
-                   total + hold <= settings.daily_token_quota)
+            .where(
+                UsageDay.user_id == user_id,
+                UsageDay.day == day,
+                total + hold <= settings.daily_token_quota,
+            )
             .values(reserved_tokens=UsageDay.reserved_tokens + hold)
             .execution_options(synchronize_session=False)
         )
@@ -122,13 +130,19 @@ def reserve(db: Session, user_id: int, prompt_tokens: int, settings: Settings,
             return allowed
     db.refresh(row)
     raise QuotaExceeded(
-        Today(used=row.input_tokens + row.output_tokens, quota=settings.daily_token_quota,
-              requests=row.requests, cost_usd=row.cost_usd, reserved=row.reserved_tokens)
+        Today(
+            used=row.input_tokens + row.output_tokens,
+            quota=settings.daily_token_quota,
+            requests=row.requests,
+            cost_usd=row.cost_usd,
+            reserved=row.reserved_tokens,
+        )
     )
 
 
-def settle(db: Session, user_id: int, held: int, spent: Usage, settings: Settings,
-           day: dt.date) -> None:
+def settle(
+    db: Session, user_id: int, held: int, spent: Usage, settings: Settings, day: dt.date
+) -> None:
     """Replace a reservation of `held` tokens (made on `day`) with what the answer used."""
     db.execute(
         update(UsageDay)

@@ -105,8 +105,13 @@ def start_session(request: Request, response: Response, db: Session, user: User)
     session_id = sha256(token)
     db.add(UserSession(id=session_id, user_id=user.id, expires_at=expires))
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=settings.session_max_age_days * 86400,
-        httponly=True, samesite="lax", secure=settings.is_production, path="/",
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_max_age_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        path="/",
     )
     _set_csrf_seed(request, response, new_token())
     return session_id
@@ -135,8 +140,12 @@ def end_other_sessions(db: Session, user: User, keep: str) -> None:
 def _set_csrf_seed(request: Request, response: Response, seed: str) -> None:
     request.state.csrf_seed = seed
     response.set_cookie(
-        CSRF_COOKIE, seed, httponly=True, samesite="lax",
-        secure=get_settings(request).is_production, path="/",
+        CSRF_COOKIE,
+        seed,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings(request).is_production,
+        path="/",
     )
 
 
@@ -173,8 +182,9 @@ async def reject_nul_bytes(request: Request) -> None:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
-        if any(isinstance(value, str) and "\x00" in key + value
-               for key, value in form.multi_items()):
+        if any(
+            isinstance(value, str) and "\x00" in key + value for key, value in form.multi_items()
+        ):
             raise BadInput
 
 

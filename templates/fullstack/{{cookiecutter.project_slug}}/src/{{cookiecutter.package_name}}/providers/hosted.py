@@ -86,8 +86,15 @@ class HttpProvider:
 
     async def _wait(self, attempt: int, reason: str) -> None:
         delay = self.backoff * 2**attempt
-        log.warning("provider retry", extra={"provider": self.name, "reason": reason,
-                                             "attempt": attempt + 1, "delay_s": delay})
+        log.warning(
+            "provider retry",
+            extra={
+                "provider": self.name,
+                "reason": reason,
+                "attempt": attempt + 1,
+                "delay_s": delay,
+            },
+        )
         await asyncio.sleep(delay)
 
     def _status_message(self, response: httpx.Response) -> str:

@@ -41,6 +41,8 @@ class OpenAIProvider(HttpProvider):
                 if text:
                     yield text
             if event.get("usage"):
-                usage = Usage(event["usage"].get("prompt_tokens", 0),
-                              event["usage"].get("completion_tokens", 0))
+                usage = Usage(
+                    event["usage"].get("prompt_tokens", 0),
+                    event["usage"].get("completion_tokens", 0),
+                )
         yield usage
