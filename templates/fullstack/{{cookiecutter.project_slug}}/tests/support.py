@@ -6,6 +6,8 @@ import asyncio
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -163,3 +165,44 @@ class ScriptedModel:
                 await asyncio.sleep(self.delay)
             yield f"word{i} "
         yield Usage(10, words) if self.report_usage else Usage(0, 0)
+
+
+@contextmanager
+def serve_command(
+    folder: Path, url: str, **environment: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`python -m {{ cookiecutter.package_name }} serve` as a real process (what the Dockerfile runs)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "DATABASE_URL": url,
+        "LLM_PROVIDER": "offline",
+        "LOG_FORMAT": "text",
+        **environment,
+    }
+    with (folder / "server.log").open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port)],
+            cwd=folder,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((folder / "server.log").read_text())
+            time.sleep(0.1)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        process.wait(timeout=10)

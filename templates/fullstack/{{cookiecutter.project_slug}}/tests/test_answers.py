@@ -7,12 +7,9 @@ import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -28,10 +25,10 @@ from .support import (
     ScriptedModel,
     Visitor,
     database_url,
-    free_port,
     live_visitor,
     make_settings,
     running,
+    serve_command,
 )
 
 
@@ -74,51 +71,14 @@ def test_five_concurrent_streams_of_one_answer_generate_and_bill_it_once(
 
 
 # --- a hard kill mid-answer -------------------------------------------------------------------
-@contextmanager
-def server_process(
-    folder: Path, url: str, delay: float
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "APP_ENV": "development",
-        "DATABASE_URL": url,
-        "LLM_PROVIDER": "offline",
-        "OFFLINE_TOKEN_DELAY": str(delay),
-        "ANSWER_STALE_SECONDS": "1",
-        "LOG_FORMAT": "text",
-    }
-    with (folder / "server.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "{{ cookiecutter.package_name }}", "serve", "--port", str(port)],
-            cwd=folder,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "server.log").read_text())
-            time.sleep(0.1)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_an_answer_cut_off_by_a_hard_kill_becomes_a_failure_with_retry(tmp_path: Path) -> None:
     url = database_url(tmp_path)
-    with server_process(tmp_path, url, 0.1) as (base, process), live_visitor(base) as alice:
+    stale = {"ANSWER_STALE_SECONDS": "1"}
+    with (
+        serve_command(tmp_path, url, OFFLINE_TOKEN_DELAY="0.1", **stale) as (base, process),
+        live_visitor(base) as alice,
+    ):
         alice.sign_up("alice@example.com")
         conversation = alice.start_conversation("A draft. It was written very quickly.")
         with alice.client.stream("GET", stream_url(alice, conversation)) as response:
@@ -131,7 +91,10 @@ def test_an_answer_cut_off_by_a_hard_kill_becomes_a_failure_with_retry(tmp_path:
         process.wait(timeout=10)
         cookies = alice.client.cookies
 
-    with server_process(tmp_path, url, 0) as (base, _), live_visitor(base) as alice:
+    with (
+        serve_command(tmp_path, url, OFFLINE_TOKEN_DELAY="0", **stale) as (base, _),
+        live_visitor(base) as alice,
+    ):
         alice.client.cookies = cookies
         page = alice.client.get(f"/app/c/{conversation}").text
         assert "Still being written" not in page

@@ -3,18 +3,22 @@ owner out; X-Forwarded-For counts only from a configured proxy; sign-ups are lim
 
 from __future__ import annotations
 
-import re
-import threading
 from pathlib import Path
 
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }} import security
 from {{ cookiecutter.package_name }}.ratelimit import LoginThrottle, RateLimiter
 
-from .support import PASSWORD, MakeApp, Visitor, make_settings
+from .support import (
+    PASSWORD,
+    MakeApp,
+    Visitor,
+    database_url,
+    live_visitor,
+    make_settings,
+    serve_command,
+)
 
 WRONG = "wrong password!!"
 
@@ -132,65 +136,17 @@ def test_a_successful_login_clears_the_account_counter(app: FastAPI, visitor: Vi
         assert log_in(visitor, PASSWORD) == 303
 
 
-def test_sign_ups_are_rate_limited_per_client(tmp_path: Path, make_app: MakeApp) -> None:
-    app = make_app(make_settings(tmp_path, signup_max_per_hour=3))
-    with TestClient(app) as client:
-        for i in range(3):
-            Visitor(client).sign_up(f"user{i}@example.com")
-            client.cookies.delete("session")
-        blocked = Visitor(client).post(
-            "/signup",
-            {"email": "more@example.com", "password": PASSWORD, "password_confirm": PASSWORD},
-            page="/signup",
-        )
-        assert blocked.status_code == 429
-        assert "Too many attempts" in blocked.text
-        assert int(blocked.headers["retry-after"]) > 0
-
-
-class CountingHasher(PasswordHasher):
-    """The real Argon2id hasher, counting how many hashes run at the same moment."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lock = threading.Lock()
-        self.running = self.peak = 0
-
-    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
-        with self.lock:
-            self.running += 1
-            self.peak = max(self.peak, self.running)
-        try:
-            return super().hash(password, salt=salt)
-        finally:
-            with self.lock:
-                self.running -= 1
-
-
-def test_sixteen_simultaneous_sign_ups_hash_two_passwords_at_a_time(
-    tmp_path: Path, make_app: MakeApp, monkeypatch: object
-) -> None:
-    hasher = CountingHasher()
-    monkeypatch.setattr(security, "_hasher", hasher)  # type: ignore[attr-defined]
-    app = make_app(make_settings(tmp_path, signup_max_per_hour=100))
-    statuses: list[int] = []
-    with TestClient(app) as client:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signup").text)
-        assert token
-
-        def sign_up(i: int) -> None:
-            form = {
-                "csrf_token": token.group(1),
-                "email": f"user{i}@example.com",
-                "password": PASSWORD,
-                "password_confirm": PASSWORD,
-            }
-            statuses.append(client.post("/signup", data=form, follow_redirects=False).status_code)
-
-        threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(16)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    assert statuses == [303] * 16
-    assert hasher.peak == 2  # 2 x 64 MiB, not 16 x 64 MiB
+def test_the_serve_command_ignores_forwarded_for_from_an_untrusted_client(tmp_path: Path) -> None:
+    """Password spraying with a new X-Forwarded-For each time: one client, so it is stopped."""
+    url = database_url(tmp_path)
+    with serve_command(tmp_path, url, FORWARDED_ALLOW_IPS="") as (base, _), live_visitor(base) as v:
+        statuses = []
+        for i in range(LoginThrottle.SPRAY_FACTOR * 5 + 1):
+            response = v.post(
+                "/login",
+                {"email": f"user{i}@example.com", "password": WRONG},
+                headers=from_address(f"198.51.100.{i}"),
+            )
+            statuses.append(response.status_code)
+    assert statuses[:-1] == [401] * (LoginThrottle.SPRAY_FACTOR * 5)
+    assert statuses[-1] == 429
