@@ -8,14 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from {{ cookiecutter.package_name }} import security
 from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.db import Database
 from {{ cookiecutter.package_name }}.settings import Settings
 
 from .support import Visitor, make_settings
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real Argon2id, with test-sized cost: the suite signs up hundreds of users. (The app
+    itself uses the library's recommended parameters: 64 MiB, 3 passes.)"""
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
 
 
 @pytest.fixture(autouse=True)
