@@ -6,13 +6,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from . import DESCRIPTION
 
+if TYPE_CHECKING:
+    from .settings import Settings
 
-def main(argv: list[str] | None = None) -> int:
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="{{ cookiecutter.project_slug }}", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the web app")
@@ -35,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also write the results table into README.md",
     )
     commands.add_parser("secret", help="print a new random SECRET_KEY")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     from . import logs
     from .settings import Settings, explain, new_secret_key
@@ -49,32 +57,40 @@ def main(argv: list[str] | None = None) -> int:
         print(explain(exc), file=sys.stderr)
         return 2
     logs.configure(settings.log_level, settings.log_format)
-
-    from .db import Database, PendingMigrationsError
-
     if args.command == "migrate":
+        from .db import Database
+
         with Database(settings.sqlalchemy_url) as database:
             database.upgrade()
         print("Database is up to date.")
         return 0
     if args.command == "eval":
-        from . import evals
-        from .providers import make_provider
+        return evaluate(settings, args.cases, args.write_readme)
+    return serve(settings, args)
 
-        if not args.cases.is_file():
-            print(
-                f"No evaluation cases at {args.cases}: run this in the project folder (the "
-                "Docker image has them in /app/evals) or pass --cases FILE.",
-                file=sys.stderr,
-            )
-            return 2
-        provider = make_provider(settings)
-        results = evals.run(provider, evals.load_cases(args.cases), settings.llm_max_output_tokens)
-        text = evals.table(provider, results)
-        print(text)
-        if args.write_readme:
-            evals.write_into(args.write_readme, text)
-        return 0 if all(r.passed for r in results) else 1
+
+def evaluate(settings: Settings, cases: Path, write_readme: Path | None) -> int:
+    from . import evals
+    from .providers import make_provider
+
+    if not cases.is_file():
+        print(
+            f"No evaluation cases at {cases}: run this in the project folder (the "
+            "Docker image has them in /app/evals) or pass --cases FILE.",
+            file=sys.stderr,
+        )
+        return 2
+    provider = make_provider(settings)
+    results = evals.run(provider, evals.load_cases(cases), settings.llm_max_output_tokens)
+    text = evals.table(provider, results)
+    print(text)
+    if write_readme:
+        evals.write_into(write_readme, text)
+    return 0 if all(r.passed for r in results) else 1
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    from .db import Database, PendingMigrationsError
 
     try:
         auto_upgrade = args.migrate or not settings.is_production

@@ -169,6 +169,12 @@ def _add_operational_routes(app: FastAPI, database: Database, settings: Settings
 
 
 def install_error_pages(app: FastAPI) -> None:
+    """Every failure is a page with a sentence (or an htmx-friendly answer), never a trace."""
+    _install_access_errors(app)
+    _install_request_errors(app)
+
+
+def _install_access_errors(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, exc: LoginRequired) -> Response:
         target = f"/login?next={request.url.path}"
@@ -197,6 +203,8 @@ def install_error_pages(app: FastAPI) -> None:
             "pasting binary data. Remove it and try again.",
         )
 
+
+def _install_request_errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if any(error["loc"][:1] == ("path",) for error in exc.errors()):
@@ -230,6 +238,7 @@ def install_error_pages(app: FastAPI) -> None:
         )
         # This answer is sent from outside the middleware stack: add what it would have.
         response.headers.update(SECURITY_HEADERS)
+        response.headers["cache-control"] = "no-store"
         response.headers["x-request-id"] = request.scope.get("state", {}).get("request_id", "")
         return response
 
