@@ -200,8 +200,16 @@ async def follow(db: Database, settings: Settings, message_id: int) -> AsyncIter
                 },
             )
             return
-        if message.status == "streaming":
-            await anyio.to_thread.run_sync(fail_abandoned, db, settings, message.conversation_id)
+        if message.status == "pending":  # reset by Retry elsewhere: that request writes it
+            yield sse(
+                "failure",
+                {
+                    "message": "This answer was restarted in another tab. "
+                    "Reload the page to follow it."
+                },
+            )
+            return
+        await anyio.to_thread.run_sync(fail_abandoned, db, settings, message.conversation_id)
         await asyncio.sleep(FOLLOW_POLL_SECONDS)
         yield b": waiting for the answer\n\n"  # a comment: keeps proxies from timing out
 
