@@ -170,3 +170,25 @@ def test_the_owner_signs_in_with_a_mailed_link(mail_app: FastAPI, inbox: tuple[I
         assert client.get("/app").status_code == 200
     with mail_app.state.db.session() as db:
         assert db.scalars(select(User)).one().email_verified
+
+
+def test_a_new_password_spends_every_older_link(
+    mail_app: FastAPI, inbox: tuple[Inbox, int]
+) -> None:
+    mails, _ = inbox
+    with TestClient(mail_app) as client:
+        Visitor(client).sign_up("ada@example.com")
+        client.cookies.delete("session")
+        Visitor(client).post("/forgot-password", {"email": "ada@example.com"})
+        Visitor(client).post("/login/email", {"email": "ada@example.com"})
+        Visitor(client).post("/forgot-password", {"email": "ada@example.com"})
+        first_reset, sign_in, second_reset = mails.link(2), mails.link(3), mails.link(4)
+        token = second_reset.split("token=")[1]
+        done = Visitor(client).post(
+            "/reset-password",
+            {"token": token, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
+            page=second_reset,
+        )
+        assert done.status_code == 303
+        assert client.get(first_reset).status_code == 410
+        assert client.get(sign_in).status_code == 410

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from .email_links import revoke_links
 from .security import hash_password, password_problems, verify_password
 from .web import CurrentUser, Db, end_other_sessions, end_session, render, start_session
 
@@ -47,6 +48,7 @@ def change_password(
     if errors:
         return _page(request, db, user, 422, password_errors=errors)
     user.password_hash = hash_password(new_password)
+    revoke_links(db, user)
     response = RedirectResponse("/account?notice=password-changed", status_code=303)
     # A fresh session id for this browser, and every other signed-in device signed out.
     keep = start_session(request, response, db, user)

@@ -82,6 +82,20 @@ def redeem(db: Session, token: str, purpose: str) -> User | None:
     return user
 
 
+def revoke_links(db: Session, user: User) -> None:
+    """After a password change, no older reset or sign-in link may still open the account."""
+    db.execute(
+        update(EmailToken)
+        .where(
+            EmailToken.user_id == user.id,
+            EmailToken.used_at.is_(None),
+            EmailToken.purpose.in_(("reset", "login")),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def link(request: Request, path: str, token: str) -> str:
     return str(request.base_url).rstrip("/") + f"{path}?token={token}"
 
@@ -213,6 +227,7 @@ def reset(
             return render(request, "link_expired.html", {"purpose": "reset"}, status_code=410)
         return render(request, "reset.html", {"token": token, "errors": errors}, status_code=422)
     user.password_hash = hash_password(new_password)
+    revoke_links(db, user)
     response = RedirectResponse("/app?notice=password-reset", status_code=303)
     keep = start_session(request, response, db, user)
     db.flush()
