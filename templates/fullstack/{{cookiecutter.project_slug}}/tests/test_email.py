@@ -192,3 +192,12 @@ def test_a_new_password_spends_every_older_link(
         assert done.status_code == 303
         assert client.get(first_reset).status_code == 410
         assert client.get(sign_in).status_code == 410
+
+
+def test_one_client_cannot_make_the_app_mail_everyone(mail_app: FastAPI) -> None:
+    with TestClient(mail_app) as client:
+        statuses = [
+            Visitor(client).post("/forgot-password", {"email": f"user{i}@example.com"}).status_code
+            for i in range(21)
+        ]
+    assert statuses == [200] * 20 + [429]

@@ -140,6 +140,7 @@ def _attach_state(
     )
     app.state.signup_limiter = RateLimiter(settings.signup_max_per_hour, 3600)
     app.state.mail_limiter = RateLimiter(3, 3600)  # links mailed per address and hour
+    app.state.mail_request_limiter = RateLimiter(20, 3600)  # link requests per client and hour
     app.state.mailer = make_mailer(settings)
     limit_hashing(settings.password_hash_concurrency)
 

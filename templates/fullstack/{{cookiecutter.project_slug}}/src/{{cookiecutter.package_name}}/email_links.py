@@ -157,6 +157,14 @@ def _ask_page(
 
 
 def _mail_link(request: Request, db: Session, email: str, purpose: str) -> Response:
+    # Per client too: one address must not make us mail thousands of strangers.
+    client_limiter: RateLimiter = request.app.state.mail_request_limiter
+    client = request.client.host if request.client else "unknown"
+    if client_limiter.retry_after(client):
+        return _ask_page(
+            request, purpose, error="Too many requests. Try again in an hour.", status_code=429
+        )
+    client_limiter.hit(client)
     user = _user_by_email(db, email)
     try:
         if user is not None:
