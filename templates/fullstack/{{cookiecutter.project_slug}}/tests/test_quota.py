@@ -7,12 +7,14 @@ import json
 import re
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.models import Message, UsageDay
+from {{ cookiecutter.package_name }}.providers import ProviderError, Usage
 
 from .support import MakeApp, ScriptedModel, Visitor, live_visitor, make_settings, running
 
@@ -123,3 +125,19 @@ def test_a_provider_that_reports_no_usage_is_charged_an_estimate(
     row = usage_row(app)
     assert row.output_tokens == done["output_tokens"]
     assert row.reserved_tokens == 0
+
+
+class RefusesAtOnce:
+    name, model = "Refusing", "test"
+
+    async def stream(self, messages: object, max_tokens: int) -> AsyncIterator[str | Usage]:
+        raise ProviderError("The provider rejected the API key (HTTP 401).")
+        yield ""  # an async generator, like every provider
+
+
+def test_a_call_that_fails_before_any_text_costs_nothing(app: object, alice: Visitor) -> None:
+    app.state.provider = RefusesAtOnce()  # type: ignore[attr-defined]
+    events = alice.stream(stream_url(alice, alice.start_conversation("Hello?")))
+    assert events[-1][0] == "failure"
+    row = usage_row(app)
+    assert (row.input_tokens, row.output_tokens, row.reserved_tokens) == (0, 0, 0)

@@ -163,7 +163,11 @@ def fail_abandoned(db: Database, settings: Settings, conversation_id: int | None
                 select(Conversation.user_id).where(Conversation.id == message.conversation_id)
             )
             held = message.reserved_tokens
-            generated = Usage(message.input_tokens, estimate_tokens(message.content))
+            generated = (
+                Usage(message.input_tokens, estimate_tokens(message.content))
+                if message.content
+                else Usage(0, 0)
+            )
             day = (message.heartbeat_at or utcnow()).date()
             if user_id is not None:
                 usage.settle(session, user_id, held, generated, settings, day)
@@ -279,9 +283,12 @@ async def write(
 
 
 def _spent(claimed: Claim, reported: Usage | None, text: str) -> Usage:
-    """The provider's own count; else (no usage reported, or the client left) our estimate."""
+    """The provider's own count; else (no usage reported, or the client left) our estimate.
+    A call that failed or was stopped before any text arrived is not charged."""
     if reported is not None and (reported.total > 0 or not text):
         return reported
+    if not text:
+        return Usage(0, 0)
     return Usage(claimed.prompt_tokens, estimate_tokens(text))
 
 
