@@ -176,6 +176,31 @@ def test_a_connection_dropped_mid_answer_is_not_retried(
     assert "What arrived is kept above" in page
 
 
+def test_a_drop_before_the_first_token_is_retried(tmp_path: Path, make_app: MakeApp) -> None:
+    """Anthropic's stream starts with bookkeeping events: losing it there repeats nothing."""
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            return httpx.Response(
+                200,
+                headers={"content-type": "text/event-stream"},
+                stream=DropsMidAnswer(ANTHROPIC_CHUNKS[:1]),
+            )
+        body = b"".join(ANTHROPIC_CHUNKS)
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+
+    app = provider_app(make_app, tmp_path, "anthropic", handler)
+    with TestClient(app) as client:
+        alice = Visitor(client)
+        alice.sign_up("alice@example.com")
+        events = alice.stream(stream_url(alice, alice.start_conversation("Again?")))
+    assert len(calls) == 2
+    assert events[-1][0] == "done"
+    assert tokens_of(events) == "The first half. "
+
+
 def test_anthropic_overloaded_529_is_retried_like_a_429(tmp_path: Path, make_app: MakeApp) -> None:
     calls: list[httpx.Request] = []
 

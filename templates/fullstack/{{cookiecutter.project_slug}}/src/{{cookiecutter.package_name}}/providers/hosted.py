@@ -17,6 +17,12 @@ log = logging.getLogger(__name__)
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 
+class Progress:
+    """Set by a provider once it has passed text on: from then on a retry would repeat it."""
+
+    text_sent = False
+
+
 class HttpProvider:
     """Base for providers that POST a JSON body and read a streamed answer line by line."""
 
@@ -42,14 +48,16 @@ class HttpProvider:
     def headers(self) -> dict[str, str]:
         return {}
 
-    async def lines(self, path: str, body: dict[str, Any]) -> AsyncIterator[str]:
-        """POST and yield response lines. Retries only before the first line was received:
-        after that a retry would repeat what the reader already has, so the error is final."""
+    async def lines(
+        self, path: str, body: dict[str, Any], progress: Progress
+    ) -> AsyncIterator[str]:
+        """POST and yield response lines. Retries only until the provider has passed the first
+        text on (`progress`): after that a retry would repeat what the reader already has, so
+        the error is final."""
         timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0))
-        received = False
         async with httpx.AsyncClient(timeout=timeout, transport=self.transport) as client:
             for attempt in range(self.retries + 1):
-                last = attempt == self.retries or received
+                last = attempt == self.retries or progress.text_sent
                 try:
                     async with client.stream(
                         "POST", self.base_url + path, json=body, headers=self.headers()
@@ -62,18 +70,17 @@ class HttpProvider:
                             raise ProviderError(self._status_message(response))
                         async for line in response.aiter_lines():
                             if line:
-                                received = True
                                 yield line
                         return
                 except httpx.TimeoutException as exc:
-                    if received or attempt == self.retries:
+                    if progress.text_sent or attempt == self.retries:
                         raise ProviderError(
                             f"{self.name} did not answer within {self.timeout:g} seconds. "
                             "Try again in a moment."
                         ) from exc
                     await self._wait(attempt, "timeout")
                 except httpx.TransportError as exc:
-                    if received:
+                    if progress.text_sent:
                         raise ProviderError(
                             f"the connection to {self.name} dropped mid-answer."
                         ) from exc
