@@ -47,12 +47,19 @@ def test_one_front_end_so_no_front_end_question() -> None:
     assert "frontend" not in context()  # server-rendered pages + htmx
 
 
+def test_the_template_is_released_and_ships_no_build_notes() -> None:
+    assert context()["_template_version"] == "1.0.0"
+    assert not (harness.template_dir(KIND) / "READ_FIRST_RULES.md").exists()
+
+
 @pytest.mark.parametrize("answers", VARIANTS, ids=harness.variant_id)
 def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_python: Path, tmp_path: Path) -> None:
     project = harness.render(KIND, tmp_path, **answers)
     chosen = {**harness.choice_defaults(KIND), **answers}
     _assert_files(project, chosen)
     harness.pip_install(venv_python, project)
+    # The generated CI checks formatting too: a fresh project must pass it as generated.
+    harness.run([str(venv_python), "-m", "ruff", "format", "--check", "."], cwd=project)
     output = harness.check_project(venv_python, project, ("-rs",))
     assert " passed" in output and " failed" not in output
     skipped = [line for line in output.splitlines() if line.startswith("SKIPPED")]
@@ -76,7 +83,14 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     deploy = (project / harness.DEPLOY_FILES[chosen["deploy_target"]]).read_text("utf-8")
     assert "migrate" in deploy and "/health" in deploy
     assert "Your Name" in (project / "LICENSE").read_text("utf-8")
-    assert "playwright install --with-deps chromium" in (project / ".github/workflows/ci.yml").read_text("utf-8")
+    ci = (project / ".github/workflows/ci.yml").read_text("utf-8")
+    assert "playwright install --with-deps chromium" in ci
+    assert "ruff format --check" in ci
+    assert "TEST_DATABASE_URL: postgresql://" in ci and "image: postgres:" in ci
+    # Secrets: every .env variant is ignored, the example is kept (and really shipped).
+    ignored = (project / ".gitignore").read_text("utf-8").splitlines()
+    assert {".env", ".env.*", "!.env.example"} <= set(ignored)
+    assert not (project / "READ_FIRST_RULES.md").exists()
     dockerfile = (project / "Dockerfile").read_text("utf-8")
     assert f"ARG PYTHON_VERSION={chosen['python_version']}" in dockerfile and "USER app" in dockerfile
     compose = (project / "compose.yaml").read_text("utf-8")
@@ -86,6 +100,12 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     # Jinja pages and JavaScript are copied as they are, not rendered by cookiecutter.
     assert "{{ csrf_token }}" in (package / "templates" / "base.html").read_text("utf-8")
     assert (package / "static" / "htmx.min.js").stat().st_size > 10_000
+    pyproject = (project / "pyproject.toml").read_text("utf-8")
+    for dependency in ('"nh3>=', '"email-validator>=', '"aiosmtpd>='):
+        assert dependency in pyproject, dependency
+    compose = (project / "compose.yaml").read_text("utf-8")
+    assert "APP_ENV: ${COMPOSE_APP_ENV:-production}" in compose
+    assert "COPY evals ./evals" in (project / "Dockerfile").read_text("utf-8")
     settings = (package / "settings.py").read_text("utf-8")
     assert f'llm_provider: ProviderName = "{chosen["llm_provider"]}"' in settings
     readme = (project / "README.md").read_text("utf-8")

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from {{ cookiecutter.package_name }} import security
 from {{ cookiecutter.package_name }}.app import create_app
 from {{ cookiecutter.package_name }}.db import Database
 from {{ cookiecutter.package_name }}.settings import Settings
 
 from .support import Visitor, make_settings
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real Argon2id, with test-sized cost: the suite signs up hundreds of users. (The app
+    itself uses the library's recommended parameters: 64 MiB, 3 passes.)"""
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
+@pytest.fixture(autouse=True)
+def empty_postgres() -> Iterator[None]:
+    """With TEST_DATABASE_URL (PostgreSQL), every test starts from an empty schema."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        sqlalchemy_url = Settings(_env_file=None, database_url=url).sqlalchemy_url
+        with Database(sqlalchemy_url) as database, database.engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    yield
 
 
 @pytest.fixture

@@ -13,12 +13,16 @@ from .support import PASSWORD, Visitor
 NEW_PASSWORD = "a brand new passphrase"
 
 
-def change(visitor: Visitor, current: str, new: str,
-           confirm: str | None = None) -> httpx.Response:
-    return visitor.post("/account/password", {
-        "current_password": current, "new_password": new,
-        "new_password_confirm": new if confirm is None else confirm,
-    }, page="/account")
+def change(visitor: Visitor, current: str, new: str, confirm: str | None = None) -> httpx.Response:
+    return visitor.post(
+        "/account/password",
+        {
+            "current_password": current,
+            "new_password": new,
+            "new_password_confirm": new if confirm is None else confirm,
+        },
+        page="/account",
+    )
 
 
 def test_changing_the_password_needs_the_current_one(alice: Visitor) -> None:
@@ -50,27 +54,31 @@ def test_a_new_password_signs_out_every_other_device(
 
 
 def test_deleting_the_account_needs_confirmation(app: FastAPI, alice: Visitor) -> None:
-    wrong = alice.post("/account/delete", {"confirm": "delete", "password": PASSWORD},
-                       page="/account")
+    wrong = alice.post(
+        "/account/delete", {"confirm": "delete", "password": PASSWORD}, page="/account"
+    )
     assert wrong.status_code == 422
     assert "Nothing was deleted" in wrong.text
-    no_password = alice.post("/account/delete", {"confirm": "DELETE", "password": "nope"},
-                             page="/account")
+    no_password = alice.post(
+        "/account/delete", {"confirm": "DELETE", "password": "nope"}, page="/account"
+    )
     assert no_password.status_code == 422
     with app.state.db.session() as db:
         assert db.scalar(select(func.count()).select_from(User)) == 1
 
 
-def test_deleting_the_account_removes_everything(app: FastAPI, alice: Visitor,
-                                                 other_visitor: Visitor) -> None:
+def test_deleting_the_account_removes_everything(
+    app: FastAPI, alice: Visitor, other_visitor: Visitor
+) -> None:
     other_visitor.sign_up("bob@example.com")
     bob_conversation = other_visitor.start_conversation("Bob's own text.")
     conversation = alice.start_conversation("Alice's text, very private.")
     page = alice.client.get(f"/app/c/{conversation}").text
     alice.stream(page.split('data-stream-url="')[1].split('"')[0])
 
-    response = alice.post("/account/delete", {"confirm": "DELETE", "password": PASSWORD},
-                          page="/account", follow=True)
+    response = alice.post(
+        "/account/delete", {"confirm": "DELETE", "password": PASSWORD}, page="/account", follow=True
+    )
     assert "Your account and all its data were deleted." in response.text
     assert alice.client.get("/app", follow_redirects=False).status_code == 303
     assert alice.log_in("alice@example.com").status_code == 401

@@ -39,28 +39,43 @@ def test_password_is_stored_as_argon2id(app: FastAPI, visitor: Visitor) -> None:
 
 
 def test_sign_up_explains_weak_passwords(visitor: Visitor) -> None:
-    response = visitor.post("/signup", {"email": "ada@example.com", "password": "short",
-                                        "password_confirm": "short"}, page="/signup")
+    response = visitor.post(
+        "/signup",
+        {"email": "ada@example.com", "password": "short", "password_confirm": "short"},
+        page="/signup",
+    )
     assert response.status_code == 422
     assert "Use at least 10 characters." in response.text
-    common = visitor.post("/signup", {"email": "ada@example.com", "password": "password123",
-                                      "password_confirm": "password123"}, page="/signup")
+    common = visitor.post(
+        "/signup",
+        {"email": "ada@example.com", "password": "password123", "password_confirm": "password123"},
+        page="/signup",
+    )
     assert "too common" in common.text
     assert "session" not in set_cookie_headers(common)
 
 
 def test_sign_up_rejects_mismatch_bad_email_and_duplicates(visitor: Visitor) -> None:
-    mismatch = visitor.post("/signup", {"email": "ada@example.com", "password": PASSWORD,
-                                        "password_confirm": PASSWORD + "x"}, page="/signup")
+    mismatch = visitor.post(
+        "/signup",
+        {"email": "ada@example.com", "password": PASSWORD, "password_confirm": PASSWORD + "x"},
+        page="/signup",
+    )
     assert mismatch.status_code == 422
     assert "don&#39;t match" in mismatch.text
-    bad = visitor.post("/signup", {"email": "not-an-email", "password": PASSWORD,
-                                   "password_confirm": PASSWORD}, page="/signup")
+    bad = visitor.post(
+        "/signup",
+        {"email": "not-an-email", "password": PASSWORD, "password_confirm": PASSWORD},
+        page="/signup",
+    )
     assert "valid e-mail" in bad.text
     visitor.sign_up("ada@example.com")
     visitor.post("/logout", page="/app")
-    again = visitor.post("/signup", {"email": "ADA@example.com", "password": PASSWORD,
-                                     "password_confirm": PASSWORD}, page="/signup")
+    again = visitor.post(
+        "/signup",
+        {"email": "ADA@example.com", "password": PASSWORD, "password_confirm": PASSWORD},
+        page="/signup",
+    )
     assert again.status_code == 422
     assert "already exists" in again.text
 
@@ -109,12 +124,14 @@ def test_login_rotates_the_session_id(app: FastAPI, visitor: Visitor) -> None:
 def test_login_only_redirects_within_the_site(visitor: Visitor) -> None:
     visitor.sign_up("ada@example.com")
     visitor.post("/logout", page="/app")
-    inside = visitor.post("/login", {"email": "ada@example.com", "password": PASSWORD,
-                                     "next": "/account"})
+    inside = visitor.post(
+        "/login", {"email": "ada@example.com", "password": PASSWORD, "next": "/account"}
+    )
     assert inside.headers["location"] == "/account"
     visitor.post("/logout", page="/app")
-    outside = visitor.post("/login", {"email": "ada@example.com", "password": PASSWORD,
-                                      "next": "//evil.example.com/"})
+    outside = visitor.post(
+        "/login", {"email": "ada@example.com", "password": PASSWORD, "next": "//evil.example.com/"}
+    )
     assert outside.headers["location"] == "/app"
 
 

@@ -38,7 +38,6 @@ def test_pages_need_a_signed_in_user(visitor: Visitor) -> None:
 
 
 def test_htmx_requests_are_sent_to_the_login_page(visitor: Visitor) -> None:
-    response = visitor.client.get("/app", headers={"HX-Request": "true"},
-                                  follow_redirects=False)
+    response = visitor.client.get("/app", headers={"HX-Request": "true"}, follow_redirects=False)
     assert response.status_code == 401
     assert response.headers["hx-redirect"] == "/login?next=/app"

@@ -29,8 +29,9 @@ def test_a_failed_check_names_what_was_missing() -> None:
     assert result.missing == ["zeugma"]
 
 
-def test_eval_command_writes_the_readme_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_command_writes_the_readme_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(f"# Demo\n\n{evals.START}\nold\n{evals.END}\n\nMore.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)

@@ -10,8 +10,11 @@ import pytest
 from {{ cookiecutter.package_name }}.providers import ChatMessage, Usage, make_provider
 from {{ cookiecutter.package_name }}.settings import Settings
 
-REQUIRED = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY",
-            "ollama": "OLLAMA_BASE_URL"}
+REQUIRED = {
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "ollama": "OLLAMA_BASE_URL",
+}
 provider_name = os.environ.get("LLM_PROVIDER", "")
 
 pytestmark = [

@@ -19,15 +19,28 @@ from {{ cookiecutter.package_name }}.db import Base, Database, PendingMigrations
 from .support import MakeApp, make_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
-TABLES = {"alembic_version", "users", "sessions", "conversations", "messages", "usage_days"}
+TABLES = {
+    "alembic_version",
+    "users",
+    "sessions",
+    "conversations",
+    "messages",
+    "usage_days",
+    "email_tokens",
+}
 
 
 def test_alembic_upgrade_head_from_an_empty_database(tmp_path: Path) -> None:
     url = f"sqlite:///{(tmp_path / 'fresh.db').as_posix()}"
     env = {**os.environ, "DATABASE_URL": url}
     for command in (["upgrade", "head"], ["downgrade", "base"], ["upgrade", "head"]):
-        subprocess.run([sys.executable, "-m", "alembic", *command], cwd=PROJECT, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "alembic", *command],
+            cwd=PROJECT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     with Database(url) as database:
         assert set(inspect(database.engine).get_table_names()) == TABLES
         assert database.pending_migrations() == []
@@ -41,16 +54,16 @@ def test_the_models_and_the_migrations_agree(tmp_path: Path) -> None:
     assert differences == [], "models changed: run `alembic revision --autogenerate -m ...`"
 
 
-def test_production_refuses_to_start_on_an_old_schema(tmp_path: Path,
-                                                     make_app: MakeApp) -> None:
+def test_production_refuses_to_start_on_an_old_schema(tmp_path: Path, make_app: MakeApp) -> None:
     settings = make_settings(tmp_path, app_env="production", secret_key="s" * 40)
     app = make_app(settings, migrate=False)
     with pytest.raises(PendingMigrationsError, match="Run `alembic upgrade head`"), TestClient(app):
         pass
 
 
-def test_the_command_line_says_how_to_migrate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_says_how_to_migrate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)

@@ -25,7 +25,7 @@ def test_not_ready_while_migrations_are_pending(tmp_path: Path, make_app: MakeAp
     client = TestClient(app)  # no `with`: start-up (which would migrate) does not run
     response = client.get("/ready")
     assert response.status_code == 503
-    assert response.json()["pending_migrations"] == ["0001"]
+    assert response.json()["pending_migrations"] == ["0002", "0001"]
     assert client.get("/health").status_code == 200
 
 

@@ -32,10 +32,19 @@ def collect(provider: Provider, messages: list[ChatMessage] = QUESTION) -> list[
     return asyncio.run(run())
 
 
-def provider_for(tmp_path: Path, name: str, handler: Callable[[httpx.Request], httpx.Response],
-                 **overrides: object) -> Provider:
-    settings = make_settings(tmp_path, llm_provider=name, openai_api_key="sk-test",
-                             anthropic_api_key="sk-ant-test", **overrides)
+def provider_for(
+    tmp_path: Path,
+    name: str,
+    handler: Callable[[httpx.Request], httpx.Response],
+    **overrides: object,
+) -> Provider:
+    settings = make_settings(
+        tmp_path,
+        llm_provider=name,
+        openai_api_key="sk-test",
+        anthropic_api_key="sk-ant-test",
+        **overrides,
+    )
     provider = make_provider(settings, transport=httpx.MockTransport(handler))
     provider.backoff = 0  # type: ignore[attr-defined]
     return provider
@@ -51,13 +60,17 @@ def test_openai_streams_deltas_and_reports_usage(tmp_path: Path) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, content=sse_body(
-            {"choices": [{"delta": {"role": "assistant"}}]},
-            {"choices": [{"delta": {"content": "Yes, "}}]},
-            {"choices": [{"delta": {"content": "mostly."}}]},
-            {"choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 3}},
-            done=True,
-        ), headers={"content-type": "text/event-stream"})
+        return httpx.Response(
+            200,
+            content=sse_body(
+                {"choices": [{"delta": {"role": "assistant"}}]},
+                {"choices": [{"delta": {"content": "Yes, "}}]},
+                {"choices": [{"delta": {"content": "mostly."}}]},
+                {"choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": 3}},
+                done=True,
+            ),
+            headers={"content-type": "text/event-stream"},
+        )
 
     items = collect(provider_for(tmp_path, "openai", handler))
     assert items == ["Yes, ", "mostly.", Usage(12, 3)]
@@ -74,17 +87,28 @@ def test_anthropic_streams_text_deltas_and_usage(tmp_path: Path) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, content=(
-            b"event: message_start\n"
-            + sse_body({"type": "message_start", "message": {"usage": {"input_tokens": 9}}})
-            + sse_body({"type": "content_block_start", "index": 0})
-            + sse_body({"type": "content_block_delta", "delta": {"type": "text_delta",
-                                                                 "text": "Clear "}})
-            + sse_body({"type": "content_block_delta", "delta": {"type": "text_delta",
-                                                                 "text": "enough."}})
-            + sse_body({"type": "message_delta", "usage": {"output_tokens": 4}})
-            + sse_body({"type": "message_stop"})
-        ))
+        return httpx.Response(
+            200,
+            content=(
+                b"event: message_start\n"
+                + sse_body({"type": "message_start", "message": {"usage": {"input_tokens": 9}}})
+                + sse_body({"type": "content_block_start", "index": 0})
+                + sse_body(
+                    {
+                        "type": "content_block_delta",
+                        "delta": {"type": "text_delta", "text": "Clear "},
+                    }
+                )
+                + sse_body(
+                    {
+                        "type": "content_block_delta",
+                        "delta": {"type": "text_delta", "text": "enough."},
+                    }
+                )
+                + sse_body({"type": "message_delta", "usage": {"output_tokens": 4}})
+                + sse_body({"type": "message_stop"})
+            ),
+        )
 
     items = collect(provider_for(tmp_path, "anthropic", handler))
     assert items == ["Clear ", "enough.", Usage(9, 4)]
@@ -107,9 +131,15 @@ def test_ollama_streams_json_lines(tmp_path: Path) -> None:
 
 
 def test_transient_errors_are_retried_with_backoff(tmp_path: Path) -> None:
-    answers = iter([httpx.Response(503), httpx.Response(429),
-                    httpx.Response(200, content=sse_body(
-                        {"choices": [{"delta": {"content": "ok"}}]}, done=True))])
+    answers = iter(
+        [
+            httpx.Response(503),
+            httpx.Response(429),
+            httpx.Response(
+                200, content=sse_body({"choices": [{"delta": {"content": "ok"}}]}, done=True)
+            ),
+        ]
+    )
 
     provider = provider_for(tmp_path, "openai", lambda request: next(answers), llm_max_retries=2)
     assert collect(provider)[0] == "ok"
@@ -148,8 +178,12 @@ def test_unreachable_server_and_timeouts_become_provider_errors(tmp_path: Path) 
 
 def test_an_error_event_inside_the_stream_is_reported(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=sse_body(
-            {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}))
+        return httpx.Response(
+            200,
+            content=sse_body(
+                {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+            ),
+        )
 
     with pytest.raises(ProviderError, match="Anthropic: Overloaded"):
         collect(provider_for(tmp_path, "anthropic", handler))
@@ -157,8 +191,9 @@ def test_an_error_event_inside_the_stream_is_reported(tmp_path: Path) -> None:
 
 def test_the_provider_is_chosen_by_configuration(tmp_path: Path) -> None:
     assert make_provider(make_settings(tmp_path)).name == "offline"
-    hosted = make_provider(make_settings(tmp_path, llm_provider="openai", openai_api_key="k",
-                                         llm_model="gpt-4.1-mini"))
+    hosted = make_provider(
+        make_settings(tmp_path, llm_provider="openai", openai_api_key="k", llm_model="gpt-4.1-mini")
+    )
     assert (hosted.name, hosted.model) == ("OpenAI", "gpt-4.1-mini")
     assert make_provider(make_settings(tmp_path, llm_provider="ollama")).name == "Ollama"
     # In development a missing key falls back to the offline model (and the page says so).
@@ -171,7 +206,7 @@ def test_the_offline_model_is_honest_and_deterministic() -> None:
     answer = "".join(i for i in items if isinstance(i, str))
     assert answer == check_writing(text)
     assert answer.startswith("Offline writing check (rule-based; no language model")
-    assert "\"very\" (3x)" in answer
-    assert "\"was written\"" in answer
+    assert '"very" (3x)' in answer
+    assert '"was written"' in answer
     assert items[-1] == Usage(input_tokens=len(text.split()), output_tokens=len(items) - 1)
     assert collect(OfflineProvider(), [ChatMessage("user", text)]) == items

@@ -58,3 +58,9 @@ def test_the_command_line_prints_the_problems_and_exits(
     err = capsys.readouterr().err
     assert "Configuration error:" in err
     assert "DAILY_TOKEN_QUOTA: Input should be a valid integer" in err
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"`{name.upper()}`" not in readme]
+    assert missing == []

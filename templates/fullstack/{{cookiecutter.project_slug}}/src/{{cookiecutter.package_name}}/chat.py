@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import usage
-from .db import Database
+from . import answers, usage
 from .models import Conversation, Message, User, utcnow
-from .providers import ChatMessage, Provider, ProviderError, Usage
+from .providers import ChatMessage
 from .settings import Settings
-from .web import CurrentUser, Db, get_settings, is_htmx, render
+from .web import CurrentUser, Db, RowId, get_settings, is_htmx, render
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/app")
 
 MAX_PROMPT_CHARS = 8000
-HISTORY_MESSAGES = 20
 # Routes default it to "" so that an empty box gets our message, not a generic 422 page.
 Prompt = Annotated[str, Form(max_length=MAX_PROMPT_CHARS * 2)]
 
@@ -39,7 +34,7 @@ def conversations_of(db: Session, user: User) -> list[Conversation]:
     return list(db.scalars(query))
 
 
-def owned_conversation(db: Session, user: User, conversation_id: int) -> Conversation:
+def owned_conversation(db: Session, user: User, conversation_id: RowId) -> Conversation:
     """The user's conversation, or 404: someone else's looks exactly like a missing one."""
     conversation = db.scalar(
         select(Conversation).where(
@@ -75,10 +70,16 @@ def clean_prompt(prompt: str) -> str:
     return text
 
 
-def start_turn(db: Session, user: User, conversation: Conversation, text: str,
-               settings: Settings) -> tuple[Message, Message]:
+def start_turn(
+    db: Session, user: User, conversation: Conversation, text: str, settings: Settings
+) -> tuple[Message, Message]:
     """Store the question and an empty, pending answer that the stream will fill."""
-    usage.check_quota(db, user, settings)
+    earlier = [
+        ChatMessage(m.role, m.content) for m in conversation.messages if m.status == "complete"
+    ][-answers.HISTORY_MESSAGES :]
+    usage.check_quota(
+        db, user, settings, answers.prompt_estimate([*earlier, ChatMessage("user", text)])
+    )
     question = Message(conversation=conversation, role="user", content=text, status="complete")
     answer = Message(conversation=conversation, role="assistant", content="", status="pending")
     conversation.updated_at = utcnow()
@@ -88,8 +89,15 @@ def start_turn(db: Session, user: User, conversation: Conversation, text: str,
 
 
 # --- pages ------------------------------------------------------------------------------------
-def _page(request: Request, db: Session, user: User, conversation: Conversation | None,
-          error: str | None = None, status_code: int = 200, draft: str = "") -> Response:
+def _page(
+    request: Request,
+    db: Session,
+    user: User,
+    conversation: Conversation | None,
+    error: str | None = None,
+    status_code: int = 200,
+    draft: str = "",
+) -> Response:
     return render(
         request,
         "chat.html",
@@ -105,8 +113,15 @@ def _page(request: Request, db: Session, user: User, conversation: Conversation 
     )
 
 
-def _form_error(request: Request, db: Session, user: User, conversation: Conversation | None,
-                message: str, status_code: int, draft: str) -> Response:
+def _form_error(
+    request: Request,
+    db: Session,
+    user: User,
+    conversation: Conversation | None,
+    message: str,
+    status_code: int,
+    draft: str,
+) -> Response:
     if is_htmx(request):
         response = render(request, "_error.html", {"error": message}, status_code=status_code)
         response.headers["HX-Retarget"] = "#composer-error"
@@ -138,13 +153,14 @@ def new_conversation(request: Request, db: Db, user: CurrentUser, prompt: Prompt
 
 
 @router.get("/c/{conversation_id}")
-def show(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
+def show(request: Request, db: Db, user: CurrentUser, conversation_id: RowId) -> Response:
     return _page(request, db, user, owned_conversation(db, user, conversation_id))
 
 
 @router.post("/c/{conversation_id}/messages")
-def ask(request: Request, db: Db, user: CurrentUser, conversation_id: int,
-        prompt: Prompt = "") -> Response:
+def ask(
+    request: Request, db: Db, user: CurrentUser, conversation_id: RowId, prompt: Prompt = ""
+) -> Response:
     conversation = owned_conversation(db, user, conversation_id)
     try:
         question, answer = start_turn(
@@ -155,13 +171,14 @@ def ask(request: Request, db: Db, user: CurrentUser, conversation_id: int,
     except usage.QuotaExceeded as exc:
         return _form_error(request, db, user, conversation, str(exc), 429, prompt)
     if is_htmx(request):
-        return render(request, "_turn.html",
-                      {"messages": [question, answer], "conversation": conversation})
+        return render(
+            request, "_turn.html", {"messages": [question, answer], "conversation": conversation}
+        )
     return RedirectResponse(f"/app/c/{conversation.id}", status_code=303)
 
 
 @router.post("/c/{conversation_id}/delete")
-def delete(request: Request, db: Db, user: CurrentUser, conversation_id: int) -> Response:
+def delete(request: Request, db: Db, user: CurrentUser, conversation_id: RowId) -> Response:
     db.delete(owned_conversation(db, user, conversation_id))
     target = "/app?notice=conversation-deleted"
     if is_htmx(request):
@@ -170,117 +187,47 @@ def delete(request: Request, db: Db, user: CurrentUser, conversation_id: int) ->
 
 
 @router.get("/c/{conversation_id}/messages/{message_id}/stream")
-def stream(request: Request, db: Db, user: CurrentUser, conversation_id: int,
-           message_id: int) -> StreamingResponse:
+def stream(
+    request: Request, db: Db, user: CurrentUser, conversation_id: RowId, message_id: RowId
+) -> StreamingResponse:
     owned_message(db, user, conversation_id, message_id)
-    events = answer_events(
-        request.app.state.db, request.app.state.provider, get_settings(request),
-        user.id, message_id,
+    events = answers.write(
+        request.app.state.db,
+        request.app.state.provider,
+        get_settings(request),
+        user.id,
+        message_id,
     )
     return StreamingResponse(
         events,
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+@router.post("/c/{conversation_id}/messages/{message_id}/retry")
+def retry(
+    request: Request, db: Db, user: CurrentUser, conversation_id: RowId, message_id: RowId
+) -> Response:
+    """Write an answer again (after a failure, a stop, or just for another take)."""
+    message = owned_message(db, user, conversation_id, message_id)
+    conversation = owned_conversation(db, user, conversation_id)
+    if message.role != "assistant" or message.status not in ("complete", "error"):
+        return _form_error(
+            request, db, user, conversation, "This answer is still being written.", 409, ""
+        )
+    try:
+        usage.check_quota(db, user, get_settings(request))
+    except usage.QuotaExceeded as exc:
+        return _form_error(request, db, user, conversation, str(exc), 429, "")
+    message.status, message.content, message.error = "pending", "", None
+    message.input_tokens = message.output_tokens = 0
+    db.flush()
+    if is_htmx(request):
+        return render(request, "_turn.html", {"messages": [message], "conversation": conversation})
+    return RedirectResponse(f"/app/c/{conversation.id}", status_code=303)
 
 
 def _title(text: str) -> str:
     first_line = text.splitlines()[0]
     return first_line[:80] + ("…" if len(first_line) > 80 else "")
-
-
-# --- streaming --------------------------------------------------------------------------------
-def sse(event: str, data: object) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
-
-
-def _claim(db: Database, message_id: int) -> tuple[Message, list[ChatMessage]] | Message | None:
-    """Move a pending answer to `streaming` (one stream per answer); else return it as it is."""
-    with db.session() as session:
-        message = session.get(Message, message_id)
-        if message is None or message.status != "pending":
-            return message
-        message.status = "streaming"
-        earlier = session.scalars(
-            select(Message)
-            .where(Message.conversation_id == message.conversation_id,
-                   Message.id < message.id, Message.status == "complete")
-            .order_by(Message.id.desc())
-            .limit(HISTORY_MESSAGES)
-        )
-        history = [ChatMessage(m.role, m.content) for m in reversed(list(earlier))]
-        return message, history
-
-
-def _finish(db: Database, settings: Settings, user_id: int, message_id: int, text: str,
-            spent: Usage | None, provider: str, error: str | None) -> dict[str, object]:
-    with db.session() as session:
-        message = session.get(Message, message_id)
-        user = session.get(User, user_id)
-        if message is None or user is None:  # deleted while streaming
-            return {}
-        message.content = text
-        message.provider = provider
-        message.status = "error" if error else "complete"
-        message.error = error
-        if spent is not None:
-            message.input_tokens, message.output_tokens = spent.input_tokens, spent.output_tokens
-            usage.record(session, user_id, spent, settings)
-        session.flush()
-        today = usage.today(session, user, settings)
-        return {
-            "input_tokens": message.input_tokens,
-            "output_tokens": message.output_tokens,
-            "cost_usd": round(usage.cost(spent, settings), 6) if spent else 0.0,
-            "used_today": today.used,
-            "quota": today.quota,
-        }
-
-
-async def answer_events(db: Database, provider: Provider, settings: Settings, user_id: int,
-                        message_id: int) -> AsyncIterator[bytes]:
-    """token* then done, or error. Whatever happens, the answer so far is saved."""
-    claimed = await anyio.to_thread.run_sync(_claim, db, message_id)
-    if claimed is None:  # deleted meanwhile
-        yield sse("failure", {"message": "This conversation was deleted."})
-        return
-    if isinstance(claimed, Message):  # already answered (a reload, or EventSource reconnecting)
-        if claimed.status == "complete":
-            yield sse("token", claimed.content)
-            yield sse("done", {"input_tokens": claimed.input_tokens,
-                               "output_tokens": claimed.output_tokens})
-        else:
-            message = claimed.error or "This answer is still being written."
-            yield sse("failure", {"message": message})
-        return
-
-    _, history = claimed
-    label = f"{provider.name}:{provider.model}"
-    parts: list[str] = []
-    spent: Usage | None = None
-    error: str | None = None
-    try:
-        async for item in provider.stream(history, settings.llm_max_output_tokens):
-            if isinstance(item, Usage):
-                spent = item
-            else:
-                parts.append(item)
-                yield sse("token", item)
-    except ProviderError as exc:
-        error = str(exc)
-        log.warning("provider error", extra={"provider": label, "error": error})
-    except Exception:
-        error = "Something went wrong while writing the answer. Please try again."
-        log.exception("stream failed", extra={"provider": label})
-    finally:
-        if error is None and spent is None:  # cancelled: the browser went away mid-answer
-            error = "The answer was interrupted."
-        with anyio.CancelScope(shield=True):
-            summary = await anyio.to_thread.run_sync(
-                _finish, db, settings, user_id, message_id, "".join(parts), spent, label, error
-            )
-    if error:
-        yield sse("failure", {"message": error})
-    else:
-        log.info("answer", extra={"provider": label, **summary})
-        yield sse("done", summary)

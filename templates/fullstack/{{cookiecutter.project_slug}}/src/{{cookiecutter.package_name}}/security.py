@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,21 +18,53 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password123", "passw0rd", "1234567890", "123456789",
-        "12345678910", "qwertyuiop", "iloveyou12", "letmein123", "welcome123", "admin12345",
-        "abc1234567", "qwerty1234", "monkey1234", "dragon1234", "football12", "baseball12",
-        "sunshine12", "princess12", "trustno1234", "changeme12", "correcthorse",
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "1234567890",
+        "123456789",
+        "12345678910",
+        "qwertyuiop",
+        "iloveyou12",
+        "letmein123",
+        "welcome123",
+        "admin12345",
+        "abc1234567",
+        "qwerty1234",
+        "monkey1234",
+        "dragon1234",
+        "football12",
+        "baseball12",
+        "sunshine12",
+        "princess12",
+        "trustno1234",
+        "changeme12",
+        "correcthorse",
     }
 )
 
 
+# Each hash or check takes 64 MiB for a moment: 16 sign-ups at once took a server from 161 MB
+# to 1 GB. At most this many run at a time; the rest wait their turn (see `limit_hashing`).
+_hash_slots = threading.BoundedSemaphore(2)
+
+
+def limit_hashing(concurrency: int) -> None:
+    """Set how many password hashes may run at once (PASSWORD_HASH_CONCURRENCY)."""
+    global _hash_slots
+    _hash_slots = threading.BoundedSemaphore(concurrency)
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hash_slots:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        with _hash_slots:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -51,7 +51,21 @@ class Settings(BaseSettings):
     daily_token_quota: int = Field(default=20000, ge=0)
     login_max_attempts: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
+    signup_max_per_hour: int = Field(default=10, ge=1)
+    # Argon2id uses 64 MiB per hash: two at a time fit a 512 MB plan next to the app.
+    password_hash_concurrency: int = Field(default=2, ge=1, le=64)
     session_max_age_days: int = Field(default=14, ge=1, le=365)
+    # An answer whose writer has not been heard from for this long is failed (crash recovery).
+    answer_stale_seconds: float = Field(default=30.0, gt=0, le=3600)
+
+    # Client addresses come from X-Forwarded-For only when the connection is from one of these
+    # (comma-separated IPs or networks, uvicorn's --forwarded-allow-ips convention).
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    # Mail: printed to the console unless SMTP_URL is set (smtp://user:pass@host:587, STARTTLS;
+    # smtps://...:465 for TLS from the start).
+    smtp_url: str = ""
+    mail_from: str = "no-reply@localhost"
 
     # Sign in with GitHub (off unless both are set)
     github_client_id: str = ""
@@ -66,7 +80,7 @@ class Settings(BaseSettings):
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 problems.append(
                     "SECRET_KEY must be set to a random value of at least 32 characters in "
-                    "production (python -c \"import secrets; print(secrets.token_urlsafe(48))\")"
+                    'production (python -c "import secrets; print(secrets.token_urlsafe(48))")'
                 )
             key_needed = {"openai": self.openai_api_key, "anthropic": self.anthropic_api_key}
             if self.llm_provider in key_needed and not key_needed[self.llm_provider]:
@@ -76,6 +90,8 @@ class Settings(BaseSettings):
                 )
         if not self.database_url.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
             problems.append("DATABASE_URL must start with sqlite:// or postgresql://")
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            problems.append("SMTP_URL must start with smtp:// or smtps://")
         if bool(self.github_client_id) != bool(self.github_client_secret):
             problems.append("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together")
         if problems:
@@ -96,7 +112,7 @@ class Settings(BaseSettings):
         url = self.database_url
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
+                return "postgresql+psycopg://" + url[len(prefix) :]
         return url
 
     @cached_property

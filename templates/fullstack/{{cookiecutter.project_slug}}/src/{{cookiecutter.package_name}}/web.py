@@ -8,18 +8,25 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import usage
 from .models import User, UserSession, as_utc, utcnow
+from .rendering import markdown_filter
 from .security import new_token, same, sha256, sign
 from .settings import Settings
 
 PACKAGE_DIR = Path(__file__).parent
 templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
 templates.env.filters["thousands"] = lambda n: f"{n:,}"
+templates.env.filters["markdown"] = markdown_filter
+
+# Ids in URLs fit the database's 32-bit INTEGER: a larger one is "not found", never a 500.
+MAX_ROW_ID = 2_147_483_647
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
 
 SESSION_COOKIE = "session"
 CSRF_COOKIE = "csrf_seed"
@@ -28,7 +35,12 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 NOTICES = {
-    "signed-up": "Welcome! Your account is ready.",
+    "signed-up": "Welcome! Your account is ready. We sent you a link to confirm your e-mail.",
+    "email-verified": "Thank you: your e-mail address is confirmed.",
+    "verification-sent": "We sent you a new confirmation link.",
+    "password-reset": "Your password was reset and you are signed in. Other devices were "
+    "signed out.",
+    "github-linked": "Your GitHub account is linked: you can sign in with it from now on.",
     "logged-out": "You are logged out.",
     "password-changed": "Your password was changed. Other devices were signed out.",
     "account-deleted": "Your account and all its data were deleted.",
@@ -42,6 +54,10 @@ class LoginRequired(Exception):
 
 class CsrfError(Exception):
     """A state-changing request without a valid CSRF token."""
+
+
+class BadInput(Exception):
+    """Input no field can hold (a NUL byte): answered with a 400 and a sentence."""
 
 
 def get_settings(request: Request) -> Settings:
@@ -89,8 +105,13 @@ def start_session(request: Request, response: Response, db: Session, user: User)
     session_id = sha256(token)
     db.add(UserSession(id=session_id, user_id=user.id, expires_at=expires))
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=settings.session_max_age_days * 86400,
-        httponly=True, samesite="lax", secure=settings.is_production, path="/",
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_max_age_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        path="/",
     )
     _set_csrf_seed(request, response, new_token())
     return session_id
@@ -119,8 +140,12 @@ def end_other_sessions(db: Session, user: User, keep: str) -> None:
 def _set_csrf_seed(request: Request, response: Response, seed: str) -> None:
     request.state.csrf_seed = seed
     response.set_cookie(
-        CSRF_COOKIE, seed, httponly=True, samesite="lax",
-        secure=get_settings(request).is_production, path="/",
+        CSRF_COOKIE,
+        seed,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings(request).is_production,
+        path="/",
     )
 
 
@@ -145,6 +170,22 @@ async def csrf_protect(request: Request) -> None:
     expected = sign(get_settings(request).secret_key, "csrf:" + seed) if seed else None
     if not (sent and expected and same(sent, expected)):
         raise CsrfError
+
+
+# --- input that no database column can hold --------------------------------------------------
+async def reject_nul_bytes(request: Request) -> None:
+    """App-wide dependency: PostgreSQL refuses NUL in text, so refuse it here, politely."""
+    if "\x00" in request.url.path or "%00" in request.url.query:
+        raise BadInput
+    if request.method in SAFE_METHODS:
+        return
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        if any(
+            isinstance(value, str) and "\x00" in key + value for key, value in form.multi_items()
+        ):
+            raise BadInput
 
 
 # --- rendering --------------------------------------------------------------------------------

@@ -72,11 +72,13 @@ def make_provider(
         transport=transport,
     )
     if name == "openai":
-        return OpenAIProvider(api_key=settings.openai_api_key, base_url=settings.openai_base_url,
-                              **http)
+        return OpenAIProvider(
+            api_key=settings.openai_api_key, base_url=settings.openai_base_url, **http
+        )
     if name == "anthropic":
-        return AnthropicProvider(api_key=settings.anthropic_api_key,
-                                 base_url=settings.anthropic_base_url, **http)
+        return AnthropicProvider(
+            api_key=settings.anthropic_api_key, base_url=settings.anthropic_base_url, **http
+        )
     return OllamaProvider(base_url=settings.ollama_base_url, **http)
 
 

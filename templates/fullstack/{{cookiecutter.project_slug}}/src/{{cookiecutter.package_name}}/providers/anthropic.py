@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 
 from . import SYSTEM_PROMPT, ChatMessage, ProviderError, Usage
-from .hosted import HttpProvider, sse_data
+from .hosted import HttpProvider, Progress, sse_data
 
 
 class AnthropicProvider(HttpProvider):
@@ -31,7 +31,8 @@ class AnthropicProvider(HttpProvider):
             ],
         }
         input_tokens = output_tokens = 0
-        async for line in self.lines("/v1/messages", body):
+        progress = Progress()
+        async for line in self.lines("/v1/messages", body, progress):
             event = sse_data(line)
             if event is None:
                 continue
@@ -41,6 +42,7 @@ class AnthropicProvider(HttpProvider):
             elif kind == "content_block_delta":
                 text = event.get("delta", {}).get("text")
                 if text:
+                    progress.text_sent = True
                     yield text
             elif kind == "message_delta":
                 output_tokens = event.get("usage", {}).get("output_tokens", output_tokens)

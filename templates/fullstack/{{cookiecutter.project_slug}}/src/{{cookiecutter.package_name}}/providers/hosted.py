@@ -13,7 +13,14 @@ import httpx
 from . import ProviderError
 
 log = logging.getLogger(__name__)
-RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+# 529: Anthropic is overloaded, which is "try again shortly" just like a 429.
+RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+
+class Progress:
+    """Set by a provider once it has passed text on: from then on a retry would repeat it."""
+
+    text_sent = False
 
 
 class HttpProvider:
@@ -41,12 +48,16 @@ class HttpProvider:
     def headers(self) -> dict[str, str]:
         return {}
 
-    async def lines(self, path: str, body: dict[str, Any]) -> AsyncIterator[str]:
-        """POST and yield response lines. Retries only before the first byte was received."""
+    async def lines(
+        self, path: str, body: dict[str, Any], progress: Progress
+    ) -> AsyncIterator[str]:
+        """POST and yield response lines. Retries only until the provider has passed the first
+        text on (`progress`): after that a retry would repeat what the reader already has, so
+        the error is final."""
         timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0))
         async with httpx.AsyncClient(timeout=timeout, transport=self.transport) as client:
             for attempt in range(self.retries + 1):
-                last = attempt == self.retries
+                last = attempt == self.retries or progress.text_sent
                 try:
                     async with client.stream(
                         "POST", self.base_url + path, json=body, headers=self.headers()
@@ -62,14 +73,18 @@ class HttpProvider:
                                 yield line
                         return
                 except httpx.TimeoutException as exc:
-                    if last:
+                    if progress.text_sent or attempt == self.retries:
                         raise ProviderError(
                             f"{self.name} did not answer within {self.timeout:g} seconds. "
                             "Try again in a moment."
                         ) from exc
                     await self._wait(attempt, "timeout")
                 except httpx.TransportError as exc:
-                    if last:
+                    if progress.text_sent:
+                        raise ProviderError(
+                            f"the connection to {self.name} dropped mid-answer."
+                        ) from exc
+                    if attempt == self.retries:
                         raise ProviderError(
                             f"Could not reach {self.name} at {self.base_url}. "
                             "Check the URL and your connection."
@@ -78,8 +93,15 @@ class HttpProvider:
 
     async def _wait(self, attempt: int, reason: str) -> None:
         delay = self.backoff * 2**attempt
-        log.warning("provider retry", extra={"provider": self.name, "reason": reason,
-                                             "attempt": attempt + 1, "delay_s": delay})
+        log.warning(
+            "provider retry",
+            extra={
+                "provider": self.name,
+                "reason": reason,
+                "attempt": attempt + 1,
+                "delay_s": delay,
+            },
+        )
         await asyncio.sleep(delay)
 
     def _status_message(self, response: httpx.Response) -> str:

@@ -14,12 +14,56 @@ from collections.abc import AsyncIterator, Sequence
 from . import ChatMessage, Usage
 
 FILLERS = ("very", "really", "just", "actually", "basically", "quite", "literally", "totally")
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "i",
-    "in", "is", "it", "its", "of", "on", "or", "so", "that", "the", "this", "to", "was", "we",
-    "were", "will", "with", "you", "your", "my", "our", "they", "their", "them", "he", "she",
-    "his", "her", "not", "can", "do", "does",
-})
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "will",
+        "with",
+        "you",
+        "your",
+        "my",
+        "our",
+        "they",
+        "their",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "not",
+        "can",
+        "do",
+        "does",
+    }
+)
 _WORD = re.compile(r"[A-Za-z']+")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _PASSIVE = re.compile(
@@ -54,24 +98,25 @@ def check_writing(text: str) -> str:
     longest = max(sentences, key=lambda s: len(_WORD.findall(s)), default="")
     longest_words = len(_WORD.findall(longest))
     if longest_words > 25:
-        lines.append(f"- Long sentence ({longest_words} words): consider splitting \"{longest}\"")
+        lines.append(f'- Long sentence ({longest_words} words): consider splitting "{longest}"')
     lowered = [w.lower() for w in words]
     fillers = Counter(w for w in lowered if w in FILLERS)
     if fillers:
-        found = ", ".join(f"\"{w}\" ({n}x)" for w, n in sorted(fillers.items()))
+        found = ", ".join(f'"{w}" ({n}x)' for w, n in sorted(fillers.items()))
         lines.append(f"- Filler words you could cut: {found}.")
     else:
         lines.append("- No filler words found.")
     repeated = [
-        (w, n) for w, n in Counter(w for w in lowered if w not in STOPWORDS and len(w) > 3)
-        .most_common(3) if n >= 3
+        (w, n)
+        for w, n in Counter(w for w in lowered if w not in STOPWORDS and len(w) > 3).most_common(3)
+        if n >= 3
     ]
     if repeated:
-        found = ", ".join(f"\"{w}\" ({n}x)" for w, n in repeated)
+        found = ", ".join(f'"{w}" ({n}x)' for w, n in repeated)
         lines.append(f"- Repeated words: {found}; try a synonym or a pronoun.")
     passive = sorted({m.group(0).lower() for m in _PASSIVE.finditer(text)})
     if passive:
-        found = ", ".join(f"\"{p}\"" for p in passive)
+        found = ", ".join(f'"{p}"' for p in passive)
         lines.append(f"- Possible passive voice: {found}; name who does the action.")
     lines += ["", "Set LLM_PROVIDER to openai, anthropic or ollama for a model's answers."]
     return "\n".join(lines)

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 
 from . import SYSTEM_PROMPT, ChatMessage, ProviderError, Usage
-from .hosted import HttpProvider
+from .hosted import HttpProvider, Progress
 
 
 class OllamaProvider(HttpProvider):
@@ -23,7 +23,8 @@ class OllamaProvider(HttpProvider):
             + [{"role": m.role, "content": m.content} for m in messages],
         }
         usage = Usage(0, 0)
-        async for line in self.lines("/api/chat", body):
+        progress = Progress()
+        async for line in self.lines("/api/chat", body, progress):
             try:
                 event = json.loads(line)
             except ValueError as exc:
@@ -32,6 +33,7 @@ class OllamaProvider(HttpProvider):
                 raise ProviderError(f"Ollama: {event['error']}")
             text = (event.get("message") or {}).get("content")
             if text:
+                progress.text_sent = True
                 yield text
             if event.get("done"):
                 usage = Usage(event.get("prompt_eval_count", 0), event.get("eval_count", 0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 
 from . import SYSTEM_PROMPT, ChatMessage, ProviderError, Usage
-from .hosted import HttpProvider, sse_data
+from .hosted import HttpProvider, Progress, sse_data
 
 
 class OpenAIProvider(HttpProvider):
@@ -30,7 +30,8 @@ class OpenAIProvider(HttpProvider):
             "stream_options": {"include_usage": True},
         }
         usage = Usage(0, 0)
-        async for line in self.lines("/chat/completions", body):
+        progress = Progress()
+        async for line in self.lines("/chat/completions", body, progress):
             event = sse_data(line)
             if event is None:
                 continue
@@ -39,8 +40,11 @@ class OpenAIProvider(HttpProvider):
             for choice in event.get("choices") or []:
                 text = (choice.get("delta") or {}).get("content")
                 if text:
+                    progress.text_sent = True
                     yield text
             if event.get("usage"):
-                usage = Usage(event["usage"].get("prompt_tokens", 0),
-                              event["usage"].get("completion_tokens", 0))
+                usage = Usage(
+                    event["usage"].get("prompt_tokens", 0),
+                    event["usage"].get("completion_tokens", 0),
+                )
         yield usage
