@@ -247,10 +247,20 @@ def _free_port() -> int:
 def running_server(
     spec: DemoSpec, project: Path, python: Path, cancel: threading.Event, log: Path
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The project's server on a free port of 127.0.0.1, healthy; its whole process group is killed after."""
+    """The project's server on a free port of 127.0.0.1, healthy; its whole process group is killed after.
+
+    In the command and the environment, {python} is the project's interpreter, {port} the port and
+    {scratch} a folder that lives as long as the recording (a demo database goes there, never into
+    the project)."""
     port = _free_port()
-    argv = [part.replace("{python}", str(python)).replace("{port}", str(port)) for part in spec.command]
-    env = {**os.environ, "LLM_PROVIDER": "offline", **spec.env, "PORT": str(port), "HOST": "127.0.0.1"}
+    scratch = log.parent.as_posix()
+
+    def fill(text: str) -> str:
+        return text.replace("{python}", str(python)).replace("{port}", str(port)).replace("{scratch}", scratch)
+
+    argv = [fill(part) for part in spec.command]
+    given = {key: fill(value) for key, value in spec.env.items()}
+    env = {**os.environ, "LLM_PROVIDER": "offline", **given, "PORT": str(port), "HOST": "127.0.0.1"}
     with open(log, "wb") as output:
         process = subprocess.Popen(
             argv,

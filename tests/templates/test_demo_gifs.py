@@ -37,7 +37,7 @@ def project_processes(project: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["rag", "agent"])
+@pytest.mark.parametrize("kind", ["rag", "agent", "fullstack"])
 def test_the_bundled_demo_records_offline(kind: str, tmp_path: Path, isolated_user: Path) -> None:
     from PIL import Image, ImageChops
 
