@@ -4,11 +4,11 @@ confirms."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.core.errors import UserError
+from scaffolder.core.github.remote import git_in as _git
 
 PLACEHOLDER = "your-github-username"
 FILES = ("README.md", "pyproject.toml")  # where the templates link to the repository
@@ -48,19 +48,6 @@ def find_fix(folder: Path, owner: str, repo: str, slug: str | None = None) -> Pl
             new_texts[name] = replaced(text, owner, repo, slug)
             lines += sum(1 for line in text.splitlines() if PLACEHOLDER in line)
     return PlaceholderFix(folder, owner, repo, new_texts, lines) if new_texts else None
-
-
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """git in the project through safe_git (it may be an imported repository: no hook or helper runs)."""
-    from scaffolder.core.safe_git import safe_git
-
-    done = safe_git(folder).run(*args)
-    return subprocess.CompletedProcess(
-        done.args,
-        done.returncode,
-        done.stdout.decode("utf-8", errors="replace"),
-        done.stderr.decode("utf-8", errors="replace"),
-    )
 
 
 def apply_fix(fix: PlaceholderFix) -> str:

@@ -11,7 +11,7 @@ from scaffolder.core.errors import UserError
 REMOTE = "origin"
 
 
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def git_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """git in the project through safe_git (it may be an imported repository: no hook or helper runs)."""
     from scaffolder.core.safe_git import safe_git
 
@@ -25,12 +25,12 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def remote_url(path: Path, remote: str = REMOTE) -> str | None:
-    result = _git(path, "remote", "get-url", remote)
+    result = git_in(path, "remote", "get-url", remote)
     return result.stdout.strip() or None if result.returncode == 0 else None
 
 
 def add_remote(path: Path, url: str, remote: str = REMOTE) -> None:
-    result = _git(path, "remote", "add", remote, url)
+    result = git_in(path, "remote", "add", remote, url)
     if result.returncode != 0:
         raise UserError(f"Could not add the git remote {remote}: {result.stderr.strip()}.")
 
