@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from scaffolder.cli.cmd_golden import add_docs_after_generating, add_docs_options, scan_docs_before_generating
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("templates", help="list the templates and their questions")
@@ -28,6 +30,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--no-input", action="store_true", help="do not ask; use defaults for unanswered questions")
     p.add_argument("--accept-hooks", action="store_true", help="run a third-party template's hooks without asking")
+    add_docs_options(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_new)
 
@@ -156,6 +159,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     store = Store()
     settings = load_settings(store)
     template = resolve_template(args.template)
+    documents = scan_docs_before_generating(args, template.kind)  # refused before anything is generated
     interactive = not args.no_input and sys.stdin.isatty()
     asked = {q.name for q in template.asked_questions}  # a custom template may have no author questions
     prefill = {key: value for key, value in settings.template_answers().items() if key in asked}
@@ -187,6 +191,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if interactive and not args.json:
         print(file=sys.stderr)
     project = result.project
+    knowledge_base = add_docs_after_generating(args, project, documents)
     emit(
         args,
         {
@@ -196,6 +201,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             "commit": result.commit,
             "template": project.template,
             "template_version": project.template_version,
+            "knowledge_base": knowledge_base,
         },
         f"Created {project.name} ({project.kind}) at {project.path}\nFirst commit {result.commit[:10]} on main.",
     )

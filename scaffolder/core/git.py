@@ -176,28 +176,27 @@ def summarize(path: Path) -> RepoSummary | None:
     """Branch, head, last commit time, commit count and dirtiness; None if not a repository.
 
     Asked of git, not read from the ref files, so that a repository with git's newer reftable
-    ref storage (which the user may import) is summarized like any other."""
-    git = _git_module()
-    try:
-        repo = git.Repo(path)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    ref storage (which the user may import) is summarized like any other. The repository may be
+    one the user imported: every git process runs through `safe_git`, whose configuration
+    cannot start a program (fsmonitor, hooks, filters…), with a time limit."""
+    if not is_repository(path):
         return None
-    try:
-        branch = _output_or_none(repo.git.symbolic_ref, "--quiet", "--short", "HEAD")  # None: detached
-        dirty = repo.is_dirty(untracked_files=True)
-        last = _output_or_none(repo.git.log, "-1", "--format=%H %cI")
-        if last is None:  # no commit yet
-            return RepoSummary(branch, None, None, 0, dirty)
-        head, committed_at = last.split()
-        count = int(repo.git.rev_list("--count", "HEAD"))
-        return RepoSummary(branch, head, datetime.fromisoformat(committed_at), count, dirty)
-    finally:
-        repo.close()
+    # Imported here: safe_git needs git_executable() from this module.
+    from scaffolder.core.safe_git import safe_git
 
-
-def _output_or_none(command: Callable[..., str], *args: str) -> str | None:
-    """A git command's output, or None when it fails (an unborn branch, a detached HEAD)."""
-    try:
-        return command(*args).strip() or None
-    except _git_module().GitCommandError:
-        return None
+    repo = safe_git(path)
+    status = repo.run(
+        "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=normal", "--ignore-submodules=all"
+    )
+    entries = [entry for entry in status.stdout.decode("utf-8", errors="replace").split("\0") if entry]
+    headers = {k: v for k, _, v in (e.partition(" ")[2].partition(" ") for e in entries if e.startswith("# "))}
+    branch = headers.get("branch.head")
+    branch = None if branch in (None, "(detached)") else branch
+    dirty = any(not entry.startswith("# ") for entry in entries)
+    last = repo.run("log", "-1", "--format=%H %cI")
+    fields = last.stdout.decode("ascii", errors="replace").split()
+    if last.returncode != 0 or len(fields) != 2:  # no commit yet
+        return RepoSummary(branch, None, None, 0, dirty)
+    head, committed_at = fields
+    count = repo.run("rev-list", "--count", "HEAD").stdout.strip()
+    return RepoSummary(branch, head, datetime.fromisoformat(committed_at), int(count or 0), dirty)

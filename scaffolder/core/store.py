@@ -8,6 +8,8 @@ timeout so two writers queue instead of failing or corrupting the file.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -17,11 +19,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scaffolder.core import store_recovery
 from scaffolder.core.errors import ProjectNotFound, StoreError, UserError
 from scaffolder.core.paths import data_dir
 
+log = logging.getLogger(__name__)
+
 KINDS = ("rag", "agent", "fullstack", "custom")
 DB_FILENAME = "portfolio.sqlite3"
+BUSY_TIMEOUT_S = 10.0  # how long a write waits for another writer before saying so
 
 
 _V1 = """
@@ -171,45 +177,102 @@ def _use_wal(db: sqlite3.Connection, timeout: float = 10.0) -> None:
 
 
 class Store:
-    """The portfolio database at `path` (default: `data_dir()/portfolio.sqlite3`)."""
+    """The portfolio database at `path` (default: `data_dir()/portfolio.sqlite3`).
 
-    def __init__(self, path: Path | None = None) -> None:
+    Every SQLite failure leaves as a StoreError that says what to do (store_recovery.explain).
+    An empty or damaged file is restored from the backup of the last good portfolio, which is
+    refreshed after each change; `notices` says when that happened (also logged as a warning,
+    which the command line prints)."""
+
+    def __init__(self, path: Path | None = None, timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path) if path else data_dir() / DB_FILENAME
+        self.timeout = timeout
+        self.notices: list[str] = []
+        self.row_problems: list[str] = []  # rows the last projects() could not read in full
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                _use_wal(db)
-                migrate(db)
-        except sqlite3.DatabaseError as err:
-            raise StoreError(
-                f"Cannot open the portfolio database {self.path}: {err}.",
-                "If the file is damaged, move it aside; the app starts a new one.",
-            ) from err
+            with store_recovery.portfolio_lock(self.path, max(timeout, 1.0)):
+                self._open_file()
         except OSError as err:
-            raise StoreError(f"Cannot create the portfolio folder {self.path.parent}: {err}.") from err
+            raise store_recovery.explain_os_error(err, self.path) from err
+
+    def _open_file(self) -> None:
+        """Under the lock: make the file whole if absent, restore it if empty or damaged, then
+        migrate. A file that is merely unreadable to this user is reported, never replaced."""
+        if not self.path.exists():
+            if store_recovery.backup_path(self.path).exists():
+                self._notice(
+                    f"There was no portfolio file at {self.path}; a new one was started. "
+                    f"{store_recovery.describe_backup(self.path).capitalize()} is kept: "
+                    "run  scaffolder doctor --restore  to bring it back."
+                )
+            store_recovery.create_whole(self.path, self._prepare)
+        elif not os.access(self.path, os.R_OK):
+            raise StoreError(
+                f"The portfolio file {self.path} cannot be read: permission denied.",
+                f"Make it readable and writable for you (chmod u+rw {self.path}), then try again.",
+            )
+        else:
+            health = store_recovery.check_health(self.path)
+            if not health.ok:
+                self._recover(health.problem)
+        with self._connect() as db:
+            self._prepare(db)
+        if not store_recovery.backup_path(self.path).exists():
+            with self._connect() as db:
+                store_recovery.take_backup(db, self.path)
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        _use_wal(db)
+        migrate(db)
+
+    def _recover(self, problem: str) -> None:
+        backup = store_recovery.backup_path(self.path)
+        if store_recovery.check_health(backup).ok:
+            self._notice(store_recovery.restore_backup(self.path, problem))
+            return
+        what = "empty (0 bytes)" if problem.startswith("it is empty") else f"damaged ({problem})"
+        raise StoreError(
+            f"The portfolio file {self.path} is {what}, and there is no good backup to restore it from.",
+            f"Your projects are still on disk. Move the file aside (mv {self.path} {self.path}.damaged) to start"
+            " a new portfolio, then add them back with  scaffolder import FOLDER.",
+        )
+
+    def _notice(self, text: str) -> None:
+        self.notices.append(text)
+        log.warning("%s", text)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        except sqlite3.Error as err:
+            raise store_recovery.explain(err, self.path, self.timeout) from err
         try:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             yield db
+        except sqlite3.Error as err:
+            raise store_recovery.explain(err, self.path, self.timeout) from err
         finally:
             db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
+    def transaction(self, backup: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises. After the
+        commit the backup is refreshed (`backup=False` for what can be recomputed: probes)."""
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                    db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+            if backup:
+                store_recovery.take_backup(db, self.path)
 
     # --- projects -------------------------------------------------------------------------
 
@@ -252,19 +315,44 @@ class Store:
             return db.execute("SELECT 1 FROM projects WHERE name = ?", (name,)).fetchone() is not None
 
     def _row_to_project(self, db: sqlite3.Connection, row: sqlite3.Row) -> Project:
-        checks = {
-            r["check_id"]: ManualCheck(r["check_id"], datetime.fromisoformat(r["checked_at"]), r["evidence_url"])
-            for r in db.execute("SELECT * FROM manual_checks WHERE project_id = ?", (row["id"],))
-        }
+        """A project from its row; a field that cannot be read is replaced by a neutral value and
+        noted in `row_problems`, so one bad value never hides the project (or the others)."""
+        name = str(row["name"])
+
+        def problem(what: str) -> None:
+            self.row_problems.append(
+                f"{name}: {what}; it is shown without it (run  scaffolder doctor  to see the portfolio's state)."
+            )
+
+        try:
+            answers = json.loads(row["answers"])
+            if not isinstance(answers, dict):
+                raise ValueError("not an object")
+        except (TypeError, ValueError):
+            problem("its recorded template answers cannot be read")
+            answers = {}
+        try:
+            created_at = datetime.fromisoformat(row["created_at"])
+        except (TypeError, ValueError):
+            problem(f"its creation date {row['created_at']!r} cannot be read")
+            created_at = datetime.fromtimestamp(0, UTC)
+        checks: dict[str, ManualCheck] = {}
+        for r in db.execute("SELECT * FROM manual_checks WHERE project_id = ?", (row["id"],)):
+            try:
+                checks[r["check_id"]] = ManualCheck(
+                    r["check_id"], datetime.fromisoformat(r["checked_at"]), r["evidence_url"]
+                )
+            except (TypeError, ValueError):
+                problem(f"the tick of {r['check_id']} has an unreadable date")
         return Project(
             id=row["id"],
-            name=row["name"],
-            kind=row["kind"],
-            path=Path(row["path"]),
+            name=name,
+            kind=str(row["kind"]),
+            path=Path(str(row["path"])),
             template=row["template"],
             template_version=row["template_version"],
-            answers=json.loads(row["answers"]),
-            created_at=datetime.fromisoformat(row["created_at"]),
+            answers=answers,
+            created_at=created_at,
             live_url=row["live_url"],
             writeup_url=row["writeup_url"],
             editor=row["editor"],
@@ -272,9 +360,28 @@ class Store:
         )
 
     def projects(self) -> list[Project]:
+        """Every project that can be read. When a damaged page hides some rows from a whole-table
+        read, each row is read on its own, and the unreadable ones are named in `row_problems`."""
+        self.row_problems = []
         with self._connect() as db:
-            rows = db.execute("SELECT * FROM projects ORDER BY created_at, id").fetchall()
+            try:
+                rows = db.execute("SELECT * FROM projects ORDER BY created_at, id").fetchall()
+            except sqlite3.DatabaseError:
+                return self._projects_one_by_one(db)
             return [self._row_to_project(db, row) for row in rows]
+
+    def _projects_one_by_one(self, db: sqlite3.Connection) -> list[Project]:
+        ids = [int(r[0]) for r in db.execute("SELECT id FROM projects ORDER BY id")]
+        found = []
+        for project_id in ids:
+            try:
+                row = db.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
+                found.append(self._row_to_project(db, row))
+            except sqlite3.DatabaseError as err:
+                self.row_problems.append(
+                    f"The project with id {project_id} cannot be read ({err}); run  scaffolder doctor --repair."
+                )
+        return found
 
     def get(self, id_or_name: int | str) -> Project:
         column = "id" if isinstance(id_or_name, int) else "name"
@@ -344,7 +451,7 @@ class Store:
         return self.get(project.id)
 
     def record_probe(self, project_id: int, probe: Probe) -> None:
-        with self.transaction() as db:
+        with self.transaction(backup=False) as db:
             db.execute(
                 "INSERT OR REPLACE INTO probes (project_id, url, status, latency_ms, error, probed_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",

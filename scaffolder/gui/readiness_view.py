@@ -402,8 +402,9 @@ class ReadinessView(QWidget):
         for i, checklist in enumerate(Checklist):
             results = report.checklist(checklist)
             self.models[checklist].set_results(results, evidence_urls)
-            done = sum(r.ok for r in results)
-            self.tabs.setTabText(i, f"{checklist.label} ({done}/{len(results)})")
+            applicable = [r for r in results if r.result is not Result.NOT_APPLICABLE]  # as the score counts
+            done = sum(r.ok for r in applicable)
+            self.tabs.setTabText(i, f"{checklist.label} ({done}/{len(applicable)})")
         for edit, url in ((self.live_url, project.live_url), (self.writeup_url, project.writeup_url)):
             if not edit.hasFocus():
                 edit.setText(url or "")

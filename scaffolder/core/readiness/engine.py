@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from scaffolder.core.errors import UserError
 from scaffolder.core.paths import BUNDLED_KINDS
-from scaffolder.core.readiness import deployment, history, readme, writeup
+from scaffolder.core.readiness import deployment, history, ownership, readme, writeup
 from scaffolder.core.readiness.model import (
     Check,
     CheckResult,
@@ -37,7 +37,7 @@ from scaffolder.core.store import Probe, Project, Store
 log = logging.getLogger(__name__)
 
 # Display order: README, Deployment, Write-up, then the history check.
-ALL_CHECKS: tuple[Check, ...] = readme.CHECKS + deployment.CHECKS + writeup.CHECKS + history.CHECKS
+ALL_CHECKS: tuple[Check, ...] = readme.CHECKS + deployment.CHECKS + writeup.CHECKS + history.CHECKS + ownership.CHECKS
 _MAX_PARALLEL_SNAPSHOTS = 8
 
 

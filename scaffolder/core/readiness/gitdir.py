@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scaffolder.core.readiness.files import read_text_bounded
+
 _SYMREF = "ref: "
 _MAX_SYMREF_DEPTH = 5
+_MAX_GIT_FILE_BYTES = 50_000_000  # packed-refs of a very large repository
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,16 @@ def _parse_config(text: str) -> dict[tuple[str, str], dict[str, str]] | None:
     return sections
 
 
+def _read(gitdir: Path, name: str) -> str | None:
+    """A file of `.git`, or None when absent or not safe to read (a FIFO, a link out, huge):
+    the caller then asks git, which runs with a time limit."""
+    text = read_text_bounded(gitdir, name, _MAX_GIT_FILE_BYTES)
+    return text if isinstance(text, str) else None
+
+
 def _packed_refs(gitdir: Path) -> dict[str, str]:
-    try:
-        text = (gitdir / "packed-refs").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = _read(gitdir, "packed-refs")
+    if text is None:
         return {}
     refs = {}
     for line in text.splitlines():
@@ -73,10 +82,10 @@ def _packed_refs(gitdir: Path) -> dict[str, str]:
 
 def _resolve(gitdir: Path, ref: str, packed: dict[str, str]) -> str | None:
     for _ in range(_MAX_SYMREF_DEPTH):
-        try:
-            content = (gitdir / ref).read_text(encoding="utf-8", errors="replace").strip()
-        except OSError:
+        content = _read(gitdir, ref)
+        if content is None:
             return packed.get(ref)
+        content = content.strip()
         if not content.startswith(_SYMREF):
             return content or None
         ref = content[len(_SYMREF) :].strip()
@@ -93,11 +102,10 @@ def read_git_refs(root: Path) -> GitRefs | None:
     gitdir = root / ".git"
     if not gitdir.is_dir() or (gitdir / "reftable").exists():
         return None
-    try:
-        config = _parse_config((gitdir / "config").read_text(encoding="utf-8", errors="replace"))
-        head_file = (gitdir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
+    config_text, head_text = _read(gitdir, "config"), _read(gitdir, "HEAD")
+    if config_text is None or head_text is None:
         return None
+    config, head_file = _parse_config(config_text), head_text.strip()
     if config is None or config.get(("extensions", ""), {}).get("refstorage", "files") != "files":
         return None
     remote_settings = {sub: values for (name, sub), values in config.items() if name == "remote" and sub}

@@ -113,7 +113,13 @@ def _quote(text: str, limit: int = 70) -> str:
     return f'"{text}"' if len(text) <= limit else f'"{text[: limit - 1]}…"'
 
 
+_UNREADABLE_FIX = "Make it a regular text file inside the repository (under 1 MB), then check again."
+
+
 def _no_readme(facts: Facts) -> Finding:
+    skipped = facts.snapshot.skipped_among(README_NAMES)
+    if skipped:
+        return failed(skipped, _UNREADABLE_FIX)
     untracked = [n for n in README_NAMES if facts.snapshot.untracked_on_disk(n)]
     if untracked:
         return failed(f"{untracked[0]} is on disk but not committed", f"git add {untracked[0]} && git commit")

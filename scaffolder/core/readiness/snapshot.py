@@ -1,24 +1,27 @@
 """Everything the checks read from one project, read once: tracked files, README and write-up
 text (parsed), CI workflows, commit dates, the remote-tracking state and key-like strings.
 
-Three `git` processes per project (ls-files, log, grep), whatever the number of checks; refs and
-remotes are read from `.git` directly (see gitdir.py), so a portfolio of 100 projects is checked
-in about a second. Every git call sets GIT_OPTIONAL_LOCKS=0: reading must never write to `.git`,
-or the GUI's file watcher would see its own re-check as a change.
+Four `git` processes per project (config, ls-files, log, grep), whatever the number of checks;
+refs and remotes are read from `.git` directly (see gitdir.py), so a portfolio of 100 projects is
+checked in about a second. Every git call goes through `safe_git`: the project may be one the
+user imported, and its config must not start programs (fsmonitor, hooks, filters…); it also
+sets GIT_OPTIONAL_LOCKS=0: reading must never write to `.git`, or the GUI's file watcher would
+see its own re-check as a change. Files are read through `files.read_text_bounded`: a FIFO,
+device, outward symlink or huge file is skipped with the reason, never opened blocking.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from scaffolder.core.git import git_executable
+from scaffolder.core.readiness.files import Skipped, read_text_bounded
 from scaffolder.core.readiness.gitdir import read_git_refs
 from scaffolder.core.readiness.leaks import KeyHit, find_keys, grep_expression
 from scaffolder.core.readiness.markdown import MarkdownDoc, parse_markdown
+from scaffolder.core.safe_git import SafeGit, safe_git
 
 README_NAMES = ("README.md", "readme.md", "Readme.md", "README.markdown", "README")
 WRITEUP_NAMES = (
@@ -36,10 +39,8 @@ WRITEUP_NAMES = (
     "docs/BLOG.md",
 )
 WORKFLOW_DIR = ".github/workflows/"
-_MAX_TEXT_BYTES = 1_000_000  # a README beyond this is not one a reader will read either
 _MAX_KEY_HITS = 20
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox"}
-_GIT_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class RepoSnapshot:
     writeup: TextFile | None = None
     workflows: dict[str, str] = field(default_factory=dict)  # path → text
     key_scan_error: str | None = None  # the scan for keys could not finish: no-secrets is then unknown
+    skipped: dict[str, str] = field(default_factory=dict)  # path → why it was not read ("… is not a regular file")
 
     def has(self, path: str) -> bool:
         return path in self.tracked
@@ -95,19 +97,13 @@ class RepoSnapshot:
                 folder = folder.rpartition("/")[0]
         return frozenset(folders)
 
+    def skipped_among(self, names: tuple[str, ...]) -> str | None:
+        """Why the first of `names` that is there was not read ("README.md is not a regular file")."""
+        return next((self.skipped[n] for n in names if n in self.skipped), None)
+
     def untracked_on_disk(self, path: str) -> bool:
         """The file is there but git does not track it: the fix is `git add`, not writing it."""
         return self.is_repo and not self.has(path) and (self.root / path).is_file()
-
-
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    command = [git_executable(), "-C", str(root), *args]
-    try:
-        return subprocess.run(command, capture_output=True, env=env, timeout=_GIT_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired:
-        message = f"git {args[0]} did not finish in {_GIT_TIMEOUT_S} s".encode()
-        return subprocess.CompletedProcess(command, -1, b"", message)
 
 
 def _present_tracked(listing: str) -> frozenset[str]:
@@ -127,26 +123,28 @@ def _walk_files(root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def _read_text(root: Path, path: str) -> str | None:
-    try:
-        with open(root / path, "rb") as handle:
-            data = handle.read(_MAX_TEXT_BYTES)
-    except OSError:
+def _read_text(root: Path, path: str, skipped: dict[str, str]) -> str | None:
+    """The file's text, or None; a file that is not safe to read is noted in `skipped`."""
+    text = read_text_bounded(root, path)
+    if isinstance(text, Skipped):
+        skipped[path] = text.reason
         return None
-    return data.decode("utf-8", errors="replace")
+    return text
 
 
-def _first_present(root: Path, tracked: frozenset[str], names: tuple[str, ...]) -> TextFile | None:
+def _first_present(
+    root: Path, tracked: frozenset[str], names: tuple[str, ...], skipped: dict[str, str]
+) -> TextFile | None:
     for name in names:
         if name in tracked:
-            text = _read_text(root, name)
+            text = _read_text(root, name, skipped)
             if text is not None:
                 return TextFile(name, text, parse_markdown(text))
     return None
 
 
-def _commits(root: Path) -> tuple[tuple[str, int], ...]:
-    out = _git(root, "log", "--format=%H %at", "HEAD")
+def _commits(repo: SafeGit) -> tuple[tuple[str, int], ...]:
+    out = repo.run("log", "--format=%H %at", "HEAD")
     if out.returncode != 0:  # a repository with no commit yet
         return ()
     commits = []
@@ -172,7 +170,7 @@ def _parse_track(track: str) -> tuple[int | None, int | None, bool]:
 
 
 def _compare(
-    root: Path,
+    repo: SafeGit,
     remotes: tuple[str, ...],
     branch: str,
     head: str,
@@ -186,16 +184,16 @@ def _compare(
     name = ref.removeprefix("refs/remotes/")
     if remote_sha in history:
         return RemoteState(remotes, branch, head, name, remote_sha, history.index(remote_sha), 0)
-    counts = _git(root, "rev-list", "--left-right", "--count", f"{head}...{remote_sha}").stdout.split()
+    counts = repo.run("rev-list", "--left-right", "--count", f"{head}...{remote_sha}").stdout.split()
     if len(counts) == 2 and all(c.isdigit() for c in counts):
         return RemoteState(remotes, branch, head, name, remote_sha, int(counts[0]), int(counts[1]))
     return RemoteState(remotes, branch, head, name, remote_sha)
 
 
-def _remote_state(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteState:
-    refs = read_git_refs(root)
+def _remote_state(repo: SafeGit, commits: tuple[tuple[str, int], ...]) -> RemoteState:
+    refs = read_git_refs(repo.root)
     if refs is None:
-        return _remote_state_from_git(root, commits)
+        return _remote_state_from_git(repo, commits)
     if refs.head is None:  # no commit yet: nothing to compare
         return RemoteState(refs.remotes)
     if refs.branch is None:
@@ -206,20 +204,19 @@ def _remote_state(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteSta
             return RemoteState(
                 refs.remotes, refs.branch, refs.head, refs.upstream.removeprefix("refs/remotes/"), gone=True
             )
-        return _compare(root, refs.remotes, refs.branch, refs.head, refs.upstream, remote_sha, commits)
+        return _compare(repo, refs.remotes, refs.branch, refs.head, refs.upstream, remote_sha, commits)
     # No upstream configured (pushed without -u): compare with the same branch on a remote.
     for remote in refs.remotes:
         ref = f"refs/remotes/{remote}/{refs.branch}"
         if (remote_sha := refs.resolve(ref)) is not None:
-            return _compare(root, refs.remotes, refs.branch, refs.head, ref, remote_sha, commits)
+            return _compare(repo, refs.remotes, refs.branch, refs.head, ref, remote_sha, commits)
     return RemoteState(refs.remotes, refs.branch, refs.head)
 
 
-def _remote_state_from_git(root: Path, commits: tuple[tuple[str, int], ...]) -> RemoteState:
+def _remote_state_from_git(repo: SafeGit, commits: tuple[tuple[str, int], ...]) -> RemoteState:
     """The same, asking git: for layouts `read_git_refs` does not read (worktrees, reftable…)."""
-    remotes = tuple(_git(root, "remote").stdout.decode("utf-8", errors="replace").split())
-    refs = _git(
-        root,
+    remotes = tuple(repo.run("remote").stdout.decode("utf-8", errors="replace").split())
+    refs = repo.run(
         "for-each-ref",
         "--format=%(HEAD)%00%(refname)%00%(objectname)%00%(upstream)%00%(upstream:track,nobracket)",
         "refs/heads",
@@ -247,14 +244,14 @@ def _remote_state_from_git(root: Path, commits: tuple[tuple[str, int], ...]) -> 
     for remote in remotes:
         ref = f"refs/remotes/{remote}/{branch}"
         if ref in ref_sha:
-            return _compare(root, remotes, branch, sha, ref, ref_sha[ref], commits)
+            return _compare(repo, remotes, branch, sha, ref, ref_sha[ref], commits)
     return RemoteState(remotes, branch, sha)
 
 
-def _key_hits(root: Path, is_repo: bool) -> tuple[tuple[KeyHit, ...], str | None]:
+def _key_hits(repo: SafeGit, is_repo: bool) -> tuple[tuple[KeyHit, ...], str | None]:
     """Key-like strings in tracked text files, and why the scan failed if it did."""
     scope = () if is_repo else ("--no-index", "--exclude-standard")
-    out = _git(root, "grep", *scope, "-I", "-n", "-z", "-E", "-e", grep_expression())
+    out = repo.run("grep", *scope, "-I", "-n", "-z", "-E", "-e", grep_expression())
     if out.returncode not in (0, 1):  # 1: no match
         return (), out.stderr.decode("utf-8", errors="replace").strip() or f"git grep failed ({out.returncode})"
     hits: list[KeyHit] = []
@@ -274,20 +271,22 @@ def read_snapshot(root: Path) -> RepoSnapshot:
     if not root.is_dir():
         return RepoSnapshot(root, exists=False, is_repo=False, tracked=frozenset())
     # -t tags each entry; with -d a file deleted from the working tree comes again tagged "R".
-    listing = _git(root, "ls-files", "-z", "-t", "-c", "-d")
+    repo = safe_git(root)
+    listing = repo.run("ls-files", "-z", "-t", "-c", "-d")
     is_repo = listing.returncode == 0 and (root / ".git").exists()
     if is_repo:
         tracked = _present_tracked(listing.stdout.decode("utf-8", errors="replace"))
-        commits = _commits(root)
-        remote = _remote_state(root, commits)
+        commits = _commits(repo)
+        remote = _remote_state(repo, commits)
     else:
         tracked, commits, remote = _walk_files(root), (), RemoteState()
-    key_hits, key_scan_error = _key_hits(root, is_repo)
+    key_hits, key_scan_error = _key_hits(repo, is_repo)
+    skipped: dict[str, str] = {}
     workflows = {
         path: text
         for path in sorted(tracked)
         if path.startswith(WORKFLOW_DIR) and path.endswith((".yml", ".yaml"))
-        if (text := _read_text(root, path)) is not None
+        if (text := _read_text(root, path, skipped)) is not None
     }
     return RepoSnapshot(
         root=root,
@@ -298,7 +297,8 @@ def read_snapshot(root: Path) -> RepoSnapshot:
         remote=remote,
         key_hits=key_hits,
         key_scan_error=key_scan_error,
-        readme=_first_present(root, tracked, README_NAMES),
-        writeup=_first_present(root, tracked, WRITEUP_NAMES),
+        readme=_first_present(root, tracked, README_NAMES, skipped),
+        writeup=_first_present(root, tracked, WRITEUP_NAMES, skipped),
         workflows=workflows,
+        skipped=skipped,
     )

@@ -7,7 +7,7 @@ from scaffolder.core.readiness.deployment import probe_finding
 from scaffolder.core.readiness.markdown import mentions
 from scaffolder.core.readiness.model import Check, Checklist, Facts, Finding, Level, failed, passed
 from scaffolder.core.readiness.readme import relative_target
-from scaffolder.core.readiness.snapshot import WRITEUP_NAMES
+from scaffolder.core.readiness.snapshot import README_NAMES, WRITEUP_NAMES
 from scaffolder.core.readiness.urls import same_url
 
 MIN_WORDS = 300
@@ -32,6 +32,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
 def check_draft(facts: Facts) -> Finding:
     draft = facts.snapshot.writeup
     if draft is None:
+        skipped = facts.snapshot.skipped_among(WRITEUP_NAMES)
+        if skipped:
+            return failed(skipped, "Make it a regular text file inside the repository (under 1 MB), then check again.")
         on_disk = next((n for n in WRITEUP_NAMES if facts.snapshot.untracked_on_disk(n)), None)
         if on_disk:
             return failed(f"{on_disk} is on disk but not committed", f"git add {on_disk} && git commit")
@@ -71,7 +74,7 @@ def check_published(facts: Facts) -> Finding:
 def check_readme_links_writeup(facts: Facts) -> Finding:
     readme = facts.snapshot.readme
     if readme is None:
-        return failed("no README.md in the repository")
+        return failed(facts.snapshot.skipped_among(README_NAMES) or "no README.md in the repository")
     if facts.writeup_url:
         for link in readme.doc.links:
             if same_url(link.target, facts.writeup_url):

@@ -102,7 +102,7 @@ def test_a_damaged_file_is_refused_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "damaged.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
 
-    with pytest.raises(StoreError, match="Cannot open"):
+    with pytest.raises(StoreError, match=r"is damaged \(file is not a database\), and there is no good backup"):
         Store(path)
 
     assert path.read_bytes() == b"this is not a database" * 100

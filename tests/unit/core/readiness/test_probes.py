@@ -34,9 +34,9 @@ def site() -> Iterator[Site]:
     def respond(request: BaseHTTPRequestHandler) -> None:
         if request.path.startswith("/slow"):
             release.wait(10)  # far beyond the probe timeout
-        if request.path == "/trickle":  # each header in time for the socket timeout, all of them too late
+        if request.path.startswith("/trickle"):  # each header in time for the socket timeout, all of them too late
             request.wfile.write(b"HTTP/1.1 200 OK\r\n")
-            for i in range(4):
+            for i in range(4 if request.path == "/trickle" else 400):
                 request.wfile.flush()
                 release.wait(TIMEOUT / 2)
                 request.wfile.write(f"X-Part: {i}\r\n".encode())
@@ -90,9 +90,18 @@ def test_a_slow_site_times_out(site: Site) -> None:
 
 def test_a_site_that_trickles_its_answer_past_the_limit_has_not_answered(site: Site) -> None:
     probe = probe_url(site.url("/trickle"), TIMEOUT)
-    assert probe.status is None
-    assert probe.error is not None and probe.error.startswith("answered HTTP 200 only after ")
+    assert (probe.status, probe.error) == (None, "no complete answer within 0.5 s")
     assert not answered(probe)
+
+
+def test_a_site_that_trickles_forever_is_given_up_on_at_the_deadline(site: Site) -> None:
+    """A header every quarter of the limit, for 100 limits: the socket timeout never fires, the
+    one deadline for the whole probe does."""
+    started = time.perf_counter()
+    probe = probe_url(site.url("/trickle-forever"), TIMEOUT)
+    elapsed = time.perf_counter() - started
+    assert (probe.status, probe.error) == (None, "no complete answer within 0.5 s")
+    assert elapsed < TIMEOUT * 3
 
 
 def test_a_refused_connection(refused_url: str) -> None:

@@ -10,13 +10,15 @@ import pytest
 from scaffolder.core.readiness import Result
 from scaffolder.core.readiness.gitdir import _parse_config, read_git_refs
 from scaffolder.core.readiness.snapshot import RemoteState, _commits, _remote_state, _remote_state_from_git
+from scaffolder.core.safe_git import safe_git
 from scaffolder.core.store import Store
 from tests.unit.core.readiness.conftest import Repo, git, make_repo
 
 
 def both_ways(path: Path) -> RemoteState:
-    commits = _commits(path)
-    fast, from_git = _remote_state(path, commits), _remote_state_from_git(path, commits)
+    repo = safe_git(path)
+    commits = _commits(repo)
+    fast, from_git = _remote_state(repo, commits), _remote_state_from_git(repo, commits)
     assert fast == from_git
     return fast
 

@@ -1,0 +1,248 @@
+"""A golden set drafted from the user's own documents, reviewed by the user, evaluated by the project.
+
+Offline, questions come from what documents say plainly: definitions ("A lease is a contract
+…" → "What is a lease?") and section headings ("Resetting your password" → "How do I reset my
+password?"). With a provider, a model writes questions from the same passages, and each question
+says who drafted it. Every question names the file that answers it (its expected source), so the
+project's eval measures retrieval on the user's corpus.
+
+Nothing drafted counts until the user accepts it. The review lives in
+`evals/my-golden.review.json` (every question with its status and where it came from); the
+accepted ones are written to `evals/my-golden.jsonl` in the project's golden format
+(`{"question": …, "sources": […]}`), which `eval --corpus … --golden evals/my-golden.jsonl` reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from scaffolder.core.corpus import CorpusReport, Document
+from scaffolder.core.errors import UserError
+
+REVIEW_FILE = "evals/my-golden.review.json"
+GOLDEN_FILE = "evals/my-golden.jsonl"
+MAX_QUESTIONS = 40
+PER_DOCUMENT = 2
+STATUSES = ("pending", "accepted", "rejected")
+# "A lease is a contract …" anywhere (PDF text loses its line breaks), or a capitalised term that
+# starts a sentence ("Scaled dot-product attention is the operation …").
+_DEFINITION = re.compile(
+    r"(?:\b(A|An|The)\s+([a-zA-Z][\w\-]*(?:\s+[\w\-]+){0,3}?)"
+    r"|(?:^|(?<=[.!?]\s))([A-Z][\w\-]*(?:\s+[\w\-]+){0,3}?))"
+    r"\s+(?:is|are)\s+(?:an?|the)\s+[^.?!]{8,200}[.]"
+)
+_HOW_VERBS = {
+    "add", "apply", "back", "book", "build", "cancel", "change", "check", "choose", "claim", "clean", "close",
+    "configure", "connect", "create", "delete", "deploy", "disable", "enable", "end", "export", "find",
+    "import", "inspect", "install", "keep", "manage", "move", "open", "pay", "plan", "prepare", "prevent",
+    "protect", "read", "remove", "rename", "renew", "request", "reset", "restore", "run", "set", "share", "sign",
+    "start", "stop", "submit", "sync", "treat", "update", "upgrade", "use", "write",
+}  # fmt: skip
+# A defined term is a noun phrase: one of these in it means the regex caught a clause instead.
+_FUNCTION_WORDS = {
+    "if", "this", "that", "these", "those", "there", "here", "it", "its", "as", "so", "but", "and", "or", "then",
+    "of", "to", "in", "for", "with", "on", "at", "by", "from", "means", "what", "which", "when", "where", "who",
+    "why", "how", "answer", "example", "logic", "most", "result", "value", "thing", "way", "one",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GoldenQuestion:
+    id: str
+    question: str
+    sources: tuple[str, ...]
+    origin: str  # "definition", "heading", "model:<name>", "added by you"
+    evidence: str  # the sentence or heading it was drafted from
+    status: str = "pending"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sources"] = list(self.sources)
+        return data
+
+
+def _id(question: str, source: str) -> str:
+    return hashlib.sha256(f"{question}\0{source}".encode()).hexdigest()[:8]
+
+
+def _verb(word: str) -> str | None:
+    lower = word.lower()
+    if lower in _HOW_VERBS:
+        return lower
+    if lower.endswith("ing"):
+        stem = lower[:-3]
+        for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem):
+            if candidate in _HOW_VERBS:
+                return candidate
+    return None
+
+
+def question_from_heading(heading: str, title: str) -> str | None:
+    text = heading.strip().rstrip(":")
+    if len(text.split()) < 1 or len(text) > 120:
+        return None
+    if text.endswith("?"):
+        return text
+    if text.lower().startswith("how to "):
+        return f"How do I {text[7:]}?"
+    words = text.split()
+    verb = _verb(words[0])
+    if verb:
+        rest = " ".join(words[1:])
+        rest = re.sub(r"\byour\b", "my", rest, flags=re.IGNORECASE)
+        return f"How do I {verb} {rest}?".replace(" ?", "?")
+    if text.lower() == title.lower():
+        return None
+    return f"What does {title} say about {text}?" if title else f"What should I know about {text}?"
+
+
+def _definitions(doc: Document) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for section in doc.sections:
+        for match in _DEFINITION.finditer(section.text):
+            article, term = (match.group(1) or "").lower(), (match.group(2) or match.group(3)).strip()
+            if 1 <= len(term.split()) <= 4 and not _FUNCTION_WORDS & set(term.lower().split()):
+                if not article and not term.isupper():
+                    term = term[0].lower() + term[1:]  # "Scaled dot-product attention" → "scaled …"
+                question = f"What is {article} {term}?" if article else f"What is {term}?"
+                found.append((question, match.group(0).strip()))
+    return found
+
+
+def _offline_drafts(doc: Document) -> list[GoldenQuestion]:
+    drafts: list[GoldenQuestion] = []
+    for question, sentence in _definitions(doc):
+        drafts.append(GoldenQuestion(_id(question, doc.path), question, (doc.path,), "definition", sentence[:300]))
+    for section in doc.sections:
+        asked = question_from_heading(section.heading, doc.title) if section.heading and section.text else None
+        if asked:
+            drafts.append(GoldenQuestion(_id(asked, doc.path), asked, (doc.path,), "heading", section.heading))
+    unique: dict[str, GoldenQuestion] = {}
+    for draft in drafts:
+        unique.setdefault(draft.question.lower(), draft)
+    return list(unique.values())
+
+
+def _model_drafts(doc: Document, provider: str) -> list[GoldenQuestion]:
+    from scaffolder.core.llm import complete
+
+    passages = "\n\n".join(f"## {s.heading}\n{s.text[:1200]}" for s in doc.sections[:6])
+    completion = complete(
+        provider,
+        "You write evaluation questions for a retrieval system. Reply with a JSON array of at most 3 strings and"
+        " nothing else: questions a user would ask that THIS document answers, in the user's own words.",
+        f"Document {doc.path} ({doc.title}):\n\n{passages}",
+    )
+    try:
+        questions = json.loads(completion.text.strip().removeprefix("```json").removesuffix("```").strip())
+    except ValueError:
+        return []
+    if not isinstance(questions, list):
+        return []
+    return [
+        GoldenQuestion(_id(q, doc.path), q.strip(), (doc.path,), f"model:{completion.model}", doc.title)
+        for q in questions
+        if isinstance(q, str) and 8 <= len(q.strip()) <= 300
+    ][:PER_DOCUMENT]
+
+
+def draft_golden(report: CorpusReport, *, provider: str = "offline") -> list[GoldenQuestion]:
+    """Up to MAX_QUESTIONS questions, PER_DOCUMENT from each document in turn, so every part of
+    the corpus is asked about before any document gets a third question."""
+    per_doc = [
+        (_model_drafts(doc, provider) if provider != "offline" else []) or _offline_drafts(doc)
+        for doc in report.documents
+    ]
+    chosen: list[GoldenQuestion] = []
+    for round_ in range(PER_DOCUMENT):
+        for drafts in per_doc:
+            if round_ < len(drafts) and len(chosen) < MAX_QUESTIONS:
+                chosen.append(drafts[round_])
+    return chosen
+
+
+@dataclass
+class GoldenReview:
+    """The review of a project's drafted golden set, as kept in its evals folder."""
+
+    project: Path
+    corpus: str
+    questions: list[GoldenQuestion] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, project: Path) -> GoldenReview:
+        path = Path(project) / REVIEW_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            questions = [
+                GoldenQuestion(
+                    str(q["id"]),
+                    str(q["question"]),
+                    tuple(q["sources"]),
+                    str(q["origin"]),
+                    str(q.get("evidence", "")),
+                    q["status"] if q.get("status") in STATUSES else "pending",
+                )
+                for q in data["questions"]
+            ]
+        except FileNotFoundError:
+            raise UserError(
+                f"{path} does not exist: no golden set was drafted for this project.",
+                "Generate it with your documents (scaffolder new rag --docs FOLDER), or draft one with --draft FOLDER.",
+            ) from None
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise UserError(f"{path} cannot be read: {err}.", "Restore it from git (git checkout -- it).") from err
+        return cls(Path(project), str(data.get("corpus", "")), questions)
+
+    def _find(self, question_id: str) -> int:
+        for index, question in enumerate(self.questions):
+            if question.id == question_id or (question.id.startswith(question_id) and len(question_id) >= 4):
+                return index
+        raise UserError(
+            f"There is no drafted question {question_id!r}.", "The ids are in the first column of the list."
+        )
+
+    def set_status(self, ids: list[str], status: str) -> None:
+        targets = range(len(self.questions)) if ids == ["all"] else [self._find(i) for i in ids]
+        for index in targets:
+            self.questions[index] = replace(self.questions[index], status=status)
+
+    def edit(self, question_id: str, text: str) -> None:
+        if not text.strip():
+            raise UserError("The edited question is empty.", "Type the question as a user would ask it.")
+        index = self._find(question_id)
+        self.questions[index] = replace(self.questions[index], question=text.strip(), status="accepted")
+
+    def add(self, text: str, source: str) -> GoldenQuestion:
+        if not text.strip() or not source.strip():
+            raise UserError(
+                "A question needs its text and the file that answers it.", "Give both: --add TEXT --source FILE."
+            )
+        question = GoldenQuestion(_id(text, source), text.strip(), (source.strip(),), "added by you", "", "accepted")
+        self.questions.append(question)
+        return question
+
+    @property
+    def accepted(self) -> list[GoldenQuestion]:
+        return [q for q in self.questions if q.status == "accepted"]
+
+    def save(self) -> None:
+        review = {"corpus": self.corpus, "questions": [q.to_dict() for q in self.questions]}
+        _write(self.project / REVIEW_FILE, json.dumps(review, indent=2, ensure_ascii=False) + "\n")
+        lines = [
+            json.dumps({"question": q.question, "sources": list(q.sources)}, ensure_ascii=False) for q in self.accepted
+        ]
+        _write(self.project / GOLDEN_FILE, "".join(line + "\n" for line in lines))
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.partial")
+    temp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(temp, path)

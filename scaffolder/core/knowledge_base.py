@@ -1,0 +1,145 @@
+"""Bring the user's own documents into a generated RAG project, in one commit of theirs.
+
+Public material is copied into `data/mine/` and committed; private material stays where it is,
+referenced from `.scaffolder/corpus.local.json`, which git ignores, so nothing of it reaches the
+repository. Either way the commit adds a golden set drafted from the documents (pending the
+user's review), a README section that says what the project answers over and which of the two
+it is, and `.scaffolder/corpus.json`, the record that `scaffolder update` carries forward.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffolder.core.corpus import CorpusReport
+from scaffolder.core.errors import UserError
+from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenReview, draft_golden
+
+PUBLIC_FOLDER = "data/mine"
+RECORD_FILE = ".scaffolder/corpus.json"
+LOCAL_RECORD_FILE = ".scaffolder/corpus.local.json"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    corpus_path: str  # as the project's commands take it: data/mine, or the private folder's absolute path
+    private: bool
+    documents: int
+    drafted_questions: int
+    commit: str
+
+
+def _readme_section(report: CorpusReport, corpus: str, private: bool, slug: str) -> str:
+    """The README's part on the corpus; a private folder's path never appears in it (it is committed)."""
+    if private:
+        corpus = "path/to/your/documents"
+    topics = ", ".join(report.topics) if report.topics else "your documents"
+    where = (
+        f"They stay private: they are read from your own folder and are not in git (the path is in"
+        f" `{LOCAL_RECORD_FILE}`, which git ignores). Anyone cloning this repository brings their own."
+        if private
+        else f"They are copied into `{PUBLIC_FOLDER}/` and published with the code: make sure you may share them."
+        " The project's LICENSE covers the code, and the documents only where they are yours to license."
+    )
+    return (
+        "\n## My knowledge base\n\n"
+        f"This project answers questions over **{len(report.documents)} documents** ({report.words:,} words)"
+        f" about {topics}. {where}\n\n"
+        "```bash\n"
+        f"{slug} ingest {corpus}\n"
+        f'{slug} ask "{_first_question(report)}"\n'
+        f"{slug} eval --corpus {corpus} --golden {GOLDEN_FILE}   # on the questions you accepted\n"
+        "```\n\n"
+        f"The questions in `{GOLDEN_FILE}` were drafted from the documents and reviewed by me"
+        f" (`scaffolder golden`); the review, with where each question came from, is in `{REVIEW_FILE}`.\n"
+    )
+
+
+def _first_question(report: CorpusReport) -> str:
+    drafts = draft_golden(report)
+    return drafts[0].question if drafts else "What do these documents cover?"
+
+
+def _copy_documents(report: CorpusReport, target: Path) -> None:
+    for doc in report.documents:
+        destination = target / doc.path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(report.root / doc.path, destination)  # the file itself: links were resolved inside
+
+
+def _git(project: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(project), "-c", "core.hooksPath=/dev/null", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    if done.returncode != 0:
+        raise UserError(
+            f"git {args[0]} failed while adding your documents: {done.stderr.strip()}", "See git's message."
+        )
+    return done.stdout
+
+
+def add_knowledge_base(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
+    """Copy (or reference) the documents, draft the golden set, and commit it all as one change."""
+    if not report.documents:
+        raise UserError(
+            f"No document in {report.root} can be read ({len(report.skipped)} skipped).",
+            "Use Markdown, HTML, text, reStructuredText or PDF files.",
+        )
+    project = Path(project)
+    corpus = str(report.root) if private else PUBLIC_FOLDER
+    if not private:
+        _copy_documents(report, project / PUBLIC_FOLDER)
+    questions = draft_golden(report)
+    review = GoldenReview(project, corpus if not private else f"private:{report.root.name}", questions)
+    review.save()
+    record = {
+        "documents": len(report.documents),
+        "words": report.words,
+        "private": private,
+        "topics": list(report.topics),
+    }
+    record["folder"] = report.root.name if private else PUBLIC_FOLDER
+    _write_json(project / RECORD_FILE, record)
+    paths = [RECORD_FILE, REVIEW_FILE, GOLDEN_FILE, "README.md"]
+    if private:
+        _write_json(project / LOCAL_RECORD_FILE, {"path": str(report.root)})
+        gitignore = project / ".gitignore"
+        existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+        gitignore.write_text(
+            existing.rstrip("\n") + f"\n# The private knowledge base's location on this machine\n{LOCAL_RECORD_FILE}\n"
+        )
+        paths.append(".gitignore")
+    else:
+        paths.append(PUBLIC_FOLDER)
+    readme = project / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else f"# {slug}\n"
+    readme.write_text(text.rstrip("\n") + "\n" + _readme_section(report, corpus, private, slug), encoding="utf-8")
+    _git(project, "add", "--", *paths)
+    what = "private, referenced" if private else f"copied into {PUBLIC_FOLDER}"
+    _git(
+        project,
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        f"Add my knowledge base: {len(report.documents)} documents ({what})",
+    )
+    return KnowledgeBase(
+        corpus, private, len(report.documents), len(questions), _git(project, "rev-parse", "HEAD").strip()
+    )
+
+
+def _write_json(path: Path, data: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.partial")
+    temp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temp, path)
