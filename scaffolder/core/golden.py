@@ -234,14 +234,14 @@ class GoldenReview:
 
     def save(self) -> None:
         review = {"corpus": self.corpus, "questions": [q.to_dict() for q in self.questions]}
-        _write(self.project / REVIEW_FILE, json.dumps(review, indent=2, ensure_ascii=False) + "\n")
+        write_atomically(self.project / REVIEW_FILE, json.dumps(review, indent=2, ensure_ascii=False) + "\n")
         lines = [
             json.dumps({"question": q.question, "sources": list(q.sources)}, ensure_ascii=False) for q in self.accepted
         ]
-        _write(self.project / GOLDEN_FILE, "".join(line + "\n" for line in lines))
+        write_atomically(self.project / GOLDEN_FILE, "".join(line + "\n" for line in lines))
 
 
-def _write(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.partial")
     temp.write_text(text, encoding="utf-8", newline="\n")
