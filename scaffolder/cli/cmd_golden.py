@@ -35,8 +35,8 @@ def register(subparsers: Any) -> None:
 
 def cmd_golden(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
-    from scaffolder.core.errors import UserError
     from scaffolder.core.agent_tasks import TaskReview
+    from scaffolder.core.errors import UserError
     from scaffolder.core.golden import GoldenReview
     from scaffolder.core.store import Store
 
