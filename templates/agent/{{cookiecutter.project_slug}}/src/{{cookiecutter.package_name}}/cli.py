@@ -153,7 +153,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         bundled = path.as_posix() in DEFAULT_TASK_FILES
         tasks = load_tasks(path)
         if not tasks:
-            print(f"error: {path} has no tasks (accept some with scaffolder golden)", file=sys.stderr)
+            print(
+                f"error: {path} has no tasks (accept some with scaffolder golden)", file=sys.stderr
+            )
             return 2
         splits[name] = run_eval(sample_agent if bundled else agent, tasks)
         for outcome in splits[name]:

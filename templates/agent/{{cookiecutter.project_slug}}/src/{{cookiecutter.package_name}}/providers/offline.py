@@ -135,7 +135,9 @@ def plan(
     return intents or [Intent(text=question, tool=None)]
 
 
-def classify_all(text: str, available: set[str], specs: list[ToolSpec] | None = None) -> list[Intent]:
+def classify_all(
+    text: str, available: set[str], specs: list[ToolSpec] | None = None
+) -> list[Intent]:
     """The intents for one part: usually one, two when a looked-up value must be converted."""
     first = classify(text, available, specs or [])
     if (
@@ -340,7 +342,9 @@ def compose_answer(
                 lines.append(f"{top['snippet']} (source: {top['title']}, {top['url']})")
         elif intent.tool == "save_note" and isinstance(data, dict):
             lines.append(f"Saved the note to {data.get('saved')}.")
-        elif (intent.tool == "http_get" or intent.tool.startswith("api_")) and isinstance(data, dict):
+        elif (intent.tool == "http_get" or intent.tool.startswith("api_")) and isinstance(
+            data, dict
+        ):
             body = data.get("json", data.get("text"))
             lines.append(
                 f"{data.get('url')} answered HTTP {data.get('status')}: {json.dumps(body)[:600]}"

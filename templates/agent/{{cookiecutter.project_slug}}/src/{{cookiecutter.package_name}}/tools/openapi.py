@@ -49,7 +49,9 @@ def _build(entry: dict[str, Any], base_url: str, origin: tuple[str, str, int]) -
             fields[param["name"]] = (kind, described)
         else:
             fields[param["name"]] = (kind | None, Field(None, description=described.description))
-    model = create_model(f"{entry['name']}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
+    model = create_model(
+        f"{entry['name']}_arguments", __config__=ConfigDict(extra="forbid"), **fields
+    )
 
     def call(ctx: ToolContext, **arguments: Any) -> dict[str, Any]:
         path = entry["path"]

@@ -270,7 +270,9 @@ def personal_columns_read(path: Path, query: str, by_name: bool = False) -> list
         action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
     ) -> int:
         table, column = (arg1 or "").lower(), (arg2 or "").lower()
-        personal = column in PERSONAL_COLUMN_NAMES if by_name else (table, column) in PERSONAL_COLUMNS
+        personal = (
+            column in PERSONAL_COLUMN_NAMES if by_name else (table, column) in PERSONAL_COLUMNS
+        )
         if action == sqlite3.SQLITE_READ and personal:
             found.add(f"{arg1}.{arg2}".lower())
         return _authorizer(action, arg1, arg2, db, trigger)
