@@ -162,6 +162,14 @@ def _load(path: Path) -> Any:
         raise UserError(f"{path} is neither JSON nor YAML: {err}.", "Give an OpenAPI 3 document.") from err
 
 
+def _mapping(node: Any) -> dict[str, Any]:
+    return node if isinstance(node, dict) else {}
+
+
+def _items(node: Any) -> list[Any]:
+    return node if isinstance(node, list) else []
+
+
 def scan_openapi(source: str) -> OpenApiReport:
     """The HTTP tools in an OpenAPI 3 file, or a record of a URL for later."""
     if re.match(r"^https?://", source, re.IGNORECASE):
@@ -183,14 +191,14 @@ def scan_openapi(source: str) -> OpenApiReport:
             f"{path}: servers[0].url ({base_url or 'missing'}) is not an absolute http(s) address.",
             "Add the API's address, e.g. servers: [{url: https://api.example.com/v1}].",
         )
-    info = document.get("info") if isinstance(document.get("info"), dict) else {}
+    info = _mapping(document.get("info"))
     report = OpenApiReport(path.name, True, str(info.get("title", "")), base_url.rstrip("/"))
     taken: set[str] = set()
-    paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
+    paths = _mapping(document.get("paths"))
     for route, item in paths.items():
         if not isinstance(item, dict):
             continue
-        shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+        shared = _items(item.get("parameters"))
         for method in METHODS:
             operation = item.get(method)
             if not isinstance(operation, dict):
@@ -201,7 +209,7 @@ def scan_openapi(source: str) -> OpenApiReport:
             if len(report.tools) == MAX_TOOLS:
                 report.ignored.append(f"GET {route}: more than {MAX_TOOLS} operations")
                 continue
-            own = operation.get("parameters") if isinstance(operation.get("parameters"), list) else []
+            own = _items(operation.get("parameters"))
             params, problem = _parameters(document, [*shared, *own])
             if problem:
                 report.ignored.append(f"GET {route}: {problem}")
