@@ -6,7 +6,7 @@ TEXT, and ISO dates kept as TEXT, which SQLite compares and sorts correctly), an
 skipped with the reason. CSV files are loaded into a new SQLite database in a temporary folder;
 the generated project then opens it read-only for its SQL tool.
 
-Reads are bounded: a CSV file over MAX_CSV_BYTES or a database over MAX_SQLITE_BYTES is skipped,
+Reads are bounded: a CSV file over MAX_CSV_BYTES is skipped, a database over MAX_SQLITE_BYTES refused,
 a table keeps at most MAX_ROWS rows (the report says when it was cut), and at most MAX_FILES files
 of a folder are looked at.
 """
@@ -25,7 +25,9 @@ from pathlib import Path
 from scaffolder.core.errors import UserError
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
-MAX_SQLITE_BYTES = 200 * 1024 * 1024
+# The database is committed to the project: GitHub refuses files over 100 MB, and a portfolio
+# project that takes minutes to clone is not one anyone looks at.
+MAX_SQLITE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 500_000
 MAX_FILES = 100
 MAX_COLUMNS = 100  # the generated SQL tool refuses wider results (SQLITE_LIMIT_COLUMN)
@@ -143,7 +145,7 @@ def _scan_sqlite(path: Path) -> DataReport:
     size = path.stat().st_size
     if size > MAX_SQLITE_BYTES:
         raise UserError(
-            f"{path} is {size / 1e6:,.0f} MB, over the {MAX_SQLITE_BYTES // 1_000_000} MB this copies into a project.",
+            f"{path} is {size / 1e6:,.0f} MB, over the {MAX_SQLITE_BYTES // 1_000_000} MB a project can carry in git.",
             "Export the tables the agent needs into a smaller database or CSV files.",
         )
     report = DataReport(path, "sqlite", path)
@@ -291,4 +293,12 @@ def _load_csv_files(files: list[Path], root: Path, skipped: list[Skipped]) -> Da
     if not report.tables:
         report.discard()
         report.database = None
+    elif database.stat().st_size > MAX_SQLITE_BYTES:
+        size = database.stat().st_size
+        report.discard()
+        raise UserError(
+            f"The database built from {report.source} is {size / 1e6:,.0f} MB, over the"
+            f" {MAX_SQLITE_BYTES // 1_000_000} MB a project can carry in git.",
+            "Keep the rows the agent needs (a sample or an aggregate) and try again.",
+        )
     return report

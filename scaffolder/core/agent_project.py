@@ -10,7 +10,8 @@ and `.scaffolder/agent-data.json`, the record of what was brought that `scaffold
 from __future__ import annotations
 
 import json
-import shutil
+import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +88,24 @@ def _readme_section(data: DataReport | None, openapi: OpenApiReport | None, slug
     return "".join(parts)
 
 
+def _copy_database(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API, not the file's bytes: a database in WAL mode
+    keeps recent writes in its -wal file, which a byte copy would lose. The copy is one file
+    (rollback journal), so the project's read-only open needs nothing beside it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    reader = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    writer = sqlite3.connect(partial)
+    try:
+        reader.backup(writer)
+        writer.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        writer.close()
+        reader.close()
+    os.replace(partial, target)
+
+
 def add_agent_data(project: Path, data: DataReport | None, openapi: OpenApiReport | None, *, slug: str) -> AgentData:
     """Copy the database and the HTTP tools in, draft the tasks, and commit it all as one change."""
     if data is None and openapi is None:
@@ -96,9 +115,7 @@ def add_agent_data(project: Path, data: DataReport | None, openapi: OpenApiRepor
     project = Path(project)
     paths = [RECORD_FILE, REVIEW_FILE, TASKS_FILE, "README.md"]
     if data is not None and data.database is not None:
-        target = project / DATABASE_FILE
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(data.database, target)
+        _copy_database(data.database, project / DATABASE_FILE)
         paths.append(DATABASE_FILE)
     if openapi is not None and openapi.fetched:
         write_atomically(project / HTTP_TOOLS_FILE, json.dumps(openapi.record(), indent=2, ensure_ascii=False) + "\n")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from scaffolder.core import agent_data
 from scaffolder.core.agent_data import scan_data
+from scaffolder.core.agent_project import DATABASE_FILE, add_agent_data
 from scaffolder.core.agent_tasks import TASKS_FILE, TaskReview, draft_tasks
 from scaffolder.core.errors import UserError
 from scaffolder.core.openapi_tools import scan_openapi
@@ -173,3 +175,39 @@ def test_the_task_review_accepts_edits_adds_and_writes_the_accepted_tasks(garden
     assert TaskReview.load(project).accepted[0].sources == ("harvests",)
     with pytest.raises(UserError, match="no drafted task"):
         review.set_status(["zzzz"], "rejected")
+
+
+def _repository(path: Path) -> Path:
+    path.mkdir()
+    (path / "README.md").write_text("# garden-agent\n")
+    for args in (["init", "-q"], ["add", "README.md"], ["commit", "-q", "-m", "pristine"]):
+        subprocess.run(["git", "-C", str(path), *args], check=True, capture_output=True)
+    return path
+
+
+def test_a_sqlite_file_in_wal_mode_is_copied_with_its_latest_writes(tmp_path: Path) -> None:
+    source = tmp_path / "live.db"
+    writer = sqlite3.connect(source)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("CREATE TABLE readings (sensor TEXT, celsius REAL)")
+    writer.execute("INSERT INTO readings VALUES ('greenhouse', 21.5)")
+    writer.commit()  # in the -wal file until a checkpoint: a byte copy of live.db would miss it
+    try:
+        report = scan_data(source)
+        assert [(t.name, t.rows) for t in report.tables] == [("readings", 1)]
+        project = _repository(tmp_path / "project")
+        added = add_agent_data(project, report, scan_openapi("https://api.example.com/openapi.json"), slug="garden")
+    finally:
+        writer.close()
+    copy = project / DATABASE_FILE
+    with sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True) as connection:
+        assert connection.execute("SELECT sensor, celsius FROM readings").fetchall() == [("greenhouse", 21.5)]
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert added.tables == 1 and added.http_tools == 0 and added.drafted_tasks == 3
+    record = json.loads((project / ".scaffolder/agent-data.json").read_text())
+    assert (
+        record["openapi"]["fetched"] is False and record["openapi"]["source"] == "https://api.example.com/openapi.json"
+    )
+    assert "recorded, not fetched" in (project / "README.md").read_text()
+    status = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""  # everything brought is in the one commit
