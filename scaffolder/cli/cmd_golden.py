@@ -195,7 +195,8 @@ def add_data_after_generating(args: argparse.Namespace, project: Any, scanned: A
         if data is not None:
             data.discard()
     print(
-        f"Added your data ({added.tables} tables) and {added.http_tools} HTTP tools, and drafted {added.drafted_tasks}"
+        f"Added your data ({added.tables} table{'s' * (added.tables != 1)}) and {added.http_tools} HTTP tools, and"
+        f" drafted {added.drafted_tasks}"
         f" eval tasks: review them with  scaffolder golden {project.name!r}",
         file=sys.stderr,
     )

@@ -82,7 +82,8 @@ class DataReport:
 
     def summary(self) -> str:
         tables = ", ".join(f"{t.name} ({t.rows:,} rows{', cut' if t.cut else ''})" for t in self.tables)
-        return f"{len(self.tables)} tables, {self.rows:,} rows ({self.kind}): {tables}"
+        noun = "table" if len(self.tables) == 1 else "tables"
+        return f"{len(self.tables)} {noun}, {self.rows:,} rows ({self.kind}): {tables}"
 
     def lines(self) -> list[str]:
         """The report shown before generating: one line per table, then what was skipped and why."""
@@ -127,7 +128,10 @@ def scan_data(path: Path) -> DataReport:
             report = _scan_sqlite(sqlite_files[0])
             report.skipped += [Skipped(p.name, "only one SQLite file is used") for p in sqlite_files[1:]]
             return report
-        return _load_csv_files(files[:MAX_FILES], path, skipped)
+        skipped += [
+            Skipped(p.name, "a SQLite file beside CSV files: give it on its own (--data FILE)") for p in sqlite_files
+        ]
+        return _load_csv_files([p for p in files[:MAX_FILES] if p not in sqlite_files], path, skipped)
     if _is_sqlite(path):
         return _scan_sqlite(path)
     return _load_csv_files([path], path.parent, [])

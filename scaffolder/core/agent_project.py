@@ -61,7 +61,7 @@ def _record(data: DataReport | None, openapi: OpenApiReport | None) -> dict[str,
 
 
 def _readme_section(data: DataReport | None, openapi: OpenApiReport | None, slug: str) -> str:
-    parts = ["\n## My data and tools\n"]
+    parts = ["\n## My data and tools\n\n"]
     if data is not None:
         tables = "\n".join(f"- `{t.describe()}`: {t.rows:,} rows, from `{t.source}`" for t in data.tables)
         parts.append(
@@ -79,7 +79,7 @@ def _readme_section(data: DataReport | None, openapi: OpenApiReport | None, slug
     parts.append(
         "\n```bash\n"
         f"{slug} tools\n"
-        f"{slug} eval --tasks {TASKS_FILE}   # on the tasks I accepted\n"
+        f"{slug} eval --mine   # the bundled splits, plus the tasks I accepted ({TASKS_FILE})\n"
         "```\n\n"
         f"The tasks in `{TASKS_FILE}` were drafted from the schema and the operations and reviewed by me"
         f" (`scaffolder golden`); the review, with where each expected answer came from, is in `{REVIEW_FILE}`."

@@ -82,7 +82,7 @@ def test_new_agent_with_data_and_openapi_reports_first_then_commits_them_as_the_
     assert str(tmp_path) not in git(project, "show", "HEAD")
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert "## My data and tools" in readme and "`plants(plant_name TEXT" in readme
-    assert "allotment-agent eval --tasks evals/my-tasks.jsonl" in readme
+    assert "allotment-agent eval --mine" in readme and "`evals/my-tasks.jsonl`" in readme
 
 
 def test_golden_reviews_the_drafted_agent_tasks_and_writes_the_accepted_ones(

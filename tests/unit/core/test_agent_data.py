@@ -211,3 +211,15 @@ def test_a_sqlite_file_in_wal_mode_is_copied_with_its_latest_writes(tmp_path: Pa
     assert "recorded, not fetched" in (project / "README.md").read_text()
     status = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
     assert status.stdout == ""  # everything brought is in the one commit
+
+
+def test_a_sqlite_file_beside_csv_files_is_skipped_with_how_to_use_it(garden: Path) -> None:
+    with sqlite3.connect(garden / "old.sqlite") as connection:
+        connection.execute("CREATE TABLE t (x)")
+    connection.close()
+    report = scan_data(garden)
+    assert [t.name for t in report.tables] == ["harvests", "plants"]
+    assert {s.path: s.reason for s in report.skipped}["old.sqlite"] == (
+        "a SQLite file beside CSV files: give it on its own (--data FILE)"
+    )
+    report.discard()
