@@ -51,6 +51,16 @@ def test_the_sql_tool_describes_and_answers_over_your_database(mine: Settings) -
     assert "Rows in plants: 3" in count.answer
 
 
+def test_a_question_in_the_sample_shops_terms_gets_your_tables_not_an_error(
+    mine: Settings,
+) -> None:
+    result = Agent(OfflinePlanner(), mine, tools=registry_for(mine)).run(
+        "What is our most expensive product?"
+    )
+    assert [c["name"] for c in result.tool_calls] == ["sql_query"]
+    assert "no query pattern for that question. The database has: plants" in result.answer
+
+
 @pytest.mark.parametrize(
     "statement",
     [

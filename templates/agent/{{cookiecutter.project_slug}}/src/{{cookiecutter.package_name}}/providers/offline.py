@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage
-from .offline_sql import own_data_sql, sql_answer, sql_for
+from .offline_sql import OWN_DATABASE, SCHEMA_QUERY, own_data_sql, sql_answer, sql_for
 from .routing import route
 
 FOOTER = (
@@ -197,7 +197,9 @@ def classify(text: str, available: set[str], specs: list[ToolSpec] | None = None
         return math_intent
     routed = route(text, available & {"sql_query", "web_search"})
     if routed is not None and routed.tool == "sql_query":
-        query, kind = sql_for(text)
+        # The shop's patterns name the shop's tables: over your database they would only fail,
+        # so a question outside the shapes above gets the list of your tables instead.
+        query, kind = SCHEMA_QUERY if _reads_own_database(specs or []) else sql_for(text)
         return Intent(
             text,
             "sql_query",
@@ -213,6 +215,10 @@ def classify(text: str, available: set[str], specs: list[ToolSpec] | None = None
             "this is about policies, guides or facts, so I search",
         )
     return Intent(text, None)
+
+
+def _reads_own_database(specs: list[ToolSpec]) -> bool:
+    return any(s.name == "sql_query" and OWN_DATABASE in s.description for s in specs)
 
 
 _STOP_WORDS = {"the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "by", "with", "all"}

@@ -13,6 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 REVENUE = "status IN ('delivered', 'shipped')"
+SCHEMA_QUERY = (
+    "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
+    "schema",
+)
+# How `sql_query` describes your own database (tools/sql.py): the planner's sign that the
+# shop's patterns do not apply.
+OWN_DATABASE = "against my own database"
 COUNTRIES = [
     "Austria",
     "Czechia",
@@ -167,10 +174,7 @@ def sql_for(text: str) -> tuple[str, str]:
         return _count(lower, year, country, category)
     if re.search(r"revenue|sales|sold|turnover|income", lower):
         return _revenue(lower, in_year, in_year_o, items, country, category)
-    return (
-        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
-        "schema",
-    )
+    return SCHEMA_QUERY
 
 
 def _count(
