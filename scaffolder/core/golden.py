@@ -193,8 +193,9 @@ class GoldenReview:
             ]
         except FileNotFoundError:
             raise UserError(
-                f"{path} does not exist: no golden set was drafted for this project.",
-                "Generate it with your documents (scaffolder new rag --docs FOLDER), or draft one with --draft FOLDER.",
+                f"{path} does not exist: nothing was drafted for this project to review.",
+                "Generate the project with your documents (scaffolder new rag --docs FOLDER)"
+                " or your data (scaffolder new agent --data PATH).",
             ) from None
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise UserError(f"{path} cannot be read: {err}.", "Restore it from git (git checkout -- it).") from err

@@ -131,3 +131,12 @@ def test_nothing_usable_is_refused_with_a_sentence_and_nothing_is_generated(
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     wrong_kind = scaffolder("new", "rag", "-o", str(tmp_path / "out"), "--data", str(junk), "--no-input")
     assert wrong_kind.returncode != 0 and "--data and --openapi are for the agent template" in wrong_kind.stderr
+
+
+def test_golden_on_a_project_generated_without_data_says_how_to_bring_some(tmp_path: Path, isolated_user: Path) -> None:
+    done = scaffolder("new", "agent", "-o", str(tmp_path / "out"), "--set", "project_name=Plain Agent", "--no-input")
+    assert done.returncode == 0, done.stderr
+    listing = scaffolder("golden", "Plain Agent")
+    assert listing.returncode != 0 and "Traceback" not in listing.stderr
+    assert "nothing was drafted for this project to review" in listing.stderr
+    assert "scaffolder new agent --data PATH" in listing.stderr
