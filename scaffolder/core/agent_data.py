@@ -34,6 +34,7 @@ MAX_COLUMNS = 100  # the generated SQL tool refuses wider results (SQLITE_LIMIT_
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
+_LEADING_ZERO = re.compile(r"^[+-]?0\d")
 _REAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
 
 
@@ -233,6 +234,8 @@ def _column_type(values: list[str]) -> tuple[str, bool]:
     present = [v.strip() for v in values if v.strip()]
     if not present:
         return "TEXT", False
+    if any(_LEADING_ZERO.match(v) for v in present):
+        return "TEXT", False  # postcodes, phone numbers, codes: "01234" is not the number 1234
     if all(_INTEGER.match(v) for v in present):
         return "INTEGER", False
     if all(_REAL.match(v) for v in present):

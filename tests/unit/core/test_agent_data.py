@@ -223,3 +223,15 @@ def test_a_sqlite_file_beside_csv_files_is_skipped_with_how_to_use_it(garden: Pa
         "a SQLite file beside CSV files: give it on its own (--data FILE)"
     )
     report.discard()
+
+
+def test_codes_with_leading_zeros_stay_text_and_mixed_columns_are_text(tmp_path: Path) -> None:
+    path = tmp_path / "suppliers.csv"
+    path.write_text("name,postcode,rating,phone\nSeeds Ltd,01234,4.5,0123 456\nCompost Co,98765,n/a,\n")
+    report = scan_data(path)
+    assert report.tables[0].describe() == "suppliers(name TEXT, postcode TEXT, rating TEXT, phone TEXT)"
+    assert report.database is not None
+    with sqlite3.connect(report.database) as connection:
+        assert connection.execute("SELECT postcode FROM suppliers").fetchall() == [("01234",), ("98765",)]
+    connection.close()
+    report.discard()
