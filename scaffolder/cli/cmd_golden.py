@@ -200,6 +200,11 @@ def add_data_after_generating(args: argparse.Namespace, project: Any, scanned: A
         f" eval tasks: review them with  scaffolder golden {project.name!r}",
         file=sys.stderr,
     )
+    if data is not None:
+        print(
+            "Your database is committed in data/mine/data.db: push the repository only if you may publish it.",
+            file=sys.stderr,
+        )
     return {
         "tables": [t.name for t in data.tables] if data else [],
         "http_tools": [t.name for t in openapi.tools] if openapi else [],

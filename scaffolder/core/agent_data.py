@@ -194,13 +194,15 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]], bool] | str:
     """(header, rows, cut) or the reason the file cannot be used."""
     if path.suffix.lower() not in {".csv", ".tsv"}:
         return f"{path.suffix or 'a file without extension'} is not a CSV or SQLite file"
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        return f"{size / 1e6:,.0f} MB is over the {MAX_CSV_BYTES // 1_000_000} MB limit for one CSV file"
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            return f"{size / 1e6:,.0f} MB is over the {MAX_CSV_BYTES // 1_000_000} MB limit for one CSV file"
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         return "not UTF-8 text (save it as UTF-8 CSV)"
+    except OSError as err:
+        return f"cannot be read ({err.strerror or err})"
     if not text.strip():
         return "empty"
     try:

@@ -66,7 +66,8 @@ def _readme_section(data: DataReport | None, openapi: OpenApiReport | None, slug
         tables = "\n".join(f"- `{t.describe()}`: {t.rows:,} rows, from `{t.source}`" for t in data.tables)
         parts.append(
             f"The SQL tool answers over **my own database** (`{DATABASE_FILE}`, opened read-only; built from"
-            f" {'CSV files' if data.kind == 'csv' else 'a SQLite file'}), not the bundled sample shop:\n\n{tables}\n"
+            f" {'CSV files' if data.kind == 'csv' else 'a SQLite file'}), not the bundled sample shop:\n\n{tables}\n\n"
+            "The database is committed with the code: it is published wherever the repository is.\n"
         )
     if openapi is not None and openapi.fetched:
         tools = "\n".join(f"- `{t.name}`: {t.description}" for t in openapi.tools)

@@ -5,6 +5,7 @@ tasks drafted from both, reviewed like the RAG golden set."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -235,3 +236,17 @@ def test_codes_with_leading_zeros_stay_text_and_mixed_columns_are_text(tmp_path:
         assert connection.execute("SELECT postcode FROM suppliers").fetchall() == [("01234",), ("98765",)]
     connection.close()
     report.discard()
+
+
+def test_a_csv_file_that_cannot_be_read_is_skipped_with_the_reason(garden: Path) -> None:
+    locked = garden / "locked.csv"
+    locked.write_text("a\n1\n")
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running as a user who can read any file (root)")
+        report = scan_data(garden)
+        assert {s.path: s.reason for s in report.skipped}["locked.csv"] == "cannot be read (Permission denied)"
+        report.discard()
+    finally:
+        locked.chmod(0o644)
