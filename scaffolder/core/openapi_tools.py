@@ -24,6 +24,7 @@ MAX_SPEC_BYTES = 2 * 1024 * 1024
 MAX_TOOLS = 30
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAMETER_TYPES = {"integer", "number", "boolean", "string"}
+_ARGUMENT = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,60}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def _parameters(document: dict[str, Any], raw: list[Any]) -> tuple[list[Paramete
         schema = _resolve(document, param.get("schema")) or {}
         type_ = schema.get("type", "string") if isinstance(schema, dict) else "string"
         name = str(param.get("name", ""))
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,60}", name):
+        # A tool argument is a Python name; `tool_context` and `model_*` are taken by the project.
+        if not _ARGUMENT.fullmatch(name) or name == "tool_context" or name.startswith("model_"):
             if param.get("in") == "path" or param.get("required"):
                 return [], f"its parameter {name!r} is not a name a tool argument can have"
             continue

@@ -250,3 +250,22 @@ def test_a_csv_file_that_cannot_be_read_is_skipped_with_the_reason(garden: Path)
         report.discard()
     finally:
         locked.chmod(0o644)
+
+
+def test_an_operation_whose_path_parameter_cannot_be_an_argument_is_ignored_with_the_reason(tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.0",
+                "servers": [{"url": "https://api.example.com"}],
+                "paths": {
+                    "/pets/{pet-id}": {"get": {"summary": "One pet", "parameters": [{"name": "pet-id", "in": "path"}]}},
+                    "/pets": {"get": {"operationId": "listPets", "summary": "All pets"}},
+                },
+            }
+        )
+    )
+    report = scan_openapi(str(spec))
+    assert [t.name for t in report.tools] == ["api_list_pets"]
+    assert report.ignored == ["GET /pets/{pet-id}: its parameter 'pet-id' is not a name a tool argument can have"]

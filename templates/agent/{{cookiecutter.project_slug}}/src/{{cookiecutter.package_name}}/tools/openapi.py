@@ -53,7 +53,7 @@ def _build(entry: dict[str, Any], base_url: str, origin: tuple[str, str, int]) -
         f"{entry['name']}_arguments", __config__=ConfigDict(extra="forbid"), **fields
     )
 
-    def call(ctx: ToolContext, **arguments: Any) -> dict[str, Any]:
+    def call(tool_context: ToolContext, **arguments: Any) -> dict[str, Any]:
         path = entry["path"]
         query = {}
         for param in parameters:
@@ -65,9 +65,9 @@ def _build(entry: dict[str, Any], base_url: str, origin: tuple[str, str, int]) -
         if "{" in path:
             raise ToolError(f"the path {path} still has a parameter nobody filled in")
         url = base_url + path + (f"?{urlencode(query)}" if query else "")
-        settings = ctx.settings
+        settings = tool_context.settings
         with contextlib.ExitStack() as stack:
-            client = ctx.http_client or stack.enter_context(httpx.Client())
+            client = tool_context.http_client or stack.enter_context(httpx.Client())
             allowed = settings.allowed_origins | {origin}
             return fetch(client, url, allowed, settings.http_max_bytes, settings.http_timeout_s)
 
@@ -77,6 +77,6 @@ def _build(entry: dict[str, Any], base_url: str, origin: tuple[str, str, int]) -
         description=entry["description"],
         function=call,
         arguments_model=model,
-        context_param="ctx",
+        context_param="tool_context",
         sensitive=lambda arguments, context: reason,
     )
