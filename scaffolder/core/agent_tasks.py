@@ -63,8 +63,9 @@ def _id(question: str) -> str:
     return hashlib.sha256(question.encode()).hexdigest()[:8]
 
 
-def _draft(question: str, tools: tuple[str, ...], check: dict[str, Any], sources: tuple[str, ...], origin: str,
-           evidence: str) -> TaskDraft:  # fmt: skip
+def _draft(
+    question: str, tools: tuple[str, ...], check: dict[str, Any], sources: tuple[str, ...], origin: str, evidence: str
+) -> TaskDraft:
     return TaskDraft(_id(question), question, tools, check, sources, origin, evidence)
 
 
@@ -230,10 +231,8 @@ class TaskReview:
                 "A task of your own needs the answer it must contain, or the eval could not fail it.",
                 "Add --expect TEXT (e.g. --expect 42).",
             )
-        task = TaskDraft(
-            _id(text), text.strip(), (tool.strip(),), {"type": "contains", "value": [expect.strip()]}, (), "added by you",
-            "", "accepted",
-        )  # fmt: skip
+        check = {"type": "contains", "value": [expect.strip()]}
+        task = TaskDraft(_id(text), text.strip(), (tool.strip(),), check, (), "added by you", "", "accepted")
         self.questions.append(task)
         return task
 
