@@ -51,6 +51,15 @@ def test_the_sql_tool_describes_and_answers_over_your_database(mine: Settings) -
     assert "Rows in plants: 3" in count.answer
 
 
+def test_the_system_prompt_is_about_your_data_not_the_sample_shop(
+    mine: Settings, settings: Settings
+) -> None:
+    assert "Trailhead Outfitters" in Agent(OfflinePlanner(), settings).system_prompt
+    prompt = Agent(OfflinePlanner(), mine).system_prompt
+    assert prompt.startswith("You are a careful research assistant over the user's own data")
+    assert "Trailhead" not in prompt and "<untrusted-data>" in prompt
+
+
 def test_a_question_in_the_sample_shops_terms_gets_your_tables_not_an_error(
     mine: Settings,
 ) -> None:
