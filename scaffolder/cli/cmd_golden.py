@@ -1,8 +1,10 @@
-"""golden: review the questions drafted from your own documents (and the --docs part of `new`)."""
+"""golden: review the questions drafted from your own documents, or the eval tasks drafted from your
+own data and API (and the --docs, --data and --openapi parts of `new`)."""
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,10 @@ from typing import Any
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "golden",
-        help="review the golden questions drafted from your documents: accept, edit, reject, add",
+        help="review the golden questions (rag) or eval tasks (agent) drafted from what you brought",
         description=(
-            "The project's eval runs on the questions you accepted (evals/my-golden.jsonl). With no option, lists"
-            " every drafted question with its id, status, expected source and where it came from."
+            "The project's eval runs on what you accepted (rag: evals/my-golden.jsonl, agent: evals/my-tasks.jsonl)."
+            " With no option, lists every draft with its id, status, expected source or tool and where it came from."
         ),
     )
     p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
@@ -23,19 +25,24 @@ def register(subparsers: Any) -> None:
     p.add_argument("--edit", metavar="ID", help="reword a question (with --question); it counts as accepted")
     p.add_argument("--question", metavar="TEXT", help="the new wording, with --edit")
     p.add_argument("--add", metavar="TEXT", help="add a question of your own (with --source)")
-    p.add_argument("--source", metavar="FILE", help="the document that answers it, relative to the corpus folder")
+    p.add_argument(
+        "--source", metavar="FILE", help="rag: the document that answers it; agent: the tool that answers it"
+    )
+    p.add_argument("--expect", metavar="TEXT", help="agent: what the answer must contain, with --add")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_golden)
 
 
 def cmd_golden(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
+    from scaffolder.core.agent_tasks import TaskReview
     from scaffolder.core.errors import UserError
     from scaffolder.core.golden import GoldenReview
     from scaffolder.core.store import Store
 
     project = Store().get(args.name)
-    review = GoldenReview.load(project.path)
+    tasks = TaskReview.exists(project.path)
+    review: GoldenReview | TaskReview = TaskReview.load(project.path) if tasks else GoldenReview.load(project.path)
     changed = False
     if args.edit or args.question:
         if not (args.edit and args.question):
@@ -45,7 +52,10 @@ def cmd_golden(args: argparse.Namespace) -> int:
     if args.add or args.source:
         if not (args.add and args.source):
             raise UserError("--add and --source go together.", "scaffolder golden NAME --add TEXT --source FILE")
-        review.add(args.add, args.source)
+        if isinstance(review, TaskReview):
+            review.add(args.add, args.source, args.expect)
+        else:
+            review.add(args.add, args.source)
         changed = True
     for ids, status in ((args.accept, "accepted"), (args.reject, "rejected")):
         if ids:
@@ -54,10 +64,11 @@ def cmd_golden(args: argparse.Namespace) -> int:
     if changed:
         review.save()
     counts = {s: sum(q.status == s for q in review.questions) for s in ("accepted", "pending", "rejected")}
-    lines = [f"{q.id}  {q.status:<8}  {q.question}  [{', '.join(q.sources)}; {q.origin}]" for q in review.questions]
+    lines = [_line(q) for q in review.questions]
+    accepted_file = "evals/my-tasks.jsonl" if tasks else "evals/my-golden.jsonl"
     lines.append(
         f"{counts['accepted']} accepted, {counts['pending']} pending, {counts['rejected']} rejected."
-        + (" The eval runs on the accepted ones: evals/my-golden.jsonl." if counts["accepted"] else "")
+        + (f" The eval runs on the accepted ones: {accepted_file}." if counts["accepted"] else "")
     )
     emit(
         args,
@@ -65,6 +76,13 @@ def cmd_golden(args: argparse.Namespace) -> int:
         "\n".join(lines),
     )
     return 0
+
+
+def _line(draft: Any) -> str:
+    where = ", ".join(draft.sources)
+    if hasattr(draft, "expected_tools"):  # an agent task: the tool it must call matters as much as its subject
+        where = f"{', '.join(draft.expected_tools)}: {where}" if where else ", ".join(draft.expected_tools)
+    return f"{draft.id}  {draft.status:<8}  {draft.question}  [{where}; {draft.origin}]"
 
 
 # --- `scaffolder new rag --docs FOLDER` ---------------------------------------------------------------
@@ -120,4 +138,77 @@ def add_docs_after_generating(args: argparse.Namespace, project: Any, report: An
         "corpus": kb.corpus_path,
         "drafted_questions": kb.drafted_questions,
         "commit": kb.commit,
+    }
+
+
+# --- `scaffolder new agent --data PATH --openapi FILE_OR_URL` ----------------------------------------
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, metavar="PATH", help="agent: your SQLite file, or CSV files (a folder or one file)"
+    )
+    parser.add_argument(
+        "--openapi", metavar="FILE_OR_URL", help="agent: an OpenAPI 3 document whose GET operations become tools"
+    )
+
+
+def scan_data_before_generating(args: argparse.Namespace, kind: str | None) -> Any:
+    """(data report, OpenAPI report) for --data/--openapi, printed before anything is generated, or None."""
+    from scaffolder.core.agent_data import scan_data
+    from scaffolder.core.errors import UserError
+    from scaffolder.core.openapi_tools import scan_openapi
+
+    path, spec = getattr(args, "data", None), getattr(args, "openapi", None)
+    if path is None and spec is None:
+        return None
+    if kind != "agent":
+        raise UserError("--data and --openapi are for the agent template.", "Use: scaffolder new agent --data PATH")
+    openapi = scan_openapi(spec) if spec else None  # before the data: its refusal leaves no temporary database
+    data = scan_data(path) if path is not None else None
+    if data is not None:
+        atexit.register(data.discard)  # the temporary database built from CSV, even if generation fails
+        if not data.tables:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in data.skipped[:5]) or "no file"
+            raise UserError(
+                f"Nothing in {data.source} can be used ({reasons}): nothing was generated.",
+                "Give a SQLite file, or CSV files (UTF-8, a header row of column names).",
+            )
+        for line in data.lines():
+            print(line, file=sys.stderr)
+    if openapi is not None:
+        for line in openapi.lines():
+            print(line, file=sys.stderr)
+    return data, openapi
+
+
+def add_data_after_generating(args: argparse.Namespace, project: Any, scanned: Any) -> dict[str, Any] | None:
+    from scaffolder.core.agent_project import add_agent_data
+
+    if scanned is None:
+        return None
+    data, openapi = scanned
+    slug = str(project.answers.get("project_slug") or project.path.name)
+    try:
+        added = add_agent_data(project.path, data, openapi, slug=slug)
+    finally:
+        if data is not None:
+            data.discard()
+    print(
+        f"Added your data ({added.tables} table{'s' * (added.tables != 1)}) and {added.http_tools} HTTP tools, and"
+        f" drafted {added.drafted_tasks}"
+        f" eval tasks: review them with  scaffolder golden {project.name!r}",
+        file=sys.stderr,
+    )
+    if data is not None:
+        print(
+            "Your database is committed in data/mine/data.db: push the repository only if you may publish it.",
+            file=sys.stderr,
+        )
+    return {
+        "tables": [t.name for t in data.tables] if data else [],
+        "http_tools": [t.name for t in openapi.tools] if openapi else [],
+        "openapi_source": openapi.source if openapi else None,
+        "drafted_tasks": added.drafted_tasks,
+        "commit": added.commit,
     }

@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scaffolder.cli.cmd_golden import add_docs_after_generating, add_docs_options, scan_docs_before_generating
+from scaffolder.cli.cmd_golden import (
+    add_data_after_generating,
+    add_data_options,
+    add_docs_after_generating,
+    add_docs_options,
+    scan_data_before_generating,
+    scan_docs_before_generating,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -39,6 +46,7 @@ def register(subparsers: Any) -> None:
         " --accept-hooks is the older spelling",
     )
     add_docs_options(p)
+    add_data_options(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_new)
 
@@ -216,6 +224,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     settings = load_settings(store)
     template = resolve_template(args.template)
     documents = scan_docs_before_generating(args, template.kind)  # refused before anything is generated
+    agent_data = scan_data_before_generating(args, template.kind)
     interactive = not args.no_input and sys.stdin.isatty()
     trust = _agree_to(template, store, args, interactive)  # before any question: defaults are template code
     asked = {q.name for q in template.asked_questions}  # a custom template may have no author questions
@@ -238,6 +247,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     project = result.project
     knowledge_base = add_docs_after_generating(args, project, documents)
+    data_and_tools = add_data_after_generating(args, project, agent_data)
     emit(
         args,
         {
@@ -251,6 +261,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             "template": project.template,
             "template_version": project.template_version,
             "knowledge_base": knowledge_base,
+            "data_and_tools": data_and_tools,
         },
         _created_text(result),
     )

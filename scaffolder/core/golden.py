@@ -193,8 +193,9 @@ class GoldenReview:
             ]
         except FileNotFoundError:
             raise UserError(
-                f"{path} does not exist: no golden set was drafted for this project.",
-                "Generate it with your documents (scaffolder new rag --docs FOLDER), or draft one with --draft FOLDER.",
+                f"{path} does not exist: nothing was drafted for this project to review.",
+                "Generate the project with your documents (scaffolder new rag --docs FOLDER)"
+                " or your data (scaffolder new agent --data PATH).",
             ) from None
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise UserError(f"{path} cannot be read: {err}.", "Restore it from git (git checkout -- it).") from err
@@ -234,14 +235,14 @@ class GoldenReview:
 
     def save(self) -> None:
         review = {"corpus": self.corpus, "questions": [q.to_dict() for q in self.questions]}
-        _write(self.project / REVIEW_FILE, json.dumps(review, indent=2, ensure_ascii=False) + "\n")
+        write_atomically(self.project / REVIEW_FILE, json.dumps(review, indent=2, ensure_ascii=False) + "\n")
         lines = [
             json.dumps({"question": q.question, "sources": list(q.sources)}, ensure_ascii=False) for q in self.accepted
         ]
-        _write(self.project / GOLDEN_FILE, "".join(line + "\n" for line in lines))
+        write_atomically(self.project / GOLDEN_FILE, "".join(line + "\n" for line in lines))
 
 
-def _write(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.partial")
     temp.write_text(text, encoding="utf-8", newline="\n")

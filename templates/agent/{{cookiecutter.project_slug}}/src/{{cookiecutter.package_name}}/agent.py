@@ -51,13 +51,30 @@ log = logging.getLogger(__name__)
 SYSTEM_PROMPT = (
     """You are a careful research assistant for Trailhead Outfitters, an outdoor-gear \
 shop, and for general questions. Use the tools: web_search for facts and policies, sql_query for \
-the shop's sales data, calculator for every calculation, http_get for JSON APIs on allowed hosts, \
-save_note only when asked to save something. Call several tools at once when the parts of a \
+the data in its database (its description lists the tables), calculator for every \
+calculation, http_get (or an api_ tool) for JSON APIs on allowed hosts, save_note only when \
+asked to save something. Call several tools at once when the parts of a \
 question are independent. If a tool returns an error, fix the call or explain the problem. Put \
 the short answer on the first line, then a brief explanation with sources (URLs or the SQL). \
 """
     + UNTRUSTED_RULE
 )
+SAMPLE_ROLE = (
+    "You are a careful research assistant for Trailhead Outfitters, an outdoor-gear shop, "
+    "and for general questions."
+)
+OWN_ROLE = (
+    "You are a careful research assistant over the user's own data (sql_query) and API "
+    "(the api_ tools), and for general questions."
+)
+
+
+def system_prompt_for(settings: Settings) -> str:
+    """The system prompt, about the user's own data when the tools read it, not the sample shop."""
+    if settings.user_database is None and settings.http_tools_path is None:
+        return SYSTEM_PROMPT
+    return SYSTEM_PROMPT.replace(SAMPLE_ROLE, OWN_ROLE)
+
 
 EventHandler = Callable[[dict[str, Any]], None]
 
@@ -105,7 +122,7 @@ class Agent:
         settings: Settings,
         tools: ToolRegistry | None = None,
         approver: Approver | None = None,
-        system_prompt: str = SYSTEM_PROMPT,
+        system_prompt: str | None = None,  # default: system_prompt_for(settings)
         http_client: httpx.Client | None = None,
         max_repeated_calls: int = 2,
         write_traces: bool = True,
@@ -114,7 +131,7 @@ class Agent:
         self.settings = settings
         self.tools = tools if tools is not None else registry
         self.approver = approver or AutoApprover(approve=False)
-        self.system_prompt = system_prompt
+        self.system_prompt = system_prompt or system_prompt_for(settings)
         self.http_client = http_client
         self.max_repeated_calls = max_repeated_calls
         self.write_traces = write_traces

@@ -30,8 +30,8 @@ from .config import Settings, get_settings
 from .memory import SessionStore
 from .providers import Provider, build_provider
 from .service import ask
-from .tools import registry
-from .tools.sql import ensure_database
+from .tools import registry_for
+from .tools.sql import database_for
 from .trace import read_trace
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,12 @@ class RunManager:
                 if not self.runs[oldest].finished:
                     break
                 self.runs.popitem(last=False)
-        agent = Agent(self.provider, self.settings, approver=state.approvals)
+        agent = Agent(
+            self.provider,
+            self.settings,
+            tools=registry_for(self.settings),
+            approver=state.approvals,
+        )
         thread = threading.Thread(
             target=self._work, args=(agent, state), daemon=True, name=f"run-{run_id}"
         )
@@ -220,7 +225,7 @@ def create_app(settings: Settings | None = None, provider: Provider | None = Non
     @app.get("/ready")
     def ready() -> JSONResponse:
         try:
-            ensure_database(settings.database_path)
+            database_for(settings)
             manager.store.sessions()
         except Exception as exc:
             return JSONResponse({"status": "not ready", "error": str(exc)}, status_code=503)
@@ -240,7 +245,7 @@ def create_app(settings: Settings | None = None, provider: Provider | None = Non
                     "description": t.description,
                     "requires_approval": t.requires_approval,
                 }
-                for t in registry
+                for t in registry_for(settings)
             ],
         }
 

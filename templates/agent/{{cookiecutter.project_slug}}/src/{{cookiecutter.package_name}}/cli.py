@@ -20,6 +20,8 @@ from .providers.base import ProviderConfigError
 
 PROG = "{{ cookiecutter.project_slug }}"
 DEFAULT_TASK_FILES = ["evals/tasks.jsonl", "evals/tasks-heldout.jsonl"]
+# The tasks drafted from your own data and API and accepted by you (`scaffolder golden`).
+MY_TASK_FILE = "evals/my-tasks.jsonl"
 
 
 def _printer(stream: Any) -> Any:
@@ -133,7 +135,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .service import make_agent
 
     agent = make_agent(settings, AutoApprover(True), provider_name=args.provider)
+    # The bundled splits ask about the sample shop, so they run on it even when the SQL tool
+    # reads your database; every other task file runs with the settings as they are.
+    sample_agent = make_agent(
+        settings.with_sample_data(), AutoApprover(True), provider=agent.provider
+    )
     paths = [Path(p) for p in args.tasks or DEFAULT_TASK_FILES]
+    if args.mine and Path(MY_TASK_FILE) not in paths:
+        paths.append(Path(MY_TASK_FILE))
     splits, sources = {}, {}
     for path in paths:
         if not path.is_file():
@@ -141,7 +150,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         name = split_name(path)
         sources[name] = path.as_posix()
-        splits[name] = run_eval(agent, load_tasks(path))
+        bundled = path.as_posix() in DEFAULT_TASK_FILES
+        tasks = load_tasks(path)
+        if not tasks:
+            print(
+                f"error: {path} has no tasks (accept some with scaffolder golden)", file=sys.stderr
+            )
+            return 2
+        splits[name] = run_eval(sample_agent if bundled else agent, tasks)
         for outcome in splits[name]:
             mark = "PASS" if outcome.passed else "FAIL"
             print(
@@ -181,9 +197,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
-    from .tools import registry
+    from .tools import registry_for
 
-    for tool in registry:
+    for tool in registry_for(settings):
         flag = " (needs approval)" if tool.requires_approval else ""
         print(f"{tool.name}{flag}: {tool.description}")
         if args.schema:
@@ -238,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="a task file (a split); repeat for several. Default: "
         + " and ".join(DEFAULT_TASK_FILES),
+    )
+    evaluate.add_argument(
+        "--mine",
+        action="store_true",
+        help=f"also run {MY_TASK_FILE}: the tasks drafted from your data and accepted by you",
     )
     evaluate.add_argument("--out", default="evals/results.md")
     evaluate.add_argument(

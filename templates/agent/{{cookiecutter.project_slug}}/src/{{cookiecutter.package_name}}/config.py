@@ -18,6 +18,9 @@ ProviderName = Literal["offline", "openai", "anthropic", "ollama"]
 SearchBackendName = Literal["local", "tavily", "brave"]
 Origin = tuple[str, str, int]  # (scheme, host, port): what one allow-list entry lets through
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# What `scaffolder new agent --data ... --openapi ...` brought, relative to the project folder.
+MY_DATABASE = Path("data/mine/data.db")
+MY_HTTP_TOOLS = Path("data/mine/http-tools.json")
 
 
 class Settings(BaseSettings):
@@ -58,6 +61,13 @@ class Settings(BaseSettings):
     sql_max_result_bytes: int = Field(default=100_000, ge=1_000)  # all values returned
     sql_max_memory_mb: int = Field(default=256, ge=16)  # SQLite's process-wide heap limit
     approval_tools: str = ""  # extra tool names (comma-separated) that need a human's approval
+    # Your own data: a SQLite file the SQL tool reads instead of the sample shop. Empty: the
+    # database brought when the project was generated (data/mine/data.db) if there is one;
+    # "sample": the bundled sample shop even then.
+    sql_database: str = ""
+    # HTTP tools made from an OpenAPI document's GET operations. Empty: data/mine/http-tools.json
+    # if there is one; "none": no such tools.
+    http_tools_file: str = ""
 
     # Agent guards
     agent_max_steps: int = Field(default=8, ge=1)
@@ -96,7 +106,30 @@ class Settings(BaseSettings):
 
     @property
     def database_path(self) -> Path:
+        """Where the bundled sample database is built (from the seed files)."""
         return self.data_dir / "business.db"
+
+    @property
+    def user_database(self) -> Path | None:
+        """Your own database, when the SQL tool reads one instead of the sample."""
+        if self.sql_database.strip().lower() == "sample":
+            return None
+        if self.sql_database.strip():
+            return Path(self.sql_database.strip())
+        return MY_DATABASE if MY_DATABASE.is_file() else None
+
+    @property
+    def http_tools_path(self) -> Path | None:
+        if self.http_tools_file.strip().lower() == "none":
+            return None
+        if self.http_tools_file.strip():
+            return Path(self.http_tools_file.strip())
+        return MY_HTTP_TOOLS if MY_HTTP_TOOLS.is_file() else None
+
+    def with_sample_data(self) -> Settings:
+        """These settings with the bundled sample shop and no API of yours: what the bundled
+        eval tasks (and the sample questions) are about."""
+        return self.model_copy(update={"sql_database": "sample", "http_tools_file": "none"})
 
     @property
     def notes_dir(self) -> Path:

@@ -9,6 +9,7 @@ from .approval import Approver
 from .config import Settings
 from .memory import SessionStore
 from .providers import Provider, build_provider
+from .tools import registry_for
 
 
 def make_agent(
@@ -19,7 +20,8 @@ def make_agent(
 ) -> Agent:
     client = httpx.Client(timeout=settings.http_timeout_s)
     provider = provider or build_provider(settings, provider_name)
-    return Agent(provider, settings, approver=approver, http_client=client)
+    tools = registry_for(settings)
+    return Agent(provider, settings, tools=tools, approver=approver, http_client=client)
 
 
 def ask(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .base import Message, ModelResponse, ToolCall, ToolSpec, Usage
-from .offline_sql import sql_answer, sql_for
+from .offline_sql import OWN_DATABASE, SCHEMA_QUERY, own_data_sql, sql_answer, sql_for
 from .routing import route
 
 FOOTER = (
@@ -68,7 +68,7 @@ class OfflinePlanner:
         prefix = f"offline_t{sum(1 for m in messages if m.role == 'user')}_"
         results = {(m.tool_call_id or "").removeprefix(prefix): m for m in turn if m.role == "tool"}
         done_steps = sum(1 for m in turn if m.role == "assistant" and m.tool_calls)
-        intents = plan(question, history, available)
+        intents = plan(question, history, available, tools)
 
         if done_steps == 0:
             calls = [
@@ -121,14 +121,25 @@ def split_parts(question: str) -> list[str]:
     return [part.strip(" ?.") for part in parts if part.strip(" ?.")]
 
 
-def plan(question: str, history: list[Message], available: set[str]) -> list[Intent]:
-    intents = [intent for part in split_parts(question) for intent in classify_all(part, available)]
+def plan(
+    question: str,
+    history: list[Message],
+    available: set[str],
+    specs: list[ToolSpec] | None = None,
+) -> list[Intent]:
+    intents = [
+        intent
+        for part in split_parts(question)
+        for intent in classify_all(part, available, specs or [])
+    ]
     return intents or [Intent(text=question, tool=None)]
 
 
-def classify_all(text: str, available: set[str]) -> list[Intent]:
+def classify_all(
+    text: str, available: set[str], specs: list[ToolSpec] | None = None
+) -> list[Intent]:
     """The intents for one part: usually one, two when a looked-up value must be converted."""
-    first = classify(text, available)
+    first = classify(text, available, specs or [])
     if (
         first.tool == "web_search"
         and re.search(r"\bfahrenheit\b", text, re.IGNORECASE)
@@ -147,7 +158,7 @@ def classify_all(text: str, available: set[str]) -> list[Intent]:
     return [first]
 
 
-def classify(text: str, available: set[str]) -> Intent:
+def classify(text: str, available: set[str], specs: list[ToolSpec] | None = None) -> Intent:
     lower = text.lower()
     if re.search(r"\bwhat (did|have) i (ask|asked)\b|\b(previous|earlier|last) question", lower):
         return Intent(text, None, describe="memory")
@@ -168,12 +179,27 @@ def classify(text: str, available: set[str]) -> Intent:
             {"title": title[:120], "body": body.strip() or text},
             "the user asks to save a note, so I call save_note (needs approval)",
         )
+    own = own_data_sql(text) if "sql_query" in available else None
+    if own is not None:
+        query, kind = own
+        return Intent(
+            text,
+            "sql_query",
+            {"query": query},
+            f"the question names a table of the database ({kind}), so I query it",
+            answer=sql_answer(kind, _fmt),
+        )
+    api = _api_intent(text, specs or [])
+    if api is not None:
+        return api
     math_intent = _math_intent(text, lower)
     if math_intent and "calculator" in available:
         return math_intent
     routed = route(text, available & {"sql_query", "web_search"})
     if routed is not None and routed.tool == "sql_query":
-        query, kind = sql_for(text)
+        # The shop's patterns name the shop's tables: over your database they would only fail,
+        # so a question outside the shapes above gets the list of your tables instead.
+        query, kind = SCHEMA_QUERY if _reads_own_database(specs or []) else sql_for(text)
         return Intent(
             text,
             "sql_query",
@@ -189,6 +215,52 @@ def classify(text: str, available: set[str]) -> Intent:
             "this is about policies, guides or facts, so I search",
         )
     return Intent(text, None)
+
+
+def _reads_own_database(specs: list[ToolSpec]) -> bool:
+    return any(s.name == "sql_query" and OWN_DATABASE in s.description for s in specs)
+
+
+_STOP_WORDS = {"the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "by", "with", "all"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP_WORDS}
+
+
+def _api_intent(text: str, specs: list[ToolSpec]) -> Intent | None:
+    """A question that says what one of your API's operations does (most of the words of its
+    summary) calls that operation's tool, with the parameters the question names ("bedId A1")."""
+    asked = _words(text)
+    best: tuple[float, ToolSpec] | None = None
+    for spec in specs:
+        if not spec.name.startswith("api_"):
+            continue
+        summary = _words(spec.description.split(". ")[0].split(" (GET ")[0])
+        score = len(summary & asked) / max(len(summary), 1)
+        if score >= 0.6 and (best is None or score > best[0]):
+            best = (score, spec)
+    if best is None:
+        return None
+    spec = best[1]
+    properties = spec.parameters.get("properties", {})
+    arguments: dict[str, Any] = {}
+    for name, schema in properties.items():
+        found = re.search(rf"\b{re.escape(name)}\b\s*[=:]?\s*([\w.\-]+)", text, re.IGNORECASE)
+        if found:
+            kinds = {schema.get("type")} | {o.get("type") for o in schema.get("anyOf", [])}
+            value: Any = found.group(1)
+            if "integer" in kinds and value.lstrip("-").isdigit():
+                value = int(value)
+            arguments[name] = value
+    if set(spec.parameters.get("required", [])) - set(arguments):
+        return None
+    return Intent(
+        text,
+        spec.name,
+        arguments,
+        f"the question asks for what {spec.name} does, so I call it",
+    )
 
 
 def _math_intent(text: str, lower: str) -> Intent | None:
@@ -276,7 +348,9 @@ def compose_answer(
                 lines.append(f"{top['snippet']} (source: {top['title']}, {top['url']})")
         elif intent.tool == "save_note" and isinstance(data, dict):
             lines.append(f"Saved the note to {data.get('saved')}.")
-        elif intent.tool == "http_get" and isinstance(data, dict):
+        elif (intent.tool == "http_get" or intent.tool.startswith("api_")) and isinstance(
+            data, dict
+        ):
             body = data.get("json", data.get("text"))
             lines.append(
                 f"{data.get('url')} answered HTTP {data.get('status')}: {json.dumps(body)[:600]}"

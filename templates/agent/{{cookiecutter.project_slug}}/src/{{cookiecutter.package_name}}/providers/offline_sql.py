@@ -13,6 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 REVENUE = "status IN ('delivered', 'shipped')"
+SCHEMA_QUERY = (
+    "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
+    "schema",
+)
+# How `sql_query` describes your own database (tools/sql.py): the planner's sign that the
+# shop's patterns do not apply.
+OWN_DATABASE = "against my own database"
 COUNTRIES = [
     "Austria",
     "Czechia",
@@ -167,10 +174,7 @@ def sql_for(text: str) -> tuple[str, str]:
         return _count(lower, year, country, category)
     if re.search(r"revenue|sales|sold|turnover|income", lower):
         return _revenue(lower, in_year, in_year_o, items, country, category)
-    return (
-        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
-        "schema",
-    )
+    return SCHEMA_QUERY
 
 
 def _count(
@@ -270,3 +274,44 @@ def sql_answer(kind: str, describe_value: Callable[[Any], str]) -> Callable[[Any
         return f"{kind.capitalize()}: " + "; ".join(lines)
 
     return answer
+
+
+# Your own database: the planner knows no patterns for your tables, only these shapes, which
+# name the table and column as the eval tasks drafted from the schema do ("How many rows are in
+# the plants table?"). Names are plain identifiers, quoted; the tool is read-only anyway.
+_NAME = r"([A-Za-z_][A-Za-z0-9_]*)"
+_OWN_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]] = [
+    (
+        re.compile(rf"how many rows (?:are )?(?:there )?in (?:the )?{_NAME} table", re.I),
+        lambda m: (f'SELECT COUNT(*) AS row_count FROM "{m[1]}"', f"rows in {m[1]}"),
+    ),
+    (
+        re.compile(
+            rf"in the {_NAME} table,? which rows? (?:has|have) the "
+            rf"(highest|largest|biggest|lowest|smallest) {_NAME}",
+            re.I,
+        ),
+        lambda m: (
+            f'SELECT * FROM "{m[1]}" WHERE "{m[3]}" IS NOT NULL ORDER BY "{m[3]}" '
+            f"{'ASC' if m[2].lower() in ('lowest', 'smallest') else 'DESC'} LIMIT 1",
+            f"{m[2].lower()} {m[3]} in {m[1]}",
+        ),
+    ),
+    (
+        re.compile(rf"what is the (total|sum of|average|mean) {_NAME} in the {_NAME} table", re.I),
+        lambda m: (
+            f'SELECT {"SUM" if m[1].lower() in ("total", "sum of") else "AVG"}("{m[2]}") '
+            f'FROM "{m[3]}"',
+            f"{m[1].lower()} {m[2]} in {m[3]}",
+        ),
+    ),
+]
+
+
+def own_data_sql(text: str) -> tuple[str, str] | None:
+    """(query, kind) for a question that names a table of your own database, or None."""
+    for pattern, build in _OWN_PATTERNS:
+        found = pattern.search(text)
+        if found:
+            return build(found)
+    return None

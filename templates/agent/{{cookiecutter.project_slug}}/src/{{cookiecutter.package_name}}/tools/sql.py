@@ -1,4 +1,8 @@
-"""`sql_query`: read-only SQL over the bundled sample business database.
+"""`sql_query`: read-only SQL over the bundled sample business database, or over your own.
+
+Your own database (`SQL_DATABASE`, by default `data/mine/data.db` when the project was generated
+with your data) replaces the sample: the tool's description then lists its tables and columns,
+read from the file itself, so the model (and the offline planner) know what it holds.
 
 Three locks, each enough on its own for the common attacks: the database file is opened with
 `mode=ro`; an authorizer allows only SELECT (recursive CTEs included), reading columns and
@@ -248,19 +252,28 @@ def _value(value: Any) -> Any:
 # Columns that identify a person. Reading them is "access to private data": once the context
 # holds untrusted content, a query that reads any of them waits for the user's approval.
 PERSONAL_COLUMNS = {("customers", "name"), ("customers", "email"), ("customers", "city")}
+# In your own database the tables are unknown, so columns are judged by their names.
+PERSONAL_COLUMN_NAMES = {
+    "name", "first_name", "last_name", "full_name", "surname", "email", "e_mail", "phone",
+    "telephone", "mobile", "address", "street", "city", "postcode", "zip", "zip_code",
+    "birth_date", "date_of_birth", "birthday", "iban", "ssn",
+}  # fmt: skip
 
 
-def personal_columns_read(path: Path, query: str) -> list[str]:
+def personal_columns_read(path: Path, query: str, by_name: bool = False) -> list[str]:
     """The personal columns `query` would read (anywhere: SELECT list, WHERE, a CTE), found by
-    compiling it with `EXPLAIN` under a recording authorizer, without running it."""
+    compiling it with `EXPLAIN` under a recording authorizer, without running it. `by_name`
+    judges any table's columns by their names (your own database) instead of the sample's list."""
     found: set[str] = set()
 
     def record(
         action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
     ) -> int:
-        if action == sqlite3.SQLITE_READ and ((arg1 or "").lower(), (arg2 or "").lower()) in (
-            PERSONAL_COLUMNS
-        ):
+        table, column = (arg1 or "").lower(), (arg2 or "").lower()
+        personal = (
+            column in PERSONAL_COLUMN_NAMES if by_name else (table, column) in PERSONAL_COLUMNS
+        )
+        if action == sqlite3.SQLITE_READ and personal:
             found.add(f"{arg1}.{arg2}".lower())
         return _authorizer(action, arg1, arg2, db, trigger)
 
@@ -275,9 +288,53 @@ def personal_columns_read(path: Path, query: str) -> list[str]:
     return sorted(found)
 
 
+def database_for(settings: Settings) -> Path:
+    """The database the tool reads: yours when configured (it must exist), else the sample."""
+    mine = settings.user_database
+    if mine is None:
+        return ensure_database(settings.database_path)
+    if not mine.is_file():
+        raise ToolError(
+            f"the database {mine} (SQL_DATABASE) does not exist; set SQL_DATABASE to a SQLite "
+            "file, or to 'sample' for the bundled sample shop"
+        )
+    return mine
+
+
+def describe_database(path: Path) -> str:
+    """The tool's description for your own database: every table and view with its columns."""
+    connection = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        tables = []
+        for name in names:
+            quoted = '"' + name.replace('"', '""') + '"'
+            columns = [
+                f"{row[1]} {row[2]}".strip()
+                for row in connection.execute(f"PRAGMA table_info({quoted})")
+            ]
+            tables.append(f"{name}({', '.join(columns)})")
+    finally:
+        connection.close()
+    return (
+        f"Run a read-only SQL SELECT against my own database ({path.name}). "
+        f"Tables: {'; '.join(tables) or '(none)'}. Dates are ISO text (YYYY-MM-DD)."
+    )
+
+
 def _reads_personal_data(arguments: dict[str, Any], ctx: ToolContext) -> str | None:
-    path = ensure_database(ctx.settings.database_path)
-    columns = personal_columns_read(path, str(arguments.get("query", "")))
+    try:
+        path = database_for(ctx.settings)
+    except ToolError:
+        return None  # the query itself fails with the sentence
+    by_name = ctx.settings.user_database is not None
+    columns = personal_columns_read(path, str(arguments.get("query", "")), by_name=by_name)
     return f"reads personal data ({', '.join(columns)})" if columns else None
 
 
@@ -302,5 +359,4 @@ def sql_query(
 ) -> dict[str, Any]:
     """Run a read-only SQL SELECT against the shop's sales database (see DESCRIPTION)."""
     settings = ctx.settings
-    path = ensure_database(settings.database_path)
-    return run_query(path, query, limits=QueryLimits.from_settings(settings))
+    return run_query(database_for(settings), query, limits=QueryLimits.from_settings(settings))
