@@ -15,7 +15,7 @@ DEFAULT_EMBEDDING_PROVIDER = "{{ cookiecutter.embedding_provider }}"
 DEFAULT_DATABASE_URL = "sqlite:///data/index.sqlite3"
 
 LLM_PROVIDERS = ("offline", "openai", "anthropic", "ollama")
-EMBEDDING_PROVIDERS = ("none", "hashing", "openai", "ollama", "sentence-transformers")
+EMBEDDING_PROVIDERS = ("wordllama", "none", "hashing", "openai", "ollama", "sentence-transformers")
 
 
 class ConfigError(ValueError):

@@ -12,7 +12,7 @@ from pathlib import Path
 from .chunking import chunk_sections
 from .config import Settings
 from .embeddings import Embedder
-from .loaders import LoadError, is_supported, load
+from .loaders import LoadError, is_supported, load, unsupported_reason
 from .store import ChunkInput, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -66,22 +66,34 @@ def source_name(path: Path, base: Path) -> str:
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Supported files under the given files/folders, sorted; plus paths that do not exist."""
+    """Supported files under the given files/folders, sorted; plus every path passed over
+    (missing, hidden, or of a type no loader reads) with the reason, so none vanishes silently.
+    """
     found: dict[Path, None] = {}
-    missing: list[tuple[str, str]] = []
+    passed_over: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
+                for name in sorted(d for d in dirs if d.startswith(".")):
+                    passed_over.append((_shown(Path(root) / name), "hidden folder, not searched"))
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     candidate = Path(root) / name
-                    if is_supported(candidate) and not name.startswith("."):
+                    if name.startswith("."):
+                        passed_over.append((_shown(candidate), "hidden file"))
+                    elif not is_supported(candidate):
+                        passed_over.append((_shown(candidate), unsupported_reason(candidate)))
+                    else:
                         found.setdefault(candidate, None)
         elif path.is_file():
             found.setdefault(path, None)
         else:
-            missing.append((str(path), "no such file or folder"))
-    return list(found), missing
+            passed_over.append((str(path), "no such file or folder"))
+    return list(found), passed_over
+
+
+def _shown(path: Path) -> str:
+    return path.as_posix()
 
 
 def fingerprint(data: bytes, settings: Settings, embedder: Embedder | None) -> str:
