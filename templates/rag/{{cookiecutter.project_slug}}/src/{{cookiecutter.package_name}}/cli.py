@@ -10,12 +10,13 @@ from pathlib import Path
 
 from . import DESCRIPTION
 from .config import ConfigError, Settings
-from .evaluate import metrics_table, render_markdown, run_eval, update_readme
+from .evaluate import SUITES, Suite, metrics_table, render_markdown, run_eval, update_readme
 from .http import ProviderError
 from .logging_setup import configure_logging
 from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError
+from .thresholds import THRESHOLDS_FILE
 
 PROG = "{{ cookiecutter.project_slug }}"
 
@@ -43,9 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("documents", help="list indexed documents")
     docs.add_argument("--json", action="store_true")
 
-    ev = sub.add_parser("eval", help="evaluate retrieval and answers on the golden set")
-    ev.add_argument("--corpus", type=Path, default=Path("data/sample"))
-    ev.add_argument("--golden", type=Path, default=Path("evals/golden.jsonl"))
+    ev = sub.add_parser("eval", help="evaluate retrieval and answers on the golden sets")
+    ev.add_argument("--corpus", type=Path,
+                    help="evaluate this corpus only (with --golden); default: both shipped suites")
+    ev.add_argument("--golden", type=Path)
+    ev.add_argument("--calibrate", action="store_true",
+                    help="first fit the \"don't know\" threshold of the current retrieval mode "
+                         "on the (first) golden set and write it to the thresholds file")
+    ev.add_argument("--thresholds", type=Path, default=None,
+                    help="thresholds file to read and write (default: the package's "
+                         "thresholds.json, or THRESHOLDS_FILE)")
     ev.add_argument("--out", type=Path, default=Path("evals/results.md"))
     ev.add_argument("--readme", type=Path, default=Path("README.md"),
                     help="README whose results table is refreshed (if it has the markers)")
@@ -140,11 +148,32 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    result = run_eval(settings, args.corpus, args.golden, k=args.k,
-                      faithfulness=args.faithfulness)
+    if (args.corpus is None) != (args.golden is None):
+        raise ValueError("--corpus and --golden go together (a corpus and its questions)")
+    suites = (
+        [Suite(args.corpus.name, args.corpus, args.golden, f"{args.corpus}, {args.golden}")]
+        if args.corpus
+        else list(SUITES)
+    )
+    for suite in suites:
+        for path in (suite.corpus, suite.golden):
+            if not path.exists():
+                raise ValueError(f"{path} does not exist: run eval from the project folder")
+    thresholds = args.thresholds or Path(settings.thresholds_file or THRESHOLDS_FILE)
+    settings = settings.with_(thresholds_file=str(thresholds))
+    results = {}
+    for index, suite in enumerate(suites):
+        results[suite.name] = run_eval(
+            settings, suite.corpus, suite.golden, k=args.k, faithfulness=args.faithfulness,
+            calibrate_to=thresholds if args.calibrate and index == 0 else None,
+        )
+    if args.calibrate:
+        print(f"calibrated the \"don't know\" threshold on {suites[0].golden}: "
+              f"{results[suites[0].name].config['min relevance']}; wrote {thresholds}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render_markdown(result, f"{PROG} eval"), encoding="utf-8")
-    table = metrics_table(result)
+    notes = {suite.name: suite.note for suite in suites}
+    args.out.write_text(render_markdown(results, f"{PROG} eval", notes), encoding="utf-8")
+    table = metrics_table(results)
     print(table)
     print(f"\nwrote {args.out}")
     if not args.no_readme and update_readme(args.readme, table):

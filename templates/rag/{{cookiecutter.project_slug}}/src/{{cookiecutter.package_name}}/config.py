@@ -59,6 +59,16 @@ def _float(env: dict[str, str], key: str, default: float) -> float:
         raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
 
 
+def _optional_fraction(env: dict[str, str], key: str) -> float | None:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return None
+    value = _float(env, key, 0.0)
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{key} must be between 0 and 1, got {raw!r}")
+    return value
+
+
 def _choice(env: dict[str, str], key: str, default: str, options: tuple[str, ...]) -> str:
     value = (env.get(key, "").strip() or default).lower()
     if value not in options:
@@ -81,7 +91,8 @@ class Settings:
     chunk_size: int = 800
     chunk_overlap: int = 120
     top_k: int = 5
-    min_relevance: float = 0.3
+    min_relevance: float | None = None  # None: the calibrated threshold of the mode
+    thresholds_file: str = ""
     request_timeout: float = 30.0
     max_retries: int = 3
     upload_dir: str = "data/uploads"
@@ -112,7 +123,8 @@ class Settings:
             chunk_size=_int(env, "CHUNK_SIZE", cls.chunk_size, minimum=100),
             chunk_overlap=_int(env, "CHUNK_OVERLAP", cls.chunk_overlap),
             top_k=_int(env, "TOP_K", cls.top_k, minimum=1),
-            min_relevance=_float(env, "MIN_RELEVANCE", cls.min_relevance),
+            min_relevance=_optional_fraction(env, "MIN_RELEVANCE"),
+            thresholds_file=env.get("THRESHOLDS_FILE", "").strip(),
             request_timeout=_float(env, "REQUEST_TIMEOUT", cls.request_timeout),
             max_retries=_int(env, "MAX_RETRIES", cls.max_retries),
             upload_dir=env.get("UPLOAD_DIR", "").strip() or cls.upload_dir,
