@@ -93,11 +93,17 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         from .api import create_app
 
-        if args.ingest:
-            service = RagService.from_settings(settings)
+        settings.check_serving()  # before any work: production needs ADMIN_TOKEN or READ_ONLY
+        # Build the providers once before serving, so a provider that cannot work is an
+        # error sentence here rather than a traceback from the server's start-up.
+        service = RagService.from_settings(settings)
+        if not args.ingest:
+            service.close()
+        else:
             try:
                 report = service.ingestor.ingest_paths(args.ingest, progress=_progress)
-                print(report.summary(), file=sys.stderr)
+                for line in [*report.details(), report.summary()]:
+                    print(line, file=sys.stderr)
             finally:
                 service.close()
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
@@ -118,7 +124,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                                                    progress=_progress)
             if args.json:
                 print(json.dumps(report.as_dict(), indent=2))
-            else:  # skipped files were already logged, one warning each
+            else:
+                for line in report.details():
+                    print(line)
                 print(report.summary())
             return 0
         if args.command == "documents":

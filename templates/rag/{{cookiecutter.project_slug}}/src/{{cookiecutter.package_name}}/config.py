@@ -59,6 +59,15 @@ def _float(env: dict[str, str], key: str, default: float) -> float:
         raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
 
 
+def _bool(env: dict[str, str], key: str) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{key} must be true or false, got {raw!r}")
+
+
 def _optional_fraction(env: dict[str, str], key: str) -> float | None:
     raw = env.get(key, "").strip()
     if not raw:
@@ -99,6 +108,9 @@ class Settings:
     max_upload_mb: int = 20
     log_level: str = "INFO"
     log_format: str = "json"
+    app_env: str = "development"
+    admin_token: str = field(default="", repr=False)
+    read_only: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -131,6 +143,9 @@ class Settings:
             max_upload_mb=_int(env, "MAX_UPLOAD_MB", cls.max_upload_mb, minimum=1),
             log_level=(env.get("LOG_LEVEL", "").strip() or cls.log_level).upper(),
             log_format=_choice(env, "LOG_FORMAT", cls.log_format, ("json", "text")),
+            app_env=_choice(env, "APP_ENV", cls.app_env, ("development", "production")),
+            admin_token=env.get("ADMIN_TOKEN", "").strip(),
+            read_only=_bool(env, "READ_ONLY"),
         )
         settings.validate()
         return settings
@@ -140,6 +155,21 @@ class Settings:
             raise ConfigError(
                 f"CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller than "
                 f"CHUNK_SIZE ({self.chunk_size})"
+            )
+
+    def check_serving(self) -> None:
+        """A deployed app must not let strangers change its index: refuse to start without
+        a way to tell the owner apart, unless it was asked to serve read-only."""
+        if self.app_env == "production" and not self.admin_token and not self.read_only:
+            raise ConfigError(
+                "APP_ENV=production needs ADMIN_TOKEN (a long random secret; write endpoints "
+                "then require `Authorization: Bearer <token>`), or READ_ONLY=true to serve "
+                "questions with uploads and deletes switched off. See docs/DEPLOY.md."
+            )
+        if self.admin_token and len(self.admin_token) < 16:
+            raise ConfigError(
+                "ADMIN_TOKEN is too short to be a secret: use at least 16 random characters, "
+                'e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
             )
 
     def with_(self, **changes: object) -> Settings:

@@ -24,6 +24,7 @@ import numpy as np
 
 from .config import ConfigError, Settings
 from .http import ProviderError, post_json
+from .llm import check_openai_key, openai_headers
 from .text import stem, words
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ class OpenAIEmbedder:
                 self._client,
                 f"{self._settings.openai_base_url.rstrip('/')}/embeddings",
                 {"model": self.model, "input": list(texts[start : start + 64])},
-                headers={"Authorization": f"Bearer {self._settings.openai_api_key}"},
+                headers=openai_headers(self._settings),
                 max_retries=self._settings.max_retries,
             )
             items = sorted(data["data"], key=lambda item: item["index"])
@@ -183,12 +184,7 @@ def build_embedder(settings: Settings, client: httpx.Client | None = None) -> Em
     if provider == "hashing":
         return HashingEmbedder()
     if provider == "openai":
-        if not settings.openai_api_key:
-            log.warning(
-                "EMBEDDING_PROVIDER=openai but OPENAI_API_KEY is not set: "
-                "using keyword search only"
-            )
-            return None
+        check_openai_key(settings, "EMBEDDING_PROVIDER")
         return OpenAIEmbedder(settings, client)
     if provider == "ollama":
         return OllamaEmbedder(settings, client)

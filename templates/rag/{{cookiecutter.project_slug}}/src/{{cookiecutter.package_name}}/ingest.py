@@ -1,4 +1,10 @@
-"""Ingest files and folders: load, chunk, embed, store. Idempotent by content hash."""
+"""Ingest files and folders: load, chunk, embed, store.
+
+A document is keyed by where it came from (its resolved path, or its upload name) and by what
+it contains (the sha256 of its bytes), never by a path relative to the working directory: the
+same file ingested from another folder, or uploaded, is recognised instead of indexed twice,
+and a changed file replaces its old chunks.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, indexed as)
     chunks_written: int = 0
 
     def as_dict(self) -> dict[str, object]:
@@ -37,6 +44,7 @@ class IngestReport:
             "unchanged": self.unchanged,
             "removed": self.removed,
             "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+            "duplicates": [{"source": s, "same_as": d} for s, d in self.duplicates],
             "chunks_written": self.chunks_written,
         }
 
@@ -46,14 +54,22 @@ class IngestReport:
         self.unchanged += other.unchanged
         self.removed += other.removed
         self.skipped += other.skipped
+        self.duplicates += other.duplicates
         self.chunks_written += other.chunks_written
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
-            f"{len(self.skipped)} skipped, {self.chunks_written} chunks written"
+            f"{len(self.duplicates)} duplicates, {len(self.skipped)} skipped, "
+            f"{self.chunks_written} chunks written"
         )
+
+    def details(self) -> list[str]:
+        """One line per file that was not indexed, with the reason."""
+        lines = [f"skipped {source}: {reason}" for source, reason in self.skipped]
+        lines += [f"duplicate {source}: same content as {same}" for source, same in self.duplicates]
+        return lines
 
 
 def source_name(path: Path, base: Path) -> str:
@@ -63,6 +79,15 @@ def source_name(path: Path, base: Path) -> str:
         return resolved.relative_to(base.resolve()).as_posix()
     except ValueError:
         return resolved.as_posix()
+
+
+def file_origin(path: Path) -> str:
+    """A file's identity in the index: its resolved path (case-folded where the OS is)."""
+    return "file:" + Path(os.path.normcase(path.resolve())).as_posix()
+
+
+def upload_origin(name: str) -> str:
+    return f"upload:{name}"
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -145,7 +170,7 @@ class Ingestor:
             except OSError as exc:
                 report.skipped.append((source, f"cannot read file: {exc.strerror or exc}"))
                 continue
-            self._ingest_one(source, path, data, report)
+            self._ingest_one(source, file_origin(path), path, data, report)
         if prune:
             prefixes = [source_name(p, base) for p in paths if p.is_dir()]
             for document in self.store.list_documents():
@@ -160,17 +185,32 @@ class Ingestor:
             log.warning("skipped file", extra={"source": source, "reason": reason})
         return report
 
-    def ingest_bytes(self, source: str, data: bytes) -> IngestReport:
+    def ingest_bytes(self, source: str, data: bytes, origin: str | None = None) -> IngestReport:
         check_embedding_model(self.store, self.embedder)
         report = IngestReport()
-        self._ingest_one(source, Path(source), data, report)
+        self._ingest_one(source, origin or upload_origin(source), Path(source), data, report)
         return report
 
-    def _ingest_one(self, source: str, path: Path, data: bytes, report: IngestReport) -> None:
+    def _ingest_one(
+        self, source: str, origin: str, path: Path, data: bytes, report: IngestReport
+    ) -> None:
+        digest = hashlib.sha256(data).hexdigest()
         content_hash = fingerprint(data, self.settings, self.embedder)
-        existing = self.store.get_document(source)
-        if existing and existing.content_hash == content_hash:
-            report.unchanged.append(source)
+        existing = self.store.find_document(origin=origin)
+        if existing is None:
+            legacy = self.store.get_document(source)  # indexed before origins were recorded
+            existing = legacy if legacy and not legacy.origin else None
+        if existing and existing.content_hash == content_hash and existing.origin:
+            report.unchanged.append(existing.source)
+            return
+        twin = self.store.find_document(content_sha=digest)
+        if twin and (existing is None or twin.id != existing.id):
+            # The same bytes are indexed under another name: one copy is enough. If this
+            # origin held older content, that version is stale now and goes.
+            if existing:
+                self.store.delete_document(existing.source)
+                report.removed.append(existing.source)
+            report.duplicates.append((source, twin.source))
             return
         try:
             document = load(path, data)
@@ -189,8 +229,12 @@ class Ingestor:
             vectors = self.embedder.embed(
                 [f"{document.title}\n{c.heading}\n{c.text}" for c in chunks]
             )
+        name = existing.source if existing else source  # keep the name citations know
+        clash = None if existing else self.store.get_document(name)
+        if clash is not None:  # another file already has this relative name: use the full path
+            name = origin.removeprefix("file:")
         self.store.replace_document(
-            source,
+            name,
             document.title,
             content_hash,
             [
@@ -202,6 +246,8 @@ class Ingestor:
                 )
                 for i, c in enumerate(chunks)
             ],
+            origin=origin,
+            content_sha=digest,
         )
-        (report.updated if existing else report.added).append(source)
+        (report.updated if existing else report.added).append(name)
         report.chunks_written += len(chunks)
