@@ -90,12 +90,18 @@ def upload_origin(name: str) -> str:
     return f"upload:{name}"
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+def discover(
+    paths: Iterable[Path], base: Path | None = None
+) -> tuple[list[Path], list[tuple[str, str]]]:
     """Supported files under the given files/folders, sorted; plus every path passed over
     (missing, hidden, or of a type no loader reads) with the reason, so none vanishes silently.
     """
     found: dict[Path, None] = {}
     passed_over: list[tuple[str, str]] = []
+
+    def _shown(path: Path) -> str:
+        return source_name(path, base) if base else path.as_posix()
+
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
@@ -115,10 +121,6 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             passed_over.append((str(path), "no such file or folder"))
     return list(found), passed_over
-
-
-def _shown(path: Path) -> str:
-    return path.as_posix()
 
 
 def fingerprint(data: bytes, settings: Settings, embedder: Embedder | None) -> str:
@@ -157,7 +159,7 @@ class Ingestor:
     ) -> IngestReport:
         base = base or Path.cwd()
         check_embedding_model(self.store, self.embedder)
-        files, missing = discover(paths)
+        files, missing = discover(paths, base)
         report = IngestReport(skipped=list(missing))
         seen: set[str] = set()
         for index, path in enumerate(files, start=1):

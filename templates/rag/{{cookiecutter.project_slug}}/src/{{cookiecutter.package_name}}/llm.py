@@ -36,8 +36,8 @@ PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4o": (2.50, 10.00),
     "gpt-4.1-mini": (0.40, 1.60),
-    "claude-3-5-haiku-latest": (0.80, 4.00),
-    "claude-3-5-sonnet-latest": (3.00, 15.00),
+    "claude-haiku-4-5": (1.00, 5.00),
+    "claude-sonnet-4-5": (3.00, 15.00),
 }
 OPENAI_API_URL = "https://api.openai.com/v1"
 # What anthropic-sdk-python 2.14.0 (PyPI) sends: `anthropic-version` from its _constants.py
@@ -45,7 +45,7 @@ OPENAI_API_URL = "https://api.openai.com/v1"
 ANTHROPIC_API_VERSION = "2026-10-21"
 DEFAULT_MODELS = {
     "openai": "gpt-4o-mini",
-    "anthropic": "claude-haiku-5-5",
+    "anthropic": "claude-haiku-4-5",
     "ollama": "llama3.2",
 }
 
