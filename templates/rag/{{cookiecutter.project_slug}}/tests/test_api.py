@@ -11,7 +11,7 @@ from conftest import CORPUS
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api import create_app, safe_filename
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.config import ConfigError, Settings
 from {{ cookiecutter.package_name }}.embeddings import HashingEmbedder
 from {{ cookiecutter.package_name }}.http import ProviderError
 from {{ cookiecutter.package_name }}.service import RagService
@@ -128,6 +128,7 @@ def test_bad_uploads_are_reported_not_fatal(
     assert body["added"] == ["uploads/good.md"]
     assert {s["source"] for s in body["skipped"]} == {"uploads/empty.md", "uploads/big.txt"}
     assert not (tmp_path / "uploads" / "big.txt").exists()
+    assert not (tmp_path / "uploads" / "empty.md").exists()  # rejected: not kept either
 
 
 def test_delete_document(api: TestClient) -> None:
@@ -181,3 +182,80 @@ def test_provider_and_store_failures_are_clear_http_errors(
         response = client.post("/ingest", files=[("files", ("b.md", b"# B\n\nBeta."))])
         assert response.status_code == 409
         assert "--rebuild" in response.json()["detail"]
+
+
+def test_uploads_that_are_rejected_leave_nothing_in_the_upload_folder(
+    api: TestClient, tmp_path: Path
+) -> None:
+    response = api.post("/ingest", files=[
+        ("files", ("empty.md", b"")),
+        ("files", ("binary.txt", b"\x00\x01\x02 not text")),
+        ("files", ("kept.md", b"# Kept\n\nThis one is indexed.")),
+    ])
+    assert {s["source"] for s in response.json()["skipped"]} == {"uploads/empty.md",
+                                                                  "uploads/binary.txt"}
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["kept.md"]
+
+
+def test_an_upload_of_an_indexed_file_is_a_duplicate_not_a_second_copy(api: TestClient) -> None:
+    first = api.post("/ingest", files=[("files", ("a.md", b"# A\n\nAlpha text."))]).json()
+    again = api.post("/ingest", files=[("files", ("copy-of-a.md", b"# A\n\nAlpha text."))]).json()
+    assert first["added"] == ["uploads/a.md"]
+    assert again["duplicates"] == [{"source": "uploads/copy-of-a.md", "same_as": "uploads/a.md"}]
+    assert [d["source"] for d in api.get("/documents").json()["documents"]] == ["uploads/a.md"]
+
+
+TOKEN = "s3cret-admin-token-for-tests"
+
+
+@pytest.fixture
+def guarded(service: RagService, tmp_path: Path) -> Iterator[TestClient]:
+    service.settings = service.settings.with_(
+        upload_dir=str(tmp_path / "uploads"), app_env="production", admin_token=TOKEN
+    )
+    with TestClient(create_app(service=service)) as client:
+        yield client
+
+
+def test_write_endpoints_need_the_admin_token(guarded: TestClient) -> None:
+    upload = [("files", ("a.md", b"# A\n\nAlpha text."))]
+    refused = guarded.post("/ingest", files=upload)
+    assert refused.status_code == 401 and "ADMIN_TOKEN" in refused.json()["detail"]
+    wrong = guarded.post("/ingest", files=upload, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    ok = guarded.post("/ingest", files=upload, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 200 and ok.json()["added"] == ["uploads/a.md"]
+    assert guarded.delete("/documents/uploads/a.md").status_code == 401
+    assert guarded.get("/documents").json()["documents"]  # still there; reads stay open
+    assert guarded.post("/ask", json={"question": "alpha"}).status_code == 200
+    deleted = guarded.delete("/documents/uploads/a.md",
+                             headers={"Authorization": f"Bearer {TOKEN}"})
+    assert deleted.status_code == 200
+
+
+def test_production_refuses_to_start_without_an_admin_token(service: RagService) -> None:
+    service.settings = service.settings.with_(app_env="production")
+    with pytest.raises(ConfigError, match="ADMIN_TOKEN"):
+        create_app(service=service)
+
+
+def test_read_only_mode_serves_questions_and_refuses_writes(service: RagService) -> None:
+    service.ingestor.ingest_bytes("a.md", b"# A\n\nAlpha text.")
+    service.settings = service.settings.with_(app_env="production", read_only=True)
+    with TestClient(create_app(service=service)) as client:
+        assert client.post("/ask", json={"question": "alpha"}).status_code == 200
+        refused = client.delete("/documents/a.md")
+        assert refused.status_code == 403 and "read-only" in refused.json()["detail"]
+        files = [("files", ("b.md", b"# B\n\nBeta."))]
+        assert client.post("/ingest", files=files).status_code == 403
+
+
+def test_serve_refuses_production_without_a_token_with_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from {{ cookiecutter.package_name }}.cli import main
+
+    monkeypatch.setenv("APP_ENV", "production")
+    assert main(["serve", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "ADMIN_TOKEN" in err and "READ_ONLY=true" in err and "Traceback" not in err

@@ -32,6 +32,14 @@ _SKIPPED = (nodes.title, nodes.system_message, nodes.comment, nodes.target,
             nodes.substitution_definition)
 
 
+# Directives whose arguments are names for Sphinx's bookkeeping, not prose for a reader.
+_BOOKKEEPING = frozenset({
+    "currentmodule", "module", "py:currentmodule", "py:module", "highlight", "index",
+    "toctree", "default-role", "default-domain", "sectionauthor", "codeauthor",
+    "moduleauthor", "tabularcolumns", "autosummary",
+})
+
+
 class _KeepText(Directive):
     """Any directive docutils does not know: keep its arguments and content as text."""
 
@@ -42,7 +50,7 @@ class _KeepText(Directive):
 
     def run(self) -> list[nodes.Node]:
         found: list[nodes.Node] = []
-        if self.arguments and self.content:  # `.. currentmodule:: click` alone is noise
+        if self.arguments and self.name not in _BOOKKEEPING:
             found.append(nodes.paragraph(text=" ".join(self.arguments)))
         if self.content:
             body = "\n".join(self.content)
