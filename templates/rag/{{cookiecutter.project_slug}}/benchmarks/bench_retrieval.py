@@ -55,8 +55,9 @@ def percentile(values: list[float], pct: float) -> float:
 
 def run(chunks_wanted: int, queries: int, dimensions: int) -> list[dict[str, object]]:
     settings = Settings()
-    questions = [json.loads(line)["question"] for line in GOLDEN.read_text().splitlines()
-                 if line.strip()]
+    questions = [
+        json.loads(line)["question"] for line in GOLDEN.read_text().splitlines() if line.strip()
+    ]
     rows = []
     with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
         tmp_path = Path(tmp)
@@ -82,16 +83,18 @@ def run(chunks_wanted: int, queries: int, dimensions: int) -> list[dict[str, obj
                 started = time.perf_counter()
                 retriever.search(questions[i % len(questions)])
                 latencies.append((time.perf_counter() - started) * 1000)
-            rows.append({
-                "mode": label,
-                "chunks": store.count_chunks(),
-                "copies": copies,
-                "ingest_s": ingest_s,
-                "chunks_per_s": report.chunks_written / ingest_s,
-                "p50_ms": statistics.median(latencies),
-                "p95_ms": percentile(latencies, 95),
-                "db_mb": db.stat().st_size / 1e6,
-            })
+            rows.append(
+                {
+                    "mode": label,
+                    "chunks": store.count_chunks(),
+                    "copies": copies,
+                    "ingest_s": ingest_s,
+                    "chunks_per_s": report.chunks_written / ingest_s,
+                    "p50_ms": statistics.median(latencies),
+                    "p95_ms": percentile(latencies, 95),
+                    "db_mb": db.stat().st_size / 1e6,
+                }
+            )
             store.close()
     return rows
 
@@ -100,19 +103,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--dimensions", type=int, default=384,
-                        help="vector size (384 = all-MiniLM-L6-v2)")
+    parser.add_argument(
+        "--dimensions", type=int, default=384, help="vector size (384 = all-MiniLM-L6-v2)"
+    )
     args = parser.parse_args()
     rows = run(args.chunks, args.queries, args.dimensions)
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}; "
-          f"{args.queries} queries (golden questions), top-k 5, ingest includes "
-          "loading, chunking, embedding and writing.\n")
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}; "
+        f"{args.queries} queries (golden questions), top-k 5, ingest includes "
+        "loading, chunking, embedding and writing.\n"
+    )
     print("| mode | chunks | ingest (chunks/s) | query p50 (ms) | query p95 (ms) | index size |")
     print("| --- | --- | --- | --- | --- | --- |")
     for r in rows:
-        print(f"| {r['mode']} | {r['chunks']:,} | {r['chunks_per_s']:,.0f} | "
-              f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['db_mb']:.1f} MB |")
+        print(
+            f"| {r['mode']} | {r['chunks']:,} | {r['chunks_per_s']:,.0f} | "
+            f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['db_mb']:.1f} MB |"
+        )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,12 @@ def upload_corpus(api: TestClient) -> dict:
 def test_health_and_ready(api: TestClient) -> None:
     assert api.get("/health").json()["status"] == "ok"
     ready = api.get("/ready").json()
-    assert ready == {"status": "ready", "chunks": 0, "llm": "offline-extractive",
-                     "embeddings": "none"}
+    assert ready == {
+        "status": "ready",
+        "chunks": 0,
+        "llm": "offline-extractive",
+        "embeddings": "none",
+    }
 
 
 def test_asking_an_empty_index_is_a_clear_4xx(api: TestClient) -> None:
@@ -59,8 +63,9 @@ def test_ingest_documents_and_ask_end_to_end(api: TestClient) -> None:
     assert len(report["added"]) == len(list(CORPUS.rglob("*.*")))
     assert report["skipped"] == [] and report["chunks_written"] > 50
     docs = api.get("/documents").json()
-    assert {d["source"] for d in docs["documents"]} == {f"uploads/{n}" for n in
-                                                       (p.name for p in CORPUS.rglob("*.*"))}
+    assert {d["source"] for d in docs["documents"]} == {
+        f"uploads/{n}" for n in (p.name for p in CORPUS.rglob("*.*"))
+    }
     response = api.post("/ask", json={"question": "How long do deleted notes stay in the trash?"})
     assert response.status_code == 200
     body = response.json()
@@ -77,8 +82,9 @@ def test_ingest_documents_and_ask_end_to_end(api: TestClient) -> None:
 
 def test_streaming_answer_over_server_sent_events(api: TestClient) -> None:
     upload_corpus(api)
-    with api.stream("POST", "/ask/stream",
-                    json={"question": "What port does Quillstone Server listen on?"}) as response:
+    with api.stream(
+        "POST", "/ask/stream", json={"question": "What port does Quillstone Server listen on?"}
+    ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         body = "".join(response.iter_text())
@@ -96,8 +102,9 @@ def test_dont_know_and_source_filter_over_http(api: TestClient) -> None:
     body = api.post("/ask", json={"question": "What is the capital of Australia?"}).json()
     assert body["grounded"] is False and body["citations"] == []
     assert body["answer"].startswith("I don't know")
-    body = api.post("/ask", json={"question": "how long are events kept",
-                                  "sources": ["uploads/audit-log.md"]}).json()
+    body = api.post(
+        "/ask", json={"question": "how long are events kept", "sources": ["uploads/audit-log.md"]}
+    ).json()
     assert {c["source"] for c in body["citations"]} == {"uploads/audit-log.md"}
 
 
@@ -112,18 +119,21 @@ def test_uploads_cannot_escape_the_upload_folder(api: TestClient, tmp_path: Path
     assert response.json()["added"] == ["uploads/evil.md"]
     assert (tmp_path / "uploads" / "evil.md").is_file()
     assert safe_filename("..\\..\\a b?.md") == "a b_.md"
-    assert safe_filename("..") .startswith("upload-")
+    assert safe_filename("..").startswith("upload-")
 
 
 def test_bad_uploads_are_reported_not_fatal(
     api: TestClient, service: RagService, tmp_path: Path
 ) -> None:
     service.settings = service.settings.with_(max_upload_mb=1)
-    response = api.post("/ingest", files=[
-        ("files", ("empty.md", b"")),
-        ("files", ("big.txt", b"x" * (1024 * 1024 + 1))),
-        ("files", ("good.md", b"# Good\n\nFine text.")),
-    ])
+    response = api.post(
+        "/ingest",
+        files=[
+            ("files", ("empty.md", b"")),
+            ("files", ("big.txt", b"x" * (1024 * 1024 + 1))),
+            ("files", ("good.md", b"# Good\n\nFine text.")),
+        ],
+    )
     body = response.json()
     assert body["added"] == ["uploads/good.md"]
     assert {s["source"] for s in body["skipped"]} == {"uploads/empty.md", "uploads/big.txt"}
@@ -187,13 +197,18 @@ def test_provider_and_store_failures_are_clear_http_errors(
 def test_uploads_that_are_rejected_leave_nothing_in_the_upload_folder(
     api: TestClient, tmp_path: Path
 ) -> None:
-    response = api.post("/ingest", files=[
-        ("files", ("empty.md", b"")),
-        ("files", ("binary.txt", b"\x00\x01\x02 not text")),
-        ("files", ("kept.md", b"# Kept\n\nThis one is indexed.")),
-    ])
-    assert {s["source"] for s in response.json()["skipped"]} == {"uploads/empty.md",
-                                                                  "uploads/binary.txt"}
+    response = api.post(
+        "/ingest",
+        files=[
+            ("files", ("empty.md", b"")),
+            ("files", ("binary.txt", b"\x00\x01\x02 not text")),
+            ("files", ("kept.md", b"# Kept\n\nThis one is indexed.")),
+        ],
+    )
+    assert {s["source"] for s in response.json()["skipped"]} == {
+        "uploads/empty.md",
+        "uploads/binary.txt",
+    }
     assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["kept.md"]
 
 
@@ -228,8 +243,9 @@ def test_write_endpoints_need_the_admin_token(guarded: TestClient) -> None:
     assert guarded.delete("/documents/uploads/a.md").status_code == 401
     assert guarded.get("/documents").json()["documents"]  # still there; reads stay open
     assert guarded.post("/ask", json={"question": "alpha"}).status_code == 200
-    deleted = guarded.delete("/documents/uploads/a.md",
-                             headers={"Authorization": f"Bearer {TOKEN}"})
+    deleted = guarded.delete(
+        "/documents/uploads/a.md", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert deleted.status_code == 200
 
 

@@ -53,8 +53,9 @@ def test_ingest_ask_and_documents_from_the_command_line(
     assert "37 documents" in capsys.readouterr().out
 
 
-def test_cli_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_errors_are_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["ask", "anything"]) == 2
     assert "ingest documents first" in capsys.readouterr().err
     monkeypatch.setenv("CHUNK_OVERLAP", "900")
@@ -68,8 +69,22 @@ def test_eval_writes_results_and_refreshes_the_readme_table(
     readme = tmp_path / "README.md"
     readme.write_text(f"# X\n\n{README_START}\nold\n{README_END}\n\nrest\n", encoding="utf-8")
     out = tmp_path / "results.md"
-    assert main(["eval", "--corpus", str(CORPUS), "--golden", str(GOLDEN), "--out", str(out),
-                 "--readme", str(readme)]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "--corpus",
+                str(CORPUS),
+                "--golden",
+                str(GOLDEN),
+                "--out",
+                str(out),
+                "--readme",
+                str(readme),
+            ]
+        )
+        == 0
+    )
     results = out.read_text(encoding="utf-8")
     assert "| hit@3 |" in results and "| MRR |" in results and "citation accuracy" in results
     table = next(block for block in results.split("\n\n") if block.startswith("| metric |"))
@@ -112,8 +127,10 @@ class Judge:
 
 def test_faithfulness_is_graded_by_the_model_on_answered_questions(indexed: RagService) -> None:
     judge = Judge()
-    golden = [GoldenItem("How long do deleted notes stay in the trash?", ("admin/backups.md",)),
-              GoldenItem("What is the capital of Australia?", ())]
+    golden = [
+        GoldenItem("How long do deleted notes stay in the trash?", ("admin/backups.md",)),
+        GoldenItem("What is the capital of Australia?", ()),
+    ]
     result = evaluate(indexed, golden, k=5, judge=judge)
     assert result.faithfulness == 0.75
     assert len(judge.prompts) == 1  # the unanswerable question is not graded
@@ -152,8 +169,10 @@ def test_strict_verdicts_still_accept_plain_and_fenced_json() -> None:
 
 
 def test_unparseable_verdicts_are_counted_not_scored(indexed: RagService) -> None:
-    golden = [GoldenItem("How long do deleted notes stay in the trash?", ("admin/backups.md",)),
-              GoldenItem("Which cipher encrypts vault notes?", ("security/encryption.md",))]
+    golden = [
+        GoldenItem("How long do deleted notes stay in the trash?", ("admin/backups.md",)),
+        GoldenItem("Which cipher encrypts vault notes?", ("security/encryption.md",)),
+    ]
     result = evaluate(indexed, golden, k=5, judge=ProseJudge("Looks fine to me."))
     assert result.faithfulness is None
     assert (result.unparseable, result.judged) == (2, 2)

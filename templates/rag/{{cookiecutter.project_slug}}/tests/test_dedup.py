@@ -48,13 +48,16 @@ def test_a_changed_file_replaces_its_chunks_from_any_directory(
 ) -> None:
     monkeypatch.chdir(docs.parent)
     service.ingestor.ingest_paths([Path("docs")])
-    (docs / "backups.md").write_text(GUIDE + "\n## Schedule\n\nBackups run nightly at 02:00.\n",
-                                     encoding="utf-8")
+    (docs / "backups.md").write_text(
+        GUIDE + "\n## Schedule\n\nBackups run nightly at 02:00.\n", encoding="utf-8"
+    )
     monkeypatch.chdir(docs)
     report = service.ingestor.ingest_paths([Path("backups.md")])
     assert report.updated == ["docs/backups.md"] and report.added == []
-    assert [d.source for d in service.store.list_documents()] == ["docs/backups.md",
-                                                                 "docs/other.md"]
+    assert [d.source for d in service.store.list_documents()] == [
+        "docs/backups.md",
+        "docs/other.md",
+    ]
     hits = service.retriever.search("when do backups run nightly")
     assert [h.chunk.source for h in hits].count("docs/backups.md") >= 1
     texts = [h.chunk.text for h in hits]

@@ -27,8 +27,9 @@ def test_html_sections_follow_headings_and_skip_scripts(tmp_path: Path) -> None:
 
 def test_pdf_text_is_extracted_per_page(tmp_path: Path, make_pdf) -> None:
     path = tmp_path / "manual.pdf"
-    path.write_bytes(make_pdf(["The flux capacitor needs", "1.21 gigawatts of power."],
-                              title="Flux manual"))
+    path.write_bytes(
+        make_pdf(["The flux capacitor needs", "1.21 gigawatts of power."], title="Flux manual")
+    )
     document = load(path)
     assert document.title == "Flux manual"
     assert document.sections[0].heading_path == ("Page 1",)

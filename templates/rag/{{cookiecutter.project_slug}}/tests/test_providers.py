@@ -49,10 +49,13 @@ def test_openai_chat_request_answer_and_cost() -> None:
         seen["url"] = str(request.url)
         seen["auth"] = request.headers["authorization"]
         seen["body"] = json.loads(request.content)
-        return httpx.Response(200, json={
-            "choices": [{"message": {"content": "Sixty days [1]."}}],
-            "usage": {"prompt_tokens": 2000, "completion_tokens": 50},
-        })
+        return httpx.Response(
+            200,
+            json={
+                "choices": [{"message": {"content": "Sixty days [1]."}}],
+                "usage": {"prompt_tokens": 2000, "completion_tokens": 50},
+            },
+        )
 
     settings = Settings(llm_provider="openai", openai_api_key="sk-test")
     completion = OpenAIChat(settings, client(handler)).complete("sys", "user")
@@ -93,10 +96,13 @@ def test_anthropic_messages_request_and_usage() -> None:
         assert "x-api-key" not in request.headers
         body = json.loads(request.content)
         assert body["system"] == "sys"
-        return httpx.Response(200, json={
-            "content": [{"type": "text", "text": "Answer [2]."}],
-            "usage": {"input_tokens": 300, "output_tokens": 20},
-        })
+        return httpx.Response(
+            200,
+            json={
+                "content": [{"type": "text", "text": "Answer [2]."}],
+                "usage": {"input_tokens": 300, "output_tokens": 20},
+            },
+        )
 
     settings = Settings(llm_provider="anthropic", anthropic_api_key="ak-test")
     completion = AnthropicChat(settings, client(handler)).complete("sys", "user")
@@ -124,12 +130,19 @@ def test_ollama_chat_and_stream_cost_nothing() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         assert str(request.url) == "http://gpu-box:11434/api/chat"
         if json.loads(request.content)["stream"]:
-            lines = [{"message": {"content": "A"}, "done": False},
-                     {"message": {"content": "B"}, "done": True,
-                      "prompt_eval_count": 5, "eval_count": 2}]
+            lines = [
+                {"message": {"content": "A"}, "done": False},
+                {
+                    "message": {"content": "B"},
+                    "done": True,
+                    "prompt_eval_count": 5,
+                    "eval_count": 2,
+                },
+            ]
             return httpx.Response(200, text="\n".join(json.dumps(x) for x in lines))
-        return httpx.Response(200, json={"message": {"content": "AB"},
-                                         "prompt_eval_count": 5, "eval_count": 2})
+        return httpx.Response(
+            200, json={"message": {"content": "AB"}, "prompt_eval_count": 5, "eval_count": 2}
+        )
 
     settings = Settings(llm_provider="ollama", ollama_host="http://gpu-box:11434")
     chat = OllamaChat(settings, client(handler))
@@ -173,8 +186,9 @@ def test_client_errors_are_not_retried_and_exhausted_retries_fail(no_sleep: list
 def test_openai_and_ollama_embeddings() -> None:
     def openai(request: httpx.Request) -> httpx.Response:
         inputs = json.loads(request.content)["input"]
-        data = [{"index": i, "embedding": [float(text[1:]), 1.0, 0.0]}
-                for i, text in enumerate(inputs)]
+        data = [
+            {"index": i, "embedding": [float(text[1:]), 1.0, 0.0]} for i, text in enumerate(inputs)
+        ]
         return httpx.Response(200, json={"data": list(reversed(data))})
 
     settings = Settings(embedding_provider="openai", openai_api_key="sk")
@@ -214,7 +228,7 @@ def test_a_chosen_provider_without_its_key_is_an_error_not_a_quiet_offline_answe
 def test_the_cli_says_what_to_set_when_the_chosen_provider_has_no_key(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ask_the_docs.cli import main
+    from {{ cookiecutter.package_name }}.cli import main
 
     monkeypatch.setenv("LLM_PROVIDER", "openai")
     assert main(["ask", "anything"]) == 2
@@ -227,16 +241,19 @@ class _LocalOpenAIServer(http.server.BaseHTTPRequestHandler):
 
     seen: ClassVar[list[dict[str, str]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's method naming
         length = int(self.headers["content-length"])
         body = json.loads(self.rfile.read(length))
         type(self).seen.append(dict(self.headers))
         if self.path.endswith("/embeddings"):
-            answer = {"data": [{"index": i, "embedding": [1.0, 0.0]}
-                               for i, _ in enumerate(body["input"])]}
+            answer = {
+                "data": [{"index": i, "embedding": [1.0, 0.0]} for i, _ in enumerate(body["input"])]
+            }
         else:
-            answer = {"choices": [{"message": {"content": "Local answer [1]."}}],
-                      "usage": {"prompt_tokens": 5, "completion_tokens": 3}}
+            answer = {
+                "choices": [{"message": {"content": "Local answer [1]."}}],
+                "usage": {"prompt_tokens": 5, "completion_tokens": 3},
+            }
         data = json.dumps(answer).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
@@ -254,8 +271,9 @@ def test_a_local_openai_compatible_server_needs_no_key_and_gets_no_authorization
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-        settings = Settings.from_env({"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": url,
-                                      "EMBEDDING_PROVIDER": "openai"})
+        settings = Settings.from_env(
+            {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": url, "EMBEDDING_PROVIDER": "openai"}
+        )
         llm = build_llm(settings)
         assert isinstance(llm, OpenAIChat)
         assert llm.complete("sys", "user").text == "Local answer [1]."
@@ -268,8 +286,10 @@ def test_a_local_openai_compatible_server_needs_no_key_and_gets_no_authorization
     assert all("Authorization" not in headers for headers in _LocalOpenAIServer.seen)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
-                    reason="sentence-transformers is installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is not None,
+    reason="sentence-transformers is installed",
+)
 def test_sentence_transformers_is_optional_with_a_clear_error() -> None:
     with pytest.raises(ConfigError, match=r"pip install -e \"\.\[sentence-transformers\]\""):
         build_embedder(Settings(embedding_provider="sentence-transformers"))

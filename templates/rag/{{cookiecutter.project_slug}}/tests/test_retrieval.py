@@ -21,8 +21,9 @@ HIT_AT_3_THRESHOLD = 0.90
 
 @pytest.mark.parametrize("embedding_provider", ["none", "hashing"])
 def test_golden_questions_find_the_expected_source_in_the_top_3(embedding_provider: str) -> None:
-    settings = Settings.from_env({"LLM_PROVIDER": "offline",
-                                  "EMBEDDING_PROVIDER": embedding_provider})
+    settings = Settings.from_env(
+        {"LLM_PROVIDER": "offline", "EMBEDDING_PROVIDER": embedding_provider}
+    )
     result = run_eval(settings, CORPUS, GOLDEN, k=5)
     assert len(result.answerable) >= 50
     assert result.metrics["hit@3"] >= HIT_AT_3_THRESHOLD, result.metrics
@@ -55,10 +56,15 @@ def test_source_filter_limits_results(indexed: RagService) -> None:
 def test_vector_search_is_exact_nearest_neighbours(store: SQLiteStore) -> None:
     rng = np.random.default_rng(7)
     vectors = rng.normal(size=(50, 16)).astype(np.float32)
-    store.replace_document("v.md", "V", "h", [
-        ChunkInput(heading="", position=i, text=f"chunk {i}", embedding=v)
-        for i, v in enumerate(vectors)
-    ])
+    store.replace_document(
+        "v.md",
+        "V",
+        "h",
+        [
+            ChunkInput(heading="", position=i, text=f"chunk {i}", embedding=v)
+            for i, v in enumerate(vectors)
+        ],
+    )
     query = rng.normal(size=16).astype(np.float32)
     hits = store.vector_search(query, 5)
     normed = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -67,8 +73,9 @@ def test_vector_search_is_exact_nearest_neighbours(store: SQLiteStore) -> None:
     assert [ids[cid].position for cid, _ in hits] == list(expected)
 
 
-def test_hybrid_search_uses_vectors_when_the_index_has_them(settings: Settings,
-                                                            store: SQLiteStore) -> None:
+def test_hybrid_search_uses_vectors_when_the_index_has_them(
+    settings: Settings, store: SQLiteStore
+) -> None:
     service = RagService(settings, store, HashingEmbedder(), None)
     service.ingestor.ingest_paths([CORPUS], base=CORPUS)
     hits = service.retriever.search("restore a deleted note from the trash", k=3)

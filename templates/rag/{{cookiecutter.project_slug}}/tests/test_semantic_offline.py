@@ -129,8 +129,19 @@ def test_eval_calibrate_writes_the_threshold_of_the_current_mode(
     thresholds = tmp_path / "thresholds.json"
     thresholds.write_text(json.dumps({"thresholds": {"keyword": {"threshold": 0.3}}}), "utf-8")
     monkeypatch.setenv("EMBEDDING_PROVIDER", "wordllama")
-    args = ["eval", "--corpus", str(CORPUS), "--golden", str(GOLDEN), "--calibrate",
-            "--thresholds", str(thresholds), "--out", str(tmp_path / "r.md"), "--no-readme"]
+    args = [
+        "eval",
+        "--corpus",
+        str(CORPUS),
+        "--golden",
+        str(GOLDEN),
+        "--calibrate",
+        "--thresholds",
+        str(thresholds),
+        "--out",
+        str(tmp_path / "r.md"),
+        "--no-readme",
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     written = json.loads(thresholds.read_text("utf-8"))["thresholds"]
@@ -138,8 +149,8 @@ def test_eval_calibrate_writes_the_threshold_of_the_current_mode(
     entry = written[HYBRID]
     assert entry["golden_set"].endswith("golden.jsonl") and entry["balanced_accuracy"] == 1.0
     assert f"{entry['threshold']}" in out
-    assert "| \"don't know\" precision |" in out
-    assert "| \"don't know\" recall (unanswerable questions declined) |" in out
+    assert '| "don\'t know" precision |' in out
+    assert '| "don\'t know" recall (unanswerable questions declined) |' in out
 
 
 def test_the_independent_corpus_is_real_licensed_text_with_its_own_questions() -> None:

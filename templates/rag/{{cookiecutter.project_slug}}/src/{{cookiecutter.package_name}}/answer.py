@@ -121,9 +121,7 @@ def best_sentences(question: str, text: str, limit: int = 2) -> str:
     found = sentences(text)
     if not found:
         return text.strip()
-    scored = sorted(
-        range(len(found)), key=lambda i: (-len(wanted & stems(found[i])), i)
-    )[:limit]
+    scored = sorted(range(len(found)), key=lambda i: (-len(wanted & stems(found[i])), i))[:limit]
     return " ".join(found[i] for i in sorted(scored))
 
 
@@ -153,9 +151,9 @@ def overlap_ids(text: str, hits: Sequence[Hit]) -> list[int]:
         best = max(range(len(hits)), key=lambda i: shared[i], default=None)
         if best is None:
             continue
-        if shared[best] >= MIN_SHARED and shared[best] / len(wanted) >= OVERLAP_SHARE:
-            if best + 1 not in ids:
-                ids.append(best + 1)
+        enough = shared[best] >= MIN_SHARED and shared[best] / len(wanted) >= OVERLAP_SHARE
+        if enough and best + 1 not in ids:
+            ids.append(best + 1)
     return ids
 
 
@@ -282,14 +280,20 @@ class Answerer:
                 if hits
                 else Answer(question, DONT_KNOW, [], self.mode, False)
             )
-            yield "citations", {"citations": [asdict(c) for c in answer.citations],
-                                "mode": answer.mode}
+            yield (
+                "citations",
+                {"citations": [asdict(c) for c in answer.citations], "mode": answer.mode},
+            )
             for piece in re.split(r"(?<=\n\n)", answer.answer):
                 yield "token", {"text": piece}
         else:
-            yield "citations", {"citations": [asdict(_citation(n, h))
-                                              for n, h in enumerate(hits, start=1)],
-                                "mode": self.mode}
+            yield (
+                "citations",
+                {
+                    "citations": [asdict(_citation(n, h)) for n, h in enumerate(hits, start=1)],
+                    "mode": self.mode,
+                },
+            )
             completion: Completion | None = None
             streamed = False
             try:
@@ -307,9 +311,7 @@ class Answerer:
                 answer = self._extractive(question, hits, f"{OFFLINE_MODE} (fallback: {exc})")
                 yield "token", {"text": answer.answer}
             else:
-                answer = self._from_completion(
-                    question, hits, completion or Completion("", None)
-                )
+                answer = self._from_completion(question, hits, completion or Completion("", None))
         answer.timings_ms = {
             "retrieval": round(retrieval_ms, 2),
             "generation": round((time.perf_counter() - started) * 1000, 2),

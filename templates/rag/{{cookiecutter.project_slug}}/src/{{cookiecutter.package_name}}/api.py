@@ -85,8 +85,11 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         """Write endpoints: the admin token when one is set; nobody when read-only."""
         current = svc(request).settings
         if current.read_only:
-            raise HTTPException(403, "This deployment is read-only (READ_ONLY=true): "
-                                     "uploads and deletes are switched off.")
+            raise HTTPException(
+                403,
+                "This deployment is read-only (READ_ONLY=true): "
+                "uploads and deletes are switched off.",
+            )
         if not current.admin_token:
             return  # development without a token: the local owner is the only user
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
@@ -143,22 +146,29 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
             chunks = service.store.count_chunks()
         except Exception as exc:
             log.exception("store not ready")
-            return JSONResponse(status_code=503, content={"status": "unavailable",
-                                                          "detail": str(exc)})
-        return JSONResponse({
-            "status": "ready",
-            "chunks": chunks,
-            "llm": service.answerer.mode,
-            "embeddings": service.embedder.name if service.embedder else "none",
-        })
+            return JSONResponse(
+                status_code=503, content={"status": "unavailable", "detail": str(exc)}
+            )
+        return JSONResponse(
+            {
+                "status": "ready",
+                "chunks": chunks,
+                "llm": service.answerer.mode,
+                "embeddings": service.embedder.name if service.embedder else "none",
+            }
+        )
 
     @app.get("/documents")
     def documents(request: Request) -> dict[str, object]:
         docs = svc(request).store.list_documents()
         return {
             "documents": [
-                {"source": d.source, "title": d.title, "chunks": d.chunk_count,
-                 "ingested_at": d.ingested_at}
+                {
+                    "source": d.source,
+                    "title": d.title,
+                    "chunks": d.chunk_count,
+                    "ingested_at": d.ingested_at,
+                }
                 for d in docs
             ],
             "total_chunks": sum(d.chunk_count for d in docs),
@@ -203,22 +213,30 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     @app.post("/ask")
     def ask(body: AskRequest, request: Request) -> dict[str, object]:
         answer = svc(request).answerer.ask(body.question, k=body.top_k, sources=body.sources)
-        log.info("answered", extra={"mode": answer.mode, "grounded": answer.grounded,
-                                    "citations": len(answer.citations),
-                                    "usage": answer.usage.as_dict() if answer.usage else None})
+        log.info(
+            "answered",
+            extra={
+                "mode": answer.mode,
+                "grounded": answer.grounded,
+                "citations": len(answer.citations),
+                "usage": answer.usage.as_dict() if answer.usage else None,
+            },
+        )
         return answer.as_dict()
 
     @app.post("/ask/stream")
     def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
-        events = svc(request).answerer.ask_stream(body.question, k=body.top_k,
-                                                  sources=body.sources)
+        events = svc(request).answerer.ask_stream(body.question, k=body.top_k, sources=body.sources)
 
         def sse() -> Iterator[str]:
             for event, data in events:
                 yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
-        return StreamingResponse(sse(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            sse(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -129,8 +129,7 @@ class Settings:
             openai_api_key=env.get("OPENAI_API_KEY", "").strip(),
             openai_base_url=env.get("OPENAI_BASE_URL", "").strip() or cls.openai_base_url,
             anthropic_api_key=env.get("ANTHROPIC_API_KEY", "").strip(),
-            anthropic_base_url=env.get("ANTHROPIC_BASE_URL", "").strip()
-            or cls.anthropic_base_url,
+            anthropic_base_url=env.get("ANTHROPIC_BASE_URL", "").strip() or cls.anthropic_base_url,
             ollama_host=env.get("OLLAMA_HOST", "").strip() or cls.ollama_host,
             chunk_size=_int(env, "CHUNK_SIZE", cls.chunk_size, minimum=100),
             chunk_overlap=_int(env, "CHUNK_OVERLAP", cls.chunk_overlap),

@@ -84,8 +84,9 @@ def _bundled_wordllama() -> object:
         ) from exc
     folder = Path(wordllama.__file__).parent
     try:
-        return WordLlama.load(config="l2_supercat", dim=256, cache_dir=folder,
-                              disable_download=True)
+        return WordLlama.load(
+            config="l2_supercat", dim=256, cache_dir=folder, disable_download=True
+        )
     except (FileNotFoundError, OSError, ValueError) as exc:
         raise ConfigError(
             f"the wordllama model files are missing from {folder} ({exc}); reinstall it with "

@@ -43,10 +43,18 @@ class Suite:
 
 
 SUITES = (
-    Suite("sample", Path("data/sample"), Path("evals/golden.jsonl"),
-          "sample corpus; questions written with it"),
-    Suite("click-docs", Path("data/click-docs"), Path("evals/click-golden.jsonl"),
-          "Click 8.1.8 docs (BSD-3-Clause); independent text"),
+    Suite(
+        "sample",
+        Path("data/sample"),
+        Path("evals/golden.jsonl"),
+        "sample corpus; questions written with it",
+    ),
+    Suite(
+        "click-docs",
+        Path("data/click-docs"),
+        Path("evals/click-golden.jsonl"),
+        "Click 8.1.8 docs (BSD-3-Clause); independent text",
+    ),
 )
 
 
@@ -117,9 +125,9 @@ class EvalResult:
         rows = self.answerable
         n = len(rows) or 1
         for cutoff in sorted({1, 3, self.k}):
-            self.metrics[f"hit@{cutoff}"] = sum(
-                1 for r in rows if r.rank is not None and r.rank <= cutoff
-            ) / n
+            self.metrics[f"hit@{cutoff}"] = (
+                sum(1 for r in rows if r.rank is not None and r.rank <= cutoff) / n
+            )
         self.metrics["mrr"] = sum(1 / r.rank for r in rows if r.rank) / n
         self.metrics["citation_accuracy"] = sum(1 for r in rows if r.citation_ok) / n
         negatives = self.unanswerable
@@ -150,8 +158,9 @@ def load_golden(path: Path) -> list[GoldenItem]:
     return items
 
 
-def evaluate(service: RagService, golden: Sequence[GoldenItem], k: int = 5,
-             judge: LLM | None = None) -> EvalResult:
+def evaluate(
+    service: RagService, golden: Sequence[GoldenItem], k: int = 5, judge: LLM | None = None
+) -> EvalResult:
     rows: list[QuestionResult] = []
     faithfulness: list[float] = []
     unparseable = 0
@@ -164,18 +173,30 @@ def evaluate(service: RagService, golden: Sequence[GoldenItem], k: int = 5,
         answer = answerer.ask(item.question, k=k)
         stored = service.store.get_chunks([c.chunk_id for c in answer.citations])
         cited = [c.source for c in answer.citations]
-        real = all(c.chunk_id in stored and stored[c.chunk_id].source == c.source
-                   for c in answer.citations)
+        real = all(
+            c.chunk_id in stored and stored[c.chunk_id].source == c.source for c in answer.citations
+        )
         citation_ok = (
-            bool(item.sources) and answer.grounded and real
+            bool(item.sources)
+            and answer.grounded
+            and real
             and any(s in item.sources for s in cited)
         )
         top = max((h.relevance for h in hits), default=0.0)
-        rows.append(QuestionResult(item.question, item.sources, retrieved, rank, cited,
-                                   citation_ok, answer.grounded, top))
+        rows.append(
+            QuestionResult(
+                item.question,
+                item.sources,
+                retrieved,
+                rank,
+                cited,
+                citation_ok,
+                answer.grounded,
+                top,
+            )
+        )
         if judge is not None and answer.grounded and item.sources:
-            passages = [stored[c.chunk_id].text for c in answer.citations
-                        if c.chunk_id in stored]
+            passages = [stored[c.chunk_id].text for c in answer.citations if c.chunk_id in stored]
             try:
                 faithfulness.append(judge_answer(judge, answer.answer, passages))
             except UnparseableVerdict:
@@ -208,8 +229,8 @@ def describe(service: RagService) -> dict[str, str]:
 LABELS = {
     "mrr": "MRR",
     "citation_accuracy": "citation accuracy",
-    "dont_know_accuracy": "\"don't know\" on unanswerable questions",
-    "dont_know_precision": "\"don't know\" precision",
+    "dont_know_accuracy": '"don\'t know" on unanswerable questions',
+    "dont_know_precision": '"don\'t know" precision',
 }
 
 
@@ -234,34 +255,42 @@ def metrics_table(results: dict[str, EvalResult] | EvalResult) -> str:
     lines = [
         row("metric", list(results)),
         "| --- |" + " --- |" * len(columns),
-        row("questions (answerable / unanswerable)",
-            [f"{len(r.answerable)} / {len(r.unanswerable)}" for r in columns]),
+        row(
+            "questions (answerable / unanswerable)",
+            [f"{len(r.answerable)} / {len(r.unanswerable)}" for r in columns],
+        ),
     ]
     for key in keys:
         if any(key in r.metrics for r in columns):
             label = LABELS.get(key, key)
             if key == "dont_know_accuracy":
-                label = "\"don't know\" recall (unanswerable questions declined)"
-            lines.append(row(label, [
-                f"{r.metrics[key]:.3f}" if key in r.metrics else "n/a" for r in columns
-            ]))
+                label = '"don\'t know" recall (unanswerable questions declined)'
+            lines.append(
+                row(
+                    label, [f"{r.metrics[key]:.3f}" if key in r.metrics else "n/a" for r in columns]
+                )
+            )
     lines.append(row("answer faithfulness", [_faithfulness(r) for r in columns]))
     return "\n".join(lines)
 
 
-def render_markdown(results: dict[str, EvalResult], command: str,
-                    notes: dict[str, str] | None = None) -> str:
+def render_markdown(
+    results: dict[str, EvalResult], command: str, notes: dict[str, str] | None = None
+) -> str:
     first = next(iter(results.values()))
     config = "\n".join(f"- {k}: {v}" for k, v in first.config.items())
     suites = "\n".join(f"- **{name}**: {(notes or {}).get(name, '')}" for name in results)
     sections = []
     for name, result in results.items():
         misses = [r for r in result.answerable if r.rank is None or r.rank > 3]
-        miss_lines = "\n".join(
-            f"| {r.question} | {', '.join(r.expected)} | "
-            f"{', '.join(dict.fromkeys(r.retrieved[:3]))} |"
-            for r in misses
-        ) or "| (none) | | |"
+        miss_lines = (
+            "\n".join(
+                f"| {r.question} | {', '.join(r.expected)} | "
+                f"{', '.join(dict.fromkeys(r.retrieved[:3]))} |"
+                for r in misses
+            )
+            or "| (none) | | |"
+        )
         sections.append(
             f"## {name}: questions whose expected source is not in the top 3\n\n"
             "| question | expected | retrieved (top 3) |\n| --- | --- | --- |\n"
@@ -271,7 +300,7 @@ def render_markdown(results: dict[str, EvalResult], command: str,
         "# Evaluation results\n\n"
         f"Written by `{command}`; do not edit by hand. Hit@k and MRR count the first "
         "retrieved chunk from an expected source; citation accuracy counts answers whose "
-        "citations point at stored chunks and include an expected source. \"Don't know\" "
+        'citations point at stored chunks and include an expected source. "Don\'t know" '
         "recall is the share of unanswerable questions declined; precision the share of "
         "declines that were unanswerable.\n\n"
         f"{suites}\n\n{metrics_table(results)}\n\n## Configuration\n\n{config}\n\n"
@@ -291,9 +320,14 @@ def update_readme(readme: Path, table: str) -> bool:
     return True
 
 
-def run_eval(settings: Settings, corpus: Path, golden_path: Path, k: int = 5,
-             faithfulness: bool = False,
-             calibrate_to: Path | None = None) -> EvalResult:
+def run_eval(
+    settings: Settings,
+    corpus: Path,
+    golden_path: Path,
+    k: int = 5,
+    faithfulness: bool = False,
+    calibrate_to: Path | None = None,
+) -> EvalResult:
     """Index `corpus` into a throwaway SQLite file and evaluate the golden set against it.
 
     With `calibrate_to`, first find the "don't know" threshold for the current retrieval mode
@@ -314,8 +348,9 @@ def run_eval(settings: Settings, corpus: Path, golden_path: Path, k: int = 5,
             service.close()
 
 
-def _calibrated(service: RagService, golden: Sequence[GoldenItem], k: int, path: Path,
-                golden_path: Path) -> RagService:
+def _calibrated(
+    service: RagService, golden: Sequence[GoldenItem], k: int, path: Path, golden_path: Path
+) -> RagService:
     mode = mode_key(service.embedder)
     if service.retriever.mode != mode:
         raise ValueError(f"cannot calibrate {mode}: the index has no vectors from it")
@@ -326,6 +361,11 @@ def _calibrated(service: RagService, golden: Sequence[GoldenItem], k: int, path:
         hits = probe.retriever.search(item.question, k=k)
         scores[bool(item.sources)].append(max((h.relevance for h in hits), default=0.0))
     calibration = calibrate(scores[True], scores[False])
-    save_threshold(path, mode, calibration, golden_path.as_posix(),
-                   service.embedder.name if service.embedder else "none")
+    save_threshold(
+        path,
+        mode,
+        calibration,
+        golden_path.as_posix(),
+        service.embedder.name if service.embedder else "none",
+    )
     return dataclasses.replace(service, thresholds=load_thresholds(path))

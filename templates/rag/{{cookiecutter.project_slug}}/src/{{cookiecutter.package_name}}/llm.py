@@ -197,8 +197,9 @@ class OpenAIChat(_HTTPProvider):
                     yield piece
             if event.get("usage"):
                 u = event["usage"]
-                usage = Usage.priced(self.model, u.get("prompt_tokens", 0),
-                                     u.get("completion_tokens", 0))
+                usage = Usage.priced(
+                    self.model, u.get("prompt_tokens", 0), u.get("completion_tokens", 0)
+                )
         yield Completion("".join(parts), usage)
 
 
@@ -269,8 +270,9 @@ class OllamaChat(_HTTPProvider):
         data = self._post(url, payload, {})
         return Completion(
             data.get("message", {}).get("content", ""),
-            Usage.priced(self.model, data.get("prompt_eval_count", 0),
-                         data.get("eval_count", 0), local=True),
+            Usage.priced(
+                self.model, data.get("prompt_eval_count", 0), data.get("eval_count", 0), local=True
+            ),
         )
 
     def stream(self, system: str, user: str) -> Iterator[str | Completion]:
@@ -286,8 +288,12 @@ class OllamaChat(_HTTPProvider):
                 parts.append(piece)
                 yield piece
             if event.get("done"):
-                usage = Usage.priced(self.model, event.get("prompt_eval_count", 0),
-                                     event.get("eval_count", 0), local=True)
+                usage = Usage.priced(
+                    self.model,
+                    event.get("prompt_eval_count", 0),
+                    event.get("eval_count", 0),
+                    local=True,
+                )
         yield Completion("".join(parts), usage)
 
 

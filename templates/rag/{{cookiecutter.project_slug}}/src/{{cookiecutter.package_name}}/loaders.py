@@ -136,7 +136,17 @@ class _HTMLSections(HTMLParser):
     """Collects text blocks, splitting on h1-h6 and keeping the heading path."""
 
     BLOCKS: ClassVar[set[str]] = {
-        "p", "li", "pre", "blockquote", "tr", "dt", "dd", "div", "section", "br", "td",
+        "p",
+        "li",
+        "pre",
+        "blockquote",
+        "tr",
+        "dt",
+        "dd",
+        "div",
+        "section",
+        "br",
+        "td",
     }
     SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "svg", "head"}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.core import publish_doctree
@@ -28,16 +28,34 @@ _SETTINGS = {
     "doctitle_xform": False,
     "warning_stream": io.StringIO(),
 }
-_SKIPPED = (nodes.title, nodes.system_message, nodes.comment, nodes.target,
-            nodes.substitution_definition)
+_SKIPPED = (
+    nodes.title,
+    nodes.system_message,
+    nodes.comment,
+    nodes.target,
+    nodes.substitution_definition,
+)
 
 
 # Directives whose arguments are names for Sphinx's bookkeeping, not prose for a reader.
-_BOOKKEEPING = frozenset({
-    "currentmodule", "module", "py:currentmodule", "py:module", "highlight", "index",
-    "toctree", "default-role", "default-domain", "sectionauthor", "codeauthor",
-    "moduleauthor", "tabularcolumns", "autosummary",
-})
+_BOOKKEEPING = frozenset(
+    {
+        "currentmodule",
+        "module",
+        "py:currentmodule",
+        "py:module",
+        "highlight",
+        "index",
+        "toctree",
+        "default-role",
+        "default-domain",
+        "sectionauthor",
+        "codeauthor",
+        "moduleauthor",
+        "tabularcolumns",
+        "autosummary",
+    }
+)
 
 
 class _KeepText(Directive):
@@ -46,7 +64,8 @@ class _KeepText(Directive):
     has_content = True
     optional_arguments = 100
     final_argument_whitespace = True
-    option_spec: Any = defaultdict(lambda: directives.unchanged)
+    # Any option name is accepted and kept as a string (docutils looks options up by key).
+    option_spec: ClassVar[Any] = defaultdict(lambda: directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         found: list[nodes.Node] = []
@@ -58,8 +77,15 @@ class _KeepText(Directive):
         return found
 
 
-def _keep_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
-               options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[Any]]:
+def _keep_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,
+    options: Any = None,
+    content: Any = None,
+) -> tuple[list[nodes.Node], list[Any]]:
     return [nodes.literal(rawtext, re.sub(r"^~|<.*?>$", "", text).strip())], []
 
 

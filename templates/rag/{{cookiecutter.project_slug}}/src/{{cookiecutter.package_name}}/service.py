@@ -40,8 +40,10 @@ class RagService:
     def relevance_thresholds(self) -> dict[str, float]:
         """mode -> "I don't know" threshold; MIN_RELEVANCE, when set, wins for every mode."""
         if self.settings.min_relevance is not None:
-            return {mode_key(self.embedder): self.settings.min_relevance,
-                    "keyword": self.settings.min_relevance}
+            return {
+                mode_key(self.embedder): self.settings.min_relevance,
+                "keyword": self.settings.min_relevance,
+            }
         return self.thresholds or load_thresholds()
 
     @property

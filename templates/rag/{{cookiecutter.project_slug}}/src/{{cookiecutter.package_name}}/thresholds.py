@@ -8,6 +8,7 @@ MIN_RELEVANCE, when set, overrides every mode.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def save_threshold(
     }
     data = {
         "about": "Written by `eval --calibrate`: the relevance below which the answer is "
-        "\"I don't know\", per retrieval mode. MIN_RELEVANCE overrides it.",
+        '"I don\'t know", per retrieval mode. MIN_RELEVANCE overrides it.',
         "thresholds": dict(sorted(thresholds.items())),
     }
     tmp = path.with_suffix(".json.tmp")
@@ -78,9 +79,11 @@ def calibrate(answerable: Sequence[float], unanswerable: Sequence[float]) -> Cal
             '(an unanswerable one has "sources": [])'
         )
     values = sorted({*answerable, *unanswerable})
-    candidates = [values[0] - 0.01] + [
-        (a + b) / 2 for a, b in zip(values, values[1:], strict=False)
-    ] + [values[-1] + 0.01]
+    candidates = (
+        [values[0] - 0.01]
+        + [(a + b) / 2 for a, b in itertools.pairwise(values)]
+        + [values[-1] + 0.01]
+    )
 
     def score(t: float) -> tuple[float, float]:
         kept = sum(1 for v in answerable if v >= t) / len(answerable)

@@ -61,7 +61,7 @@ class PostgresStore:
             import psycopg
         except ImportError as exc:
             raise StoreError(
-                'DATABASE_URL points at PostgreSQL but psycopg is not installed: '
+                "DATABASE_URL points at PostgreSQL but psycopg is not installed: "
                 'pip install -e ".[postgres]"'
             ) from exc
         url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
@@ -87,9 +87,14 @@ class PostgresStore:
     @staticmethod
     def _doc(row: tuple) -> StoredDocument:
         return StoredDocument(
-            id=int(row[0]), source=row[1], title=row[2], content_hash=row[3],
-            ingested_at=row[4].isoformat(timespec="seconds"), chunk_count=int(row[5]),
-            origin=row[6] or "", content_sha=row[7] or "",
+            id=int(row[0]),
+            source=row[1],
+            title=row[2],
+            content_hash=row[3],
+            ingested_at=row[4].isoformat(timespec="seconds"),
+            chunk_count=int(row[5]),
+            origin=row[6] or "",
+            content_sha=row[7] or "",
         )
 
     def get_document(self, source: str) -> StoredDocument | None:
@@ -102,8 +107,7 @@ class PostgresStore:
         column, value = ("origin", origin) if origin else ("content_sha", content_sha)
         if not value:
             return None
-        rows = self._q(self._DOC_SELECT + f" WHERE d.{column} = %s ORDER BY d.id LIMIT 1",
-                       (value,))
+        rows = self._q(self._DOC_SELECT + f" WHERE d.{column} = %s ORDER BY d.id LIMIT 1", (value,))
         return self._doc(rows[0]) if rows else None
 
     def list_documents(self) -> list[StoredDocument]:
@@ -132,9 +136,13 @@ class PostgresStore:
                     f"%(embedding)s::vector, {_TSV})",
                     [
                         {
-                            "doc": doc_id, "position": c.position, "heading": c.heading,
-                            "text": c.text, "title": title,
-                            "embedding": None if c.embedding is None
+                            "doc": doc_id,
+                            "position": c.position,
+                            "heading": c.heading,
+                            "text": c.text,
+                            "title": title,
+                            "embedding": None
+                            if c.embedding is None
                             else _vector_literal(c.embedding),
                         }
                         for c in chunks
@@ -211,12 +219,16 @@ class PostgresStore:
         out: dict[str, int] = {}
         for term in terms:
             cleaned = fts_terms([term])
-            out[term] = int(
-                self._q(
-                    "SELECT count(*) FROM rag_chunks WHERE tsv @@ to_tsquery('english', %s)",
-                    (cleaned[0],),
-                )[0][0]
-            ) if cleaned else 0
+            out[term] = (
+                int(
+                    self._q(
+                        "SELECT count(*) FROM rag_chunks WHERE tsv @@ to_tsquery('english', %s)",
+                        (cleaned[0],),
+                    )[0][0]
+                )
+                if cleaned
+                else 0
+            )
         return out
 
     def get_meta(self, key: str) -> str | None:

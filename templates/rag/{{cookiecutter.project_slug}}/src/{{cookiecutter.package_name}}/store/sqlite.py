@@ -116,8 +116,14 @@ class SQLiteStore:
 
     def _doc(self, row: tuple) -> StoredDocument:
         return StoredDocument(
-            id=row[0], source=row[1], title=row[2], content_hash=row[3], ingested_at=row[4],
-            chunk_count=row[5], origin=row[6] or "", content_sha=row[7] or "",
+            id=row[0],
+            source=row[1],
+            title=row[2],
+            content_hash=row[3],
+            ingested_at=row[4],
+            chunk_count=row[5],
+            origin=row[6] or "",
+            content_sha=row[7] or "",
         )
 
     _DOC_SELECT = (
