@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chunking import chunk_sections
+from .chunking import Chunk, chunk_sections
 from .config import Settings
 from .embeddings import Embedder
 from .loaders import LoadError, is_supported, load, unsupported_reason
-from .store import ChunkInput, Store, StoreError
+from .store import ChunkInput, Store, StoredDocument, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -72,18 +72,22 @@ class IngestReport:
         return lines
 
 
-def source_name(path: Path, base: Path) -> str:
-    """How a file is named in the index: relative to `base` when inside it, POSIX slashes."""
-    resolved = path.resolve()
+def source_name(path: Path, base: Path, resolved: bool = False) -> str:
+    """How a file is named in the index: relative to `base` when inside it, POSIX slashes.
+
+    `resolved`: both paths are already absolute and resolved (saves two stat walks a file).
+    """
+    if not resolved:
+        path, base = path.resolve(), base.resolve()
     try:
-        return resolved.relative_to(base.resolve()).as_posix()
+        return path.relative_to(base).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return path.as_posix()
 
 
-def file_origin(path: Path) -> str:
+def file_origin(path: Path, resolved: bool = False) -> str:
     """A file's identity in the index: its resolved path (case-folded where the OS is)."""
-    return "file:" + Path(os.path.normcase(path.resolve())).as_posix()
+    return "file:" + Path(os.path.normcase(path if resolved else path.resolve())).as_posix()
 
 
 def upload_origin(name: str) -> str:
@@ -144,6 +148,22 @@ def check_embedding_model(store: Store, embedder: Embedder | None) -> None:
         )
 
 
+EMBED_BATCH = 256  # chunks embedded per call: one tokenizer call per file was a third of ingest
+
+
+@dataclass
+class _Pending:
+    """A loaded and chunked file waiting for its vectors and its write."""
+
+    name: str
+    origin: str
+    title: str
+    content_hash: str
+    digest: str
+    chunks: list[Chunk]
+    existing: StoredDocument | None
+
+
 class Ingestor:
     def __init__(self, store: Store, settings: Settings, embedder: Embedder | None) -> None:
         self.store = store
@@ -157,14 +177,17 @@ class Ingestor:
         prune: bool = False,
         progress: Progress | None = None,
     ) -> IngestReport:
-        base = base or Path.cwd()
+        base = (base or Path.cwd()).resolve()
         check_embedding_model(self.store, self.embedder)
         files, missing = discover(paths, base)
         report = IngestReport(skipped=list(missing))
         seen: set[str] = set()
+        batch = _Batch()
         for index, path in enumerate(files, start=1):
-            source = source_name(path, base)
-            seen.add(source)
+            absolute = path.resolve()
+            source = source_name(absolute, base, resolved=True)
+            origin = file_origin(absolute, resolved=True)
+            seen.add(origin)
             if progress:
                 progress(index, len(files), source)
             try:
@@ -172,29 +195,41 @@ class Ingestor:
             except OSError as exc:
                 report.skipped.append((source, f"cannot read file: {exc.strerror or exc}"))
                 continue
-            self._ingest_one(source, file_origin(path), path, data, report)
+            self._prepare(source, origin, path, data, report, batch)
+            if batch.chunk_count >= EMBED_BATCH:
+                self._flush(batch, report)
+        self._flush(batch, report)
         if prune:
-            prefixes = [source_name(p, base) for p in paths if p.is_dir()]
-            for document in self.store.list_documents():
-                inside = any(
-                    prefix in ("", ".") or document.source.startswith(prefix.rstrip("/") + "/")
-                    for prefix in prefixes
-                )
-                if inside and document.source not in seen:
-                    self.store.delete_document(document.source)
-                    report.removed.append(document.source)
+            self._prune([p for p in paths if p.is_dir()], seen, report)
         for source, reason in report.skipped:
             log.warning("skipped file", extra={"source": source, "reason": reason})
         return report
 
+    def _prune(self, folders: Sequence[Path], seen: set[str], report: IngestReport) -> None:
+        """Drop documents ingested from under `folders` whose files were not found now."""
+        roots = [file_origin(folder).rstrip("/") + "/" for folder in folders]
+        for document in self.store.list_documents():
+            inside = any(document.origin.startswith(root) for root in roots)
+            if inside and document.origin not in seen:
+                self.store.delete_document(document.source)
+                report.removed.append(document.source)
+
     def ingest_bytes(self, source: str, data: bytes, origin: str | None = None) -> IngestReport:
         check_embedding_model(self.store, self.embedder)
         report = IngestReport()
-        self._ingest_one(source, origin or upload_origin(source), Path(source), data, report)
+        batch = _Batch()
+        self._prepare(source, origin or upload_origin(source), Path(source), data, report, batch)
+        self._flush(batch, report)
         return report
 
-    def _ingest_one(
-        self, source: str, origin: str, path: Path, data: bytes, report: IngestReport
+    def _prepare(
+        self,
+        source: str,
+        origin: str,
+        path: Path,
+        data: bytes,
+        report: IngestReport,
+        batch: _Batch,
     ) -> None:
         digest = hashlib.sha256(data).hexdigest()
         content_hash = fingerprint(data, self.settings, self.embedder)
@@ -206,13 +241,15 @@ class Ingestor:
             report.unchanged.append(existing.source)
             return
         twin = self.store.find_document(content_sha=digest)
-        if twin and (existing is None or twin.id != existing.id):
+        twin_name = twin.source if twin and (existing is None or twin.id != existing.id) else None
+        twin_name = twin_name or batch.names_by_digest.get(digest)
+        if twin_name:
             # The same bytes are indexed under another name: one copy is enough. If this
             # origin held older content, that version is stale now and goes.
             if existing:
                 self.store.delete_document(existing.source)
                 report.removed.append(existing.source)
-            report.duplicates.append((source, twin.source))
+            report.duplicates.append((source, twin_name))
             return
         try:
             document = load(path, data)
@@ -226,30 +263,61 @@ class Ingestor:
         chunks = chunk_sections(
             document.sections, self.settings.chunk_size, self.settings.chunk_overlap
         )
-        vectors = None
-        if self.embedder is not None and chunks:
-            vectors = self.embedder.embed(
-                [f"{document.title}\n{c.heading}\n{c.text}" for c in chunks]
-            )
         name = existing.source if existing else source  # keep the name citations know
         clash = None if existing else self.store.get_document(name)
-        if clash is not None:  # another file already has this relative name: use the full path
-            name = origin.removeprefix("file:")
-        self.store.replace_document(
-            name,
-            document.title,
-            content_hash,
-            [
-                ChunkInput(
-                    heading=c.heading,
-                    position=c.position,
-                    text=c.text,
-                    embedding=None if vectors is None else vectors[i],
-                )
-                for i, c in enumerate(chunks)
-            ],
-            origin=origin,
-            content_sha=digest,
-        )
-        (report.updated if existing else report.added).append(name)
-        report.chunks_written += len(chunks)
+        if clash is not None or name in batch.names:
+            name = origin.removeprefix("file:")  # another file has this relative name
+        batch.add(_Pending(name, origin, document.title, content_hash, digest, chunks, existing))
+
+    def _flush(self, batch: _Batch, report: IngestReport) -> None:
+        """Embed every pending chunk in one call, then write each document in its own
+        transaction (so a failure mid-run leaves whole documents, never half of one)."""
+        if not batch.pending:
+            return
+        vectors = None
+        if self.embedder is not None and batch.chunk_count:
+            vectors = self.embedder.embed(
+                [f"{p.title}\n{c.heading}\n{c.text}" for p in batch.pending for c in p.chunks]
+            )
+        offset = 0
+        for pending in batch.pending:
+            self.store.replace_document(
+                pending.name,
+                pending.title,
+                pending.content_hash,
+                [
+                    ChunkInput(
+                        heading=c.heading,
+                        position=c.position,
+                        text=c.text,
+                        embedding=None if vectors is None else vectors[offset + i],
+                    )
+                    for i, c in enumerate(pending.chunks)
+                ],
+                origin=pending.origin,
+                content_sha=pending.digest,
+            )
+            offset += len(pending.chunks)
+            (report.updated if pending.existing else report.added).append(pending.name)
+            report.chunks_written += len(pending.chunks)
+        batch.clear()
+
+
+@dataclass
+class _Batch:
+    pending: list[_Pending] = field(default_factory=list)
+    names_by_digest: dict[str, str] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+    chunk_count: int = 0
+
+    def add(self, pending: _Pending) -> None:
+        self.pending.append(pending)
+        self.names_by_digest[pending.digest] = pending.name
+        self.names.add(pending.name)
+        self.chunk_count += len(pending.chunks)
+
+    def clear(self) -> None:
+        self.pending.clear()
+        self.names_by_digest.clear()
+        self.names.clear()
+        self.chunk_count = 0
