@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the very top ranks
 NEAR_DUPLICATE = 0.8  # word-trigram Jaccard at or above which two passages say the same thing
 KEYWORD_MODE = "keyword"
+# Ranked OR queries cost time in proportion to the postings of their terms. Past this many,
+# the most common terms (the lowest IDF, the least say in BM25) are left out of the keyword
+# query; they still count towards the relevance score. Small indexes are never affected.
+KEYWORD_POSTINGS_BUDGET = 20_000
 
 
 class EmptyIndexError(RuntimeError):
@@ -67,6 +71,21 @@ def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return a == b
     return len(a & b) / len(a | b) >= NEAR_DUPLICATE
+
+
+def keyword_query_terms(
+    terms: Sequence[str], frequencies: dict[str, int], budget: int = KEYWORD_POSTINGS_BUDGET
+) -> list[str]:
+    """The rarest terms whose postings fit the budget (always at least the rarest two)."""
+    kept: list[str] = []
+    postings = 0
+    for term in sorted(terms, key=lambda t: frequencies.get(t, 0)):
+        df = frequencies.get(term, 0)
+        if len(kept) >= 2 and postings + df > budget:
+            break
+        kept.append(term)
+        postings += df
+    return [t for t in terms if t in kept]  # in the question's order
 
 
 def mode_key(embedder: Embedder | None) -> str:
@@ -114,7 +133,8 @@ class Retriever:
         k = k or self.top_k
         pool = max(4 * k, 20)
         terms = content_terms(question)
-        keyword = self.store.keyword_search(terms, pool, sources)
+        frequencies = self.store.document_frequencies(terms)
+        keyword = self.store.keyword_search(keyword_query_terms(terms, frequencies), pool, sources)
         vector: list[tuple[int, float]] = []
         use_vectors = self.vectors_usable()
         if use_vectors:
@@ -127,7 +147,7 @@ class Retriever:
         keyword_rank = {cid: rank for rank, (cid, _) in enumerate(keyword, start=1)}
         vector_rank = {cid: rank for rank, (cid, _) in enumerate(vector, start=1)}
         similarity = dict(vector)
-        weights = self._idf(terms, total)
+        weights = self._idf(frequencies, total)
         hybrid = use_vectors and self.relevance_scale != KEYWORD_MODE
         hits: list[Hit] = []
         kept: list[frozenset[str]] = []
@@ -159,9 +179,9 @@ class Retriever:
             )
         return hits
 
-    def _idf(self, terms: Sequence[str], total: int) -> dict[str, float]:
+    @staticmethod
+    def _idf(frequencies: dict[str, int], total: int) -> dict[str, float]:
         """BM25's IDF per query term; words in no chunk weigh the most (they are unmatched)."""
-        frequencies = self.store.document_frequencies(terms)
         return {
             stem(term): math.log((total - df + 0.5) / (df + 0.5) + 1.0)
             for term, df in frequencies.items()
