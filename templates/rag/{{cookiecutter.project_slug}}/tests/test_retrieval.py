@@ -9,7 +9,7 @@ from conftest import CORPUS, GOLDEN
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.embeddings import HashingEmbedder
 from {{ cookiecutter.package_name }}.evaluate import load_golden, run_eval
-from {{ cookiecutter.package_name }}.retrieval import EmptyIndexError, Retriever, rrf
+from {{ cookiecutter.package_name }}.retrieval import EmptyIndexError, Retriever, keyword_query_terms, rrf
 from {{ cookiecutter.package_name }}.service import RagService
 from {{ cookiecutter.package_name }}.store import ChunkInput, SQLiteStore
 
@@ -90,3 +90,12 @@ def test_hybrid_search_uses_vectors_when_the_index_has_them(
 def test_an_empty_index_says_to_ingest_first(service: RagService) -> None:
     with pytest.raises(EmptyIndexError, match="ingest"):
         service.retriever.search("anything")
+
+
+def test_the_keyword_query_drops_the_most_common_terms_past_its_budget() -> None:
+    frequencies = {"sync": 90_000, "conflict": 1_200, "resolve": 4_000, "note": 60_000}
+    terms = ["sync", "conflict", "resolve", "note"]
+    assert keyword_query_terms(terms, frequencies, budget=10_000) == ["conflict", "resolve"]
+    assert keyword_query_terms(terms, frequencies, budget=1_000_000) == terms
+    # Always the two rarest, even when they alone are over the budget.
+    assert keyword_query_terms(["sync", "note"], frequencies, budget=10) == ["sync", "note"]
