@@ -269,9 +269,15 @@ def test_read_only_mode_serves_questions_and_refuses_writes(service: RagService)
 def test_serve_refuses_production_without_a_token_with_a_sentence(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import uvicorn
+
     from {{ cookiecutter.package_name }}.cli import main
 
+    started: list[object] = []
+    # If the guard failed, the server would start and this test would never end.
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.append(args))
     monkeypatch.setenv("APP_ENV", "production")
     assert main(["serve", "--port", "0"]) == 2
+    assert started == []
     err = capsys.readouterr().err
     assert "ADMIN_TOKEN" in err and "READ_ONLY=true" in err and "Traceback" not in err
