@@ -96,6 +96,24 @@ def _assert_generated_files(project: Path, answers: dict[str, str]) -> None:
     assert {"evals/results.md", "data/sample/LICENSE", "evals/golden.jsonl"} <= tracked
     assert not any(name.endswith((".lock", "package-lock.json")) for name in tracked)
 
+    # Secrets: every .env variant is ignored, the template of names is not.
+    (project / ".env.local").write_text("OPENAI_API_KEY=sk-live\n", "utf-8")
+    (project / ".env.production").write_text("ADMIN_TOKEN=x\n", "utf-8")
+    ignored = _git(project, "check-ignore", ".env", ".env.local", ".env.production").split()
+    assert ignored == [".env", ".env.local", ".env.production"]
+    assert ".env.example" in tracked
+    for name in (".env.local", ".env.production"):
+        (project / name).unlink()
+
+    # The independent evaluation corpus ships with its licence and its own questions.
+    assert "BSD-3-Clause" in (project / "data" / "click-docs" / "LICENSE").read_text("utf-8")
+    assert len(list((project / "data" / "click-docs").glob("*.rst"))) >= 15
+    assert {"evals/click-golden.jsonl", "data/click-docs/LICENSE"} <= tracked
+    thresholds = json.loads((project / "src" / package / "thresholds.json").read_text("utf-8"))
+    assert {"keyword", "hybrid:wordllama:l2_supercat:256"} <= set(thresholds["thresholds"])
+    assert "APP_ENV=production" in dockerfile and "ADMIN_TOKEN" in (project / "docs" / "DEPLOY.md").read_text("utf-8")
+    assert "ruff format --check" in (project / ".github" / "workflows" / "ci.yml").read_text("utf-8")
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("answers", VARIANTS, ids=[harness.variant_id(v) for v in VARIANTS])
@@ -103,6 +121,8 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], tmp_pa
     project = harness.render(KIND, tmp_path, **answers)
     _assert_generated_files(project, answers)
     harness.pip_install(rag_python, project)
+    # CI runs `ruff format --check` as well as `ruff check` (which check_project runs).
+    harness.run([str(rag_python), "-m", "ruff", "format", "--check", "."], cwd=project)
     output = harness.check_project(rag_python, project)
     summary = output.strip().splitlines()[-1]
     passed = int(re.search(r"(\d+) passed", summary).group(1))  # type: ignore[union-attr]
@@ -110,9 +130,12 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], tmp_pa
     assert "failed" not in summary and "error" not in summary, summary
 
 
-def test_the_embedding_question_offers_an_offline_default() -> None:
-    assert CONTEXT["embedding_provider"] == ["none", "openai", "ollama", "sentence-transformers"]
+def test_the_embedding_question_offers_an_offline_semantic_default() -> None:
+    # wordllama ships its model in its wheel: hybrid search with no key and no download.
+    # Keyword-only search stays one variable away (EMBEDDING_PROVIDER=none).
+    assert CONTEXT["embedding_provider"] == ["wordllama", "openai", "ollama", "sentence-transformers"]
     assert "embedding_provider" in CONTEXT["__prompts__"]
+    assert CONTEXT["_template_version"] == "1.1.0"
 
 
 def test_a_project_name_with_quotes_still_renders_valid_python(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from conftest import CORPUS
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api import create_app, safe_filename
-from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.config import ConfigError, Settings
 from {{ cookiecutter.package_name }}.embeddings import HashingEmbedder
 from {{ cookiecutter.package_name }}.http import ProviderError
 from {{ cookiecutter.package_name }}.service import RagService
@@ -43,8 +43,12 @@ def upload_corpus(api: TestClient) -> dict:
 def test_health_and_ready(api: TestClient) -> None:
     assert api.get("/health").json()["status"] == "ok"
     ready = api.get("/ready").json()
-    assert ready == {"status": "ready", "chunks": 0, "llm": "offline-extractive",
-                     "embeddings": "none"}
+    assert ready == {
+        "status": "ready",
+        "chunks": 0,
+        "llm": "offline-extractive",
+        "embeddings": "none",
+    }
 
 
 def test_asking_an_empty_index_is_a_clear_4xx(api: TestClient) -> None:
@@ -59,8 +63,9 @@ def test_ingest_documents_and_ask_end_to_end(api: TestClient) -> None:
     assert len(report["added"]) == len(list(CORPUS.rglob("*.*")))
     assert report["skipped"] == [] and report["chunks_written"] > 50
     docs = api.get("/documents").json()
-    assert {d["source"] for d in docs["documents"]} == {f"uploads/{n}" for n in
-                                                       (p.name for p in CORPUS.rglob("*.*"))}
+    assert {d["source"] for d in docs["documents"]} == {
+        f"uploads/{n}" for n in (p.name for p in CORPUS.rglob("*.*"))
+    }
     response = api.post("/ask", json={"question": "How long do deleted notes stay in the trash?"})
     assert response.status_code == 200
     body = response.json()
@@ -77,8 +82,9 @@ def test_ingest_documents_and_ask_end_to_end(api: TestClient) -> None:
 
 def test_streaming_answer_over_server_sent_events(api: TestClient) -> None:
     upload_corpus(api)
-    with api.stream("POST", "/ask/stream",
-                    json={"question": "What port does Quillstone Server listen on?"}) as response:
+    with api.stream(
+        "POST", "/ask/stream", json={"question": "What port does Quillstone Server listen on?"}
+    ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         body = "".join(response.iter_text())
@@ -96,8 +102,9 @@ def test_dont_know_and_source_filter_over_http(api: TestClient) -> None:
     body = api.post("/ask", json={"question": "What is the capital of Australia?"}).json()
     assert body["grounded"] is False and body["citations"] == []
     assert body["answer"].startswith("I don't know")
-    body = api.post("/ask", json={"question": "how long are events kept",
-                                  "sources": ["uploads/audit-log.md"]}).json()
+    body = api.post(
+        "/ask", json={"question": "how long are events kept", "sources": ["uploads/audit-log.md"]}
+    ).json()
     assert {c["source"] for c in body["citations"]} == {"uploads/audit-log.md"}
 
 
@@ -112,22 +119,26 @@ def test_uploads_cannot_escape_the_upload_folder(api: TestClient, tmp_path: Path
     assert response.json()["added"] == ["uploads/evil.md"]
     assert (tmp_path / "uploads" / "evil.md").is_file()
     assert safe_filename("..\\..\\a b?.md") == "a b_.md"
-    assert safe_filename("..") .startswith("upload-")
+    assert safe_filename("..").startswith("upload-")
 
 
 def test_bad_uploads_are_reported_not_fatal(
     api: TestClient, service: RagService, tmp_path: Path
 ) -> None:
     service.settings = service.settings.with_(max_upload_mb=1)
-    response = api.post("/ingest", files=[
-        ("files", ("empty.md", b"")),
-        ("files", ("big.txt", b"x" * (1024 * 1024 + 1))),
-        ("files", ("good.md", b"# Good\n\nFine text.")),
-    ])
+    response = api.post(
+        "/ingest",
+        files=[
+            ("files", ("empty.md", b"")),
+            ("files", ("big.txt", b"x" * (1024 * 1024 + 1))),
+            ("files", ("good.md", b"# Good\n\nFine text.")),
+        ],
+    )
     body = response.json()
     assert body["added"] == ["uploads/good.md"]
     assert {s["source"] for s in body["skipped"]} == {"uploads/empty.md", "uploads/big.txt"}
     assert not (tmp_path / "uploads" / "big.txt").exists()
+    assert not (tmp_path / "uploads" / "empty.md").exists()  # rejected: not kept either
 
 
 def test_delete_document(api: TestClient) -> None:
@@ -181,3 +192,92 @@ def test_provider_and_store_failures_are_clear_http_errors(
         response = client.post("/ingest", files=[("files", ("b.md", b"# B\n\nBeta."))])
         assert response.status_code == 409
         assert "--rebuild" in response.json()["detail"]
+
+
+def test_uploads_that_are_rejected_leave_nothing_in_the_upload_folder(
+    api: TestClient, tmp_path: Path
+) -> None:
+    response = api.post(
+        "/ingest",
+        files=[
+            ("files", ("empty.md", b"")),
+            ("files", ("binary.txt", b"\x00\x01\x02 not text")),
+            ("files", ("kept.md", b"# Kept\n\nThis one is indexed.")),
+        ],
+    )
+    assert {s["source"] for s in response.json()["skipped"]} == {
+        "uploads/empty.md",
+        "uploads/binary.txt",
+    }
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["kept.md"]
+
+
+def test_an_upload_of_an_indexed_file_is_a_duplicate_not_a_second_copy(api: TestClient) -> None:
+    first = api.post("/ingest", files=[("files", ("a.md", b"# A\n\nAlpha text."))]).json()
+    again = api.post("/ingest", files=[("files", ("copy-of-a.md", b"# A\n\nAlpha text."))]).json()
+    assert first["added"] == ["uploads/a.md"]
+    assert again["duplicates"] == [{"source": "uploads/copy-of-a.md", "same_as": "uploads/a.md"}]
+    assert [d["source"] for d in api.get("/documents").json()["documents"]] == ["uploads/a.md"]
+
+
+TOKEN = "s3cret-admin-token-for-tests"
+
+
+@pytest.fixture
+def guarded(service: RagService, tmp_path: Path) -> Iterator[TestClient]:
+    service.settings = service.settings.with_(
+        upload_dir=str(tmp_path / "uploads"), app_env="production", admin_token=TOKEN
+    )
+    with TestClient(create_app(service=service)) as client:
+        yield client
+
+
+def test_write_endpoints_need_the_admin_token(guarded: TestClient) -> None:
+    upload = [("files", ("a.md", b"# A\n\nAlpha text."))]
+    refused = guarded.post("/ingest", files=upload)
+    assert refused.status_code == 401 and "ADMIN_TOKEN" in refused.json()["detail"]
+    wrong = guarded.post("/ingest", files=upload, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    ok = guarded.post("/ingest", files=upload, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 200 and ok.json()["added"] == ["uploads/a.md"]
+    assert guarded.delete("/documents/uploads/a.md").status_code == 401
+    assert guarded.get("/documents").json()["documents"]  # still there; reads stay open
+    assert guarded.post("/ask", json={"question": "alpha"}).status_code == 200
+    deleted = guarded.delete(
+        "/documents/uploads/a.md", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert deleted.status_code == 200
+
+
+def test_production_refuses_to_start_without_an_admin_token(service: RagService) -> None:
+    service.settings = service.settings.with_(app_env="production")
+    with pytest.raises(ConfigError, match="ADMIN_TOKEN"):
+        create_app(service=service)
+
+
+def test_read_only_mode_serves_questions_and_refuses_writes(service: RagService) -> None:
+    service.ingestor.ingest_bytes("a.md", b"# A\n\nAlpha text.")
+    service.settings = service.settings.with_(app_env="production", read_only=True)
+    with TestClient(create_app(service=service)) as client:
+        assert client.post("/ask", json={"question": "alpha"}).status_code == 200
+        refused = client.delete("/documents/a.md")
+        assert refused.status_code == 403 and "read-only" in refused.json()["detail"]
+        files = [("files", ("b.md", b"# B\n\nBeta."))]
+        assert client.post("/ingest", files=files).status_code == 403
+
+
+def test_serve_refuses_production_without_a_token_with_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    from {{ cookiecutter.package_name }}.cli import main
+
+    started: list[object] = []
+    # If the guard failed, the server would start and this test would never end.
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.append(args))
+    monkeypatch.setenv("APP_ENV", "production")
+    assert main(["serve", "--port", "0"]) == 2
+    assert started == []
+    err = capsys.readouterr().err
+    assert "ADMIN_TOKEN" in err and "READ_ONLY=true" in err and "Traceback" not in err

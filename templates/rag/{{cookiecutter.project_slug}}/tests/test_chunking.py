@@ -17,9 +17,11 @@ LONG = "\n\n".join(
 
 
 def test_a_heading_always_starts_a_new_chunk() -> None:
-    sections = [Section(("Install",), "Short install text."),
-                Section(("Install", "On Linux"), "Short Linux text."),
-                Section(("Usage",), "Short usage text.")]
+    sections = [
+        Section(("Install",), "Short install text."),
+        Section(("Install", "On Linux"), "Short Linux text."),
+        Section(("Usage",), "Short usage text."),
+    ]
     chunks = chunk_sections(sections, size=500, overlap=50)
     assert [c.heading for c in chunks] == ["Install", "Install > On Linux", "Usage"]
     assert [c.text for c in chunks] == [s.text for s in sections]
@@ -71,6 +73,9 @@ def test_markdown_headings_give_heading_paths_but_code_fences_do_not(tmp_path: P
     document = load(path)
     assert document.title == "Guide"
     assert [s.heading_path for s in document.sections] == [
-        ("Guide",), ("Guide", "Setup"), ("Guide", "Setup", "Windows"), ("Guide", "Usage"),
+        ("Guide",),
+        ("Guide", "Setup"),
+        ("Guide", "Setup", "Windows"),
+        ("Guide", "Usage"),
     ]
     assert "# not a heading" in document.sections[1].text

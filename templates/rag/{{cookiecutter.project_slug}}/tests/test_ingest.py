@@ -21,10 +21,12 @@ def _chunk_ids(store: SQLiteStore) -> list[int]:
 def docs(tmp_path: Path) -> Path:
     folder = tmp_path / "docs"
     (folder / "sub").mkdir(parents=True)
-    (folder / "alpha.md").write_text("# Alpha\n\nThe alpha reactor runs on saltwater.\n",
-                                     encoding="utf-8")
-    (folder / "sub" / "beta.txt").write_text("Beta notes: the beta valve is blue.\n",
-                                             encoding="utf-8")
+    (folder / "alpha.md").write_text(
+        "# Alpha\n\nThe alpha reactor runs on saltwater.\n", encoding="utf-8"
+    )
+    (folder / "sub" / "beta.txt").write_text(
+        "Beta notes: the beta valve is blue.\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -41,8 +43,9 @@ def test_reingesting_the_same_files_changes_nothing(service: RagService, docs: P
 
 def test_a_changed_file_replaces_its_old_chunks(service: RagService, docs: Path) -> None:
     service.ingestor.ingest_paths([docs], base=docs.parent)
-    (docs / "alpha.md").write_text("# Alpha\n\nThe alpha reactor now runs on moonlight.\n",
-                                   encoding="utf-8")
+    (docs / "alpha.md").write_text(
+        "# Alpha\n\nThe alpha reactor now runs on moonlight.\n", encoding="utf-8"
+    )
     report = service.ingestor.ingest_paths([docs], base=docs.parent)
     assert report.updated == ["docs/alpha.md"]
     assert report.unchanged == ["docs/sub/beta.txt"]
@@ -92,8 +95,9 @@ def test_pdf_and_html_files_are_ingested_and_searchable(
 ) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
-    (folder / "manual.pdf").write_bytes(make_pdf(["Calibrate the zeppelin altimeter",
-                                                  "every ninety days."]))
+    (folder / "manual.pdf").write_bytes(
+        make_pdf(["Calibrate the zeppelin altimeter", "every ninety days."])
+    )
     (folder / "faq.html").write_text(
         "<h1>FAQ</h1><h2>Parking</h2><p>The submarine parks in bay seven.</p>", encoding="utf-8"
     )
@@ -109,8 +113,9 @@ def test_pdf_and_html_files_are_ingested_and_searchable(
 
 def test_progress_is_reported_for_every_file(service: RagService, docs: Path) -> None:
     seen: list[tuple[int, int, str]] = []
-    service.ingestor.ingest_paths([docs], base=docs.parent,
-                                  progress=lambda i, n, s: seen.append((i, n, s)))
+    service.ingestor.ingest_paths(
+        [docs], base=docs.parent, progress=lambda i, n, s: seen.append((i, n, s))
+    )
     assert seen == [(1, 2, "docs/alpha.md"), (2, 2, "docs/sub/beta.txt")]
 
 

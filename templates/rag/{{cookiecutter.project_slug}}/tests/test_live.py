@@ -23,8 +23,9 @@ PROVIDERS = {
 def test_a_real_model_answers_with_citations(provider: str, tmp_path) -> None:
     if not os.environ.get(PROVIDERS[provider]):
         pytest.skip(f"{PROVIDERS[provider]} is not set")
-    settings = Settings.from_env({**os.environ, "LLM_PROVIDER": provider,
-                                  "EMBEDDING_PROVIDER": "none"})
+    settings = Settings.from_env(
+        {**os.environ, "LLM_PROVIDER": provider, "EMBEDDING_PROVIDER": "none"}
+    )
     service = RagService.from_settings(settings, store=SQLiteStore(tmp_path / "live.sqlite3"))
     service.ingestor.ingest_paths([CORPUS], base=CORPUS)
     answer = service.answerer.ask("How long do deleted notes stay in the trash?")

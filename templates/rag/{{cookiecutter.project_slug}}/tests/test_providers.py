@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
 import json
+import threading
+from typing import ClassVar
 
 import httpx
 import numpy as np
@@ -19,6 +22,7 @@ from {{ cookiecutter.package_name }}.embeddings import (
 )
 from {{ cookiecutter.package_name }}.http import ProviderError, post_json
 from {{ cookiecutter.package_name }}.llm import (
+    ANTHROPIC_API_VERSION,
     AnthropicChat,
     Completion,
     OllamaChat,
@@ -45,10 +49,13 @@ def test_openai_chat_request_answer_and_cost() -> None:
         seen["url"] = str(request.url)
         seen["auth"] = request.headers["authorization"]
         seen["body"] = json.loads(request.content)
-        return httpx.Response(200, json={
-            "choices": [{"message": {"content": "Sixty days [1]."}}],
-            "usage": {"prompt_tokens": 2000, "completion_tokens": 50},
-        })
+        return httpx.Response(
+            200,
+            json={
+                "choices": [{"message": {"content": "Sixty days [1]."}}],
+                "usage": {"prompt_tokens": 2000, "completion_tokens": 50},
+            },
+        )
 
     settings = Settings(llm_provider="openai", openai_api_key="sk-test")
     completion = OpenAIChat(settings, client(handler)).complete("sys", "user")
@@ -82,14 +89,20 @@ def test_openai_stream_parses_server_sent_events() -> None:
 def test_anthropic_messages_request_and_usage() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/v1/messages"
-        assert request.headers["x-api-key"] == "ak-test"
-        assert request.headers["anthropic-version"] == "2023-06-01"
+        # What the current anthropic SDK (2.14.0 on PyPI) sends: the key as a bearer token
+        # and its API version; an older pair is what a reviewer checks first.
+        assert request.headers["authorization"] == "Bearer ak-test"
+        assert request.headers["anthropic-version"] == ANTHROPIC_API_VERSION == "2026-10-21"
+        assert "x-api-key" not in request.headers
         body = json.loads(request.content)
         assert body["system"] == "sys"
-        return httpx.Response(200, json={
-            "content": [{"type": "text", "text": "Answer [2]."}],
-            "usage": {"input_tokens": 300, "output_tokens": 20},
-        })
+        return httpx.Response(
+            200,
+            json={
+                "content": [{"type": "text", "text": "Answer [2]."}],
+                "usage": {"input_tokens": 300, "output_tokens": 20},
+            },
+        )
 
     settings = Settings(llm_provider="anthropic", anthropic_api_key="ak-test")
     completion = AnthropicChat(settings, client(handler)).complete("sys", "user")
@@ -117,12 +130,19 @@ def test_ollama_chat_and_stream_cost_nothing() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         assert str(request.url) == "http://gpu-box:11434/api/chat"
         if json.loads(request.content)["stream"]:
-            lines = [{"message": {"content": "A"}, "done": False},
-                     {"message": {"content": "B"}, "done": True,
-                      "prompt_eval_count": 5, "eval_count": 2}]
+            lines = [
+                {"message": {"content": "A"}, "done": False},
+                {
+                    "message": {"content": "B"},
+                    "done": True,
+                    "prompt_eval_count": 5,
+                    "eval_count": 2,
+                },
+            ]
             return httpx.Response(200, text="\n".join(json.dumps(x) for x in lines))
-        return httpx.Response(200, json={"message": {"content": "AB"},
-                                         "prompt_eval_count": 5, "eval_count": 2})
+        return httpx.Response(
+            200, json={"message": {"content": "AB"}, "prompt_eval_count": 5, "eval_count": 2}
+        )
 
     settings = Settings(llm_provider="ollama", ollama_host="http://gpu-box:11434")
     chat = OllamaChat(settings, client(handler))
@@ -166,8 +186,9 @@ def test_client_errors_are_not_retried_and_exhausted_retries_fail(no_sleep: list
 def test_openai_and_ollama_embeddings() -> None:
     def openai(request: httpx.Request) -> httpx.Response:
         inputs = json.loads(request.content)["input"]
-        data = [{"index": i, "embedding": [float(text[1:]), 1.0, 0.0]}
-                for i, text in enumerate(inputs)]
+        data = [
+            {"index": i, "embedding": [float(text[1:]), 1.0, 0.0]} for i, text in enumerate(inputs)
+        ]
         return httpx.Response(200, json={"data": list(reversed(data))})
 
     settings = Settings(embedding_provider="openai", openai_api_key="sk")
@@ -190,18 +211,85 @@ def test_ollama_down_gives_an_actionable_error() -> None:
         OllamaEmbedder(Settings(max_retries=0), client(down)).embed(["x"])
 
 
-def test_missing_keys_fall_back_to_offline_providers() -> None:
-    assert build_llm(Settings(llm_provider="openai")) is None
-    assert build_llm(Settings(llm_provider="anthropic")) is None
+def test_a_chosen_provider_without_its_key_is_an_error_not_a_quiet_offline_answer() -> None:
+    with pytest.raises(ConfigError, match="LLM_PROVIDER=openai needs OPENAI_API_KEY"):
+        build_llm(Settings(llm_provider="openai"))
+    with pytest.raises(ConfigError, match="LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY"):
+        build_llm(Settings(llm_provider="anthropic"))
+    with pytest.raises(ConfigError, match="EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY"):
+        build_embedder(Settings(embedding_provider="openai"))
+    # Only the offline choices answer offline.
     assert build_llm(Settings(llm_provider="offline")) is None
     assert isinstance(build_llm(Settings(llm_provider="ollama")), OllamaChat)
-    assert build_embedder(Settings(embedding_provider="openai")) is None
     assert build_embedder(Settings(embedding_provider="none")) is None
     assert isinstance(build_embedder(Settings(embedding_provider="hashing")), HashingEmbedder)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
-                    reason="sentence-transformers is installed")
+def test_the_cli_says_what_to_set_when_the_chosen_provider_has_no_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from {{ cookiecutter.package_name }}.cli import main
+
+    monkeypatch.setenv("LLM_PROVIDER", "openai")
+    assert main(["ask", "anything"]) == 2
+    err = capsys.readouterr().err
+    assert "OPENAI_API_KEY" in err and "OPENAI_BASE_URL" in err and "Traceback" not in err
+
+
+class _LocalOpenAIServer(http.server.BaseHTTPRequestHandler):
+    """A strict stand-in for llama.cpp / vLLM: OpenAI's wire format, no key configured."""
+
+    seen: ClassVar[list[dict[str, str]]] = []
+
+    def do_POST(self) -> None:  # http.server's method naming
+        length = int(self.headers["content-length"])
+        body = json.loads(self.rfile.read(length))
+        type(self).seen.append(dict(self.headers))
+        if self.path.endswith("/embeddings"):
+            answer = {
+                "data": [{"index": i, "embedding": [1.0, 0.0]} for i, _ in enumerate(body["input"])]
+            }
+        else:
+            answer = {
+                "choices": [{"message": {"content": "Local answer [1]."}}],
+                "usage": {"prompt_tokens": 5, "completion_tokens": 3},
+            }
+        data = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_local_openai_compatible_server_needs_no_key_and_gets_no_authorization() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _LocalOpenAIServer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        settings = Settings.from_env(
+            {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": url, "EMBEDDING_PROVIDER": "openai"}
+        )
+        llm = build_llm(settings)
+        assert isinstance(llm, OpenAIChat)
+        assert llm.complete("sys", "user").text == "Local answer [1]."
+        embedder = build_embedder(settings)
+        assert embedder is not None and embedder.embed(["a", "b"]).shape == (2, 2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(_LocalOpenAIServer.seen) == 2
+    assert all("Authorization" not in headers for headers in _LocalOpenAIServer.seen)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is not None,
+    reason="sentence-transformers is installed",
+)
 def test_sentence_transformers_is_optional_with_a_clear_error() -> None:
     with pytest.raises(ConfigError, match=r"pip install -e \"\.\[sentence-transformers\]\""):
         build_embedder(Settings(embedding_provider="sentence-transformers"))

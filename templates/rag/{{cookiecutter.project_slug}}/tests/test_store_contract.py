@@ -37,9 +37,12 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
 
 def chunks(texts: list[str], dim: int = 4) -> list[ChunkInput]:
     rng = np.random.default_rng(len(texts))
-    return [ChunkInput(heading=f"H{i}", position=i, text=t,
-                       embedding=rng.normal(size=dim).astype(np.float32))
-            for i, t in enumerate(texts)]
+    return [
+        ChunkInput(
+            heading=f"H{i}", position=i, text=t, embedding=rng.normal(size=dim).astype(np.float32)
+        )
+        for i, t in enumerate(texts)
+    ]
 
 
 def test_documents_round_trip_and_replace(any_store: Store) -> None:
@@ -54,13 +57,18 @@ def test_documents_round_trip_and_replace(any_store: Store) -> None:
     [(cid, score)] = any_store.keyword_search(["bananas"], 5)
     chunk = any_store.get_chunks([cid])[cid]
     assert (chunk.source, chunk.heading, chunk.position, chunk.text) == (
-        "a/one.md", "H0", 0, "yellow bananas")
+        "a/one.md",
+        "H0",
+        0,
+        "yellow bananas",
+    )
     assert score > 0
 
 
 def test_keyword_ranking_filters_and_frequencies(any_store: Store) -> None:
-    any_store.replace_document("a/one.md", "One", "h", chunks(["sync sync sync conflicts",
-                                                                "sync once"]))
+    any_store.replace_document(
+        "a/one.md", "One", "h", chunks(["sync sync sync conflicts", "sync once"])
+    )
     any_store.replace_document("b/two.md", "Two", "h", chunks(["sync settings"]))
     hits = any_store.keyword_search(["sync", "conflicts"], 5)
     top = any_store.get_chunks([hits[0][0]])[hits[0][0]]
@@ -68,13 +76,18 @@ def test_keyword_ranking_filters_and_frequencies(any_store: Store) -> None:
     only_b = any_store.keyword_search(["sync"], 5, sources=["b/"])
     assert [any_store.get_chunks([c])[c].source for c, _ in only_b] == ["b/two.md"]
     assert any_store.document_frequencies(["sync", "conflicts", "absent"]) == {
-        "sync": 3, "conflicts": 1, "absent": 0}
+        "sync": 3,
+        "conflicts": 1,
+        "absent": 0,
+    }
     assert any_store.keyword_search(['"; DROP TABLE x; --', "OR", "NEAR("], 5) == []
 
 
 def test_vector_search_orders_by_cosine(any_store: Store) -> None:
-    items = [ChunkInput("", i, f"v{i}", np.array(v, dtype=np.float32))
-             for i, v in enumerate([[1, 0, 0], [0.7, 0.7, 0], [0, 1, 0], [-1, 0, 0]])]
+    items = [
+        ChunkInput("", i, f"v{i}", np.array(v, dtype=np.float32))
+        for i, v in enumerate([[1, 0, 0], [0.7, 0.7, 0], [0, 1, 0], [-1, 0, 0]])
+    ]
     any_store.replace_document("v.md", "V", "h", items)
     hits = any_store.vector_search(np.array([1, 0.1, 0], dtype=np.float32), 3)
     texts = [any_store.get_chunks([c])[c].text for c, _ in hits]
@@ -102,11 +115,14 @@ def test_golden_questions_rank_well_on_this_store(any_store: Store, settings: Se
     assert result.metrics["dont_know_accuracy"] == 1.0
 
 
-@pytest.mark.parametrize(("url", "path"), [
-    ("sqlite:///data/index.sqlite3", "data/index.sqlite3"),
-    ("sqlite:////srv/index.sqlite3", "/srv/index.sqlite3"),
-    ("index.sqlite3", "index.sqlite3"),
-])
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///data/index.sqlite3", "data/index.sqlite3"),
+        ("sqlite:////srv/index.sqlite3", "/srv/index.sqlite3"),
+        ("index.sqlite3", "index.sqlite3"),
+    ],
+)
 def test_sqlite_urls(url: str, path: str) -> None:
     assert sqlite_path(url) == path
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 
 OFFLINE_MODE = "offline-extractive"
 EXTRACTIVE_RELATIVE_CUTOFF = 0.6
+# A sentence without [n] markers is credited to the passage holding at least this share of
+# its content words (and at least MIN_SHARED of them): enough to say "this came from there".
+OVERLAP_SHARE = 0.5
+MIN_SHARED = 3
+# How the citations of an answer were found, reported with it.
+BY_MARKERS = "markers"  # the model wrote [n]
+BY_OVERLAP = "overlap"  # no markers: sentences matched to passages by shared words
+BY_EXTRACTION = "extractive"  # the offline answer quotes the passages it cites
+NO_CITATIONS = "none"
 DONT_KNOW = (
     "I don't know: nothing in the indexed documents matches this question closely enough. "
     "Try rephrasing it, or ingest documents that cover it."
@@ -64,6 +73,7 @@ class Answer:
     grounded: bool
     usage: Usage | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    citation_method: str = NO_CITATIONS
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -111,9 +121,7 @@ def best_sentences(question: str, text: str, limit: int = 2) -> str:
     found = sentences(text)
     if not found:
         return text.strip()
-    scored = sorted(
-        range(len(found)), key=lambda i: (-len(wanted & stems(found[i])), i)
-    )[:limit]
+    scored = sorted(range(len(found)), key=lambda i: (-len(wanted & stems(found[i])), i))[:limit]
     return " ".join(found[i] for i in sorted(scored))
 
 
@@ -127,6 +135,28 @@ def cited_ids(text: str, count: int) -> list[int]:
     return ids
 
 
+def overlap_ids(text: str, hits: Sequence[Hit]) -> list[int]:
+    """Passages (1-based) that the answer's sentences were taken from, judged by shared words.
+
+    Small local models often answer correctly without writing [n]; this finds the sources of
+    such an answer instead of reporting it ungrounded.
+    """
+    passages = [stems(f"{h.chunk.heading} {h.chunk.text}") for h in hits]
+    ids: list[int] = []
+    for sentence in sentences(text):
+        wanted = {stem(t) for t in content_terms(sentence) if len(t) > 2}
+        if len(wanted) < MIN_SHARED:
+            continue
+        shared = [len(wanted & passage) for passage in passages]
+        best = max(range(len(hits)), key=lambda i: shared[i], default=None)
+        if best is None:
+            continue
+        enough = shared[best] >= MIN_SHARED and shared[best] / len(wanted) >= OVERLAP_SHARE
+        if enough and best + 1 not in ids:
+            ids.append(best + 1)
+    return ids
+
+
 class Answerer:
     def __init__(
         self,
@@ -134,11 +164,22 @@ class Answerer:
         llm: LLM | None,
         min_relevance: float = 0.3,
         max_passages: int = 3,
+        thresholds: Mapping[str, float] | None = None,
     ) -> None:
         self.retriever = retriever
         self.llm = llm
-        self.min_relevance = min_relevance
+        self.min_relevance = min_relevance  # used for modes `thresholds` does not name
         self.max_passages = max_passages
+        self.thresholds = dict(thresholds or {})
+
+    def threshold(self) -> float:
+        """The "I don't know" threshold on the scale the retriever scores in right now."""
+        mode = self.retriever.mode
+        if mode in self.thresholds and (
+            mode == "keyword" or self.retriever.relevance_scale != "keyword"
+        ):
+            return self.thresholds[mode]
+        return self.thresholds.get("keyword", self.min_relevance)
 
     @property
     def mode(self) -> str:
@@ -149,7 +190,8 @@ class Answerer:
     ) -> tuple[list[Hit], float]:
         started = time.perf_counter()
         hits = self.retriever.search(question, k=k, sources=sources)
-        relevant = [h for h in hits if h.relevance >= self.min_relevance]
+        threshold = self.threshold()
+        relevant = [h for h in hits if h.relevance >= threshold]
         return relevant, (time.perf_counter() - started) * 1000
 
     def _extractive(self, question: str, hits: Sequence[Hit], mode: str) -> Answer:
@@ -166,16 +208,35 @@ class Answerer:
             f"[{c.id}] {c.snippet}\n    ({c.source}{f' § {c.heading}' if c.heading else ''})"
             for c in citations
         )
-        return Answer(question, f"{OFFLINE_PREAMBLE}\n\n{body}", citations, mode, True)
+        return Answer(
+            question,
+            f"{OFFLINE_PREAMBLE}\n\n{body}",
+            citations,
+            mode,
+            True,
+            citation_method=BY_EXTRACTION,
+        )
 
     def _from_completion(
         self, question: str, hits: Sequence[Hit], completion: Completion
     ) -> Answer:
         text = completion.text.strip()
+        declined = "i don't know" in text.lower()[:40]
         ids = cited_ids(text, len(hits))
+        method = BY_MARKERS
+        if not ids and not declined:
+            ids, method = overlap_ids(text, hits), BY_OVERLAP
         citations = [_citation(n, hits[n - 1]) for n in ids]
-        grounded = bool(citations) and "i don't know" not in text.lower()[:40]
-        return Answer(question, text, citations, self.mode, grounded, completion.usage)
+        grounded = bool(citations) and not declined
+        return Answer(
+            question,
+            text,
+            citations,
+            self.mode,
+            grounded,
+            completion.usage,
+            citation_method=method if citations else NO_CITATIONS,
+        )
 
     def ask(
         self, question: str, k: int | None = None, sources: Sequence[str] | None = None
@@ -219,14 +280,20 @@ class Answerer:
                 if hits
                 else Answer(question, DONT_KNOW, [], self.mode, False)
             )
-            yield "citations", {"citations": [asdict(c) for c in answer.citations],
-                                "mode": answer.mode}
+            yield (
+                "citations",
+                {"citations": [asdict(c) for c in answer.citations], "mode": answer.mode},
+            )
             for piece in re.split(r"(?<=\n\n)", answer.answer):
                 yield "token", {"text": piece}
         else:
-            yield "citations", {"citations": [asdict(_citation(n, h))
-                                              for n, h in enumerate(hits, start=1)],
-                                "mode": self.mode}
+            yield (
+                "citations",
+                {
+                    "citations": [asdict(_citation(n, h)) for n, h in enumerate(hits, start=1)],
+                    "mode": self.mode,
+                },
+            )
             completion: Completion | None = None
             streamed = False
             try:
@@ -244,9 +311,7 @@ class Answerer:
                 answer = self._extractive(question, hits, f"{OFFLINE_MODE} (fallback: {exc})")
                 yield "token", {"text": answer.answer}
             else:
-                answer = self._from_completion(
-                    question, hits, completion or Completion("", None)
-                )
+                answer = self._from_completion(question, hits, completion or Completion("", None))
         answer.timings_ms = {
             "retrieval": round(retrieval_ms, 2),
             "generation": round((time.perf_counter() - started) * 1000, 2),

@@ -4,12 +4,17 @@ POST /ask            JSON answer with structured citations
 POST /ask/stream     the same as server-sent events: citations, token..., done
 POST /ingest         upload one or more files (multipart/form-data, field "files")
 GET  /documents      what is indexed;  DELETE /documents/{source} removes one
+
+Write endpoints (POST /ingest, DELETE /documents/...) need `Authorization: Bearer
+$ADMIN_TOKEN` when ADMIN_TOKEN is set, and are switched off with READ_ONLY=true. In production
+(APP_ENV=production) the app refuses to start without one of the two.
 GET  /health         liveness;  GET /ready: the store answers
 GET  /               the web UI (assets served from the package, no CDN)
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -21,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -54,12 +59,17 @@ def safe_filename(name: str) -> str:
 
 
 def create_app(settings: Settings | None = None, service: RagService | None = None) -> FastAPI:
-    """Build the app. Pass `service` in tests; otherwise it is built from the environment."""
+    """Build the app. Pass `service` in tests; otherwise it is built from the environment.
+
+    Raises ConfigError before serving anything when production has no ADMIN_TOKEN.
+    """
+    configured = service.settings if service is not None else settings or Settings.from_env()
+    configured.check_serving()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = service is None
-        app.state.service = service or RagService.from_settings(settings or Settings.from_env())
+        app.state.service = service or RagService.from_settings(configured)
         try:
             yield
         finally:
@@ -70,6 +80,28 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
 
     def svc(request: Request) -> RagService:
         return request.app.state.service
+
+    def require_admin(request: Request) -> None:
+        """Write endpoints: the admin token when one is set; nobody when read-only."""
+        current = svc(request).settings
+        if current.read_only:
+            raise HTTPException(
+                403,
+                "This deployment is read-only (READ_ONLY=true): "
+                "uploads and deletes are switched off.",
+            )
+        if not current.admin_token:
+            return  # development without a token: the local owner is the only user
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), current.admin_token.encode()
+        ):
+            raise HTTPException(
+                401,
+                "This endpoint changes the index and needs the admin token: send "
+                "`Authorization: Bearer <ADMIN_TOKEN>`.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
 
     @app.middleware("http")
     async def log_requests(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -114,34 +146,44 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
             chunks = service.store.count_chunks()
         except Exception as exc:
             log.exception("store not ready")
-            return JSONResponse(status_code=503, content={"status": "unavailable",
-                                                          "detail": str(exc)})
-        return JSONResponse({
-            "status": "ready",
-            "chunks": chunks,
-            "llm": service.answerer.mode,
-            "embeddings": service.embedder.name if service.embedder else "none",
-        })
+            return JSONResponse(
+                status_code=503, content={"status": "unavailable", "detail": str(exc)}
+            )
+        return JSONResponse(
+            {
+                "status": "ready",
+                "chunks": chunks,
+                "llm": service.answerer.mode,
+                "embeddings": service.embedder.name if service.embedder else "none",
+            }
+        )
 
     @app.get("/documents")
     def documents(request: Request) -> dict[str, object]:
         docs = svc(request).store.list_documents()
         return {
             "documents": [
-                {"source": d.source, "title": d.title, "chunks": d.chunk_count,
-                 "ingested_at": d.ingested_at}
+                {
+                    "source": d.source,
+                    "title": d.title,
+                    "chunks": d.chunk_count,
+                    "ingested_at": d.ingested_at,
+                }
                 for d in docs
             ],
             "total_chunks": sum(d.chunk_count for d in docs),
         }
 
-    @app.delete("/documents/{source:path}")
+    @app.delete("/documents/{source:path}", dependencies=[Depends(require_admin)])
     def delete_document(source: str, request: Request) -> dict[str, str]:
-        if not svc(request).store.delete_document(source):
+        service = svc(request)
+        if not service.store.delete_document(source):
             raise HTTPException(404, f"no document {source!r} in the index")
+        if source.startswith("uploads/"):  # its stored copy goes too, or a rebuild revives it
+            (Path(service.settings.upload_dir) / safe_filename(source)).unlink(missing_ok=True)
         return {"deleted": source}
 
-    @app.post("/ingest")
+    @app.post("/ingest", dependencies=[Depends(require_admin)])
     def ingest(request: Request, files: Annotated[list[UploadFile], File()]) -> dict[str, object]:
         service = svc(request)
         limit = service.settings.max_upload_mb * 1024 * 1024
@@ -150,34 +192,51 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         total = IngestReport()
         for upload in files:
             name = safe_filename(upload.filename or "")
+            source = f"uploads/{name}"
             data = upload.file.read(limit + 1)
             if len(data) > limit:
-                reason = f"larger than {service.settings.max_upload_mb} MB"
-                total.skipped.append((f"uploads/{name}", reason))
+                total.skipped.append((source, f"larger than {service.settings.max_upload_mb} MB"))
                 continue
-            (upload_dir / name).write_bytes(data)
-            total.merge(service.ingestor.ingest_bytes(f"uploads/{name}", data))
+            report = service.ingestor.ingest_bytes(source, data)
+            total.merge(report)
+            kept = upload_dir / name
+            if source in report.added + report.updated + report.unchanged:
+                # Keep a copy of what is indexed (for a rebuild); written after the index
+                # accepted it, via a temporary name, so a rejected file never lands here.
+                partial = upload_dir / f".{name}.{uuid.uuid4().hex[:8]}.part"
+                partial.write_bytes(data)
+                partial.replace(kept)
+            elif source in report.removed or any(s == source for s, _ in report.skipped):
+                kept.unlink(missing_ok=True)  # the old copy no longer matches the index
         return total.as_dict()
 
     @app.post("/ask")
     def ask(body: AskRequest, request: Request) -> dict[str, object]:
         answer = svc(request).answerer.ask(body.question, k=body.top_k, sources=body.sources)
-        log.info("answered", extra={"mode": answer.mode, "grounded": answer.grounded,
-                                    "citations": len(answer.citations),
-                                    "usage": answer.usage.as_dict() if answer.usage else None})
+        log.info(
+            "answered",
+            extra={
+                "mode": answer.mode,
+                "grounded": answer.grounded,
+                "citations": len(answer.citations),
+                "usage": answer.usage.as_dict() if answer.usage else None,
+            },
+        )
         return answer.as_dict()
 
     @app.post("/ask/stream")
     def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
-        events = svc(request).answerer.ask_stream(body.question, k=body.top_k,
-                                                  sources=body.sources)
+        events = svc(request).answerer.ask_stream(body.question, k=body.top_k, sources=body.sources)
 
         def sse() -> Iterator[str]:
             for event, data in events:
                 yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
-        return StreamingResponse(sse(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            sse(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

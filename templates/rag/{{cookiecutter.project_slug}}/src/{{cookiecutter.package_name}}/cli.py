@@ -10,12 +10,13 @@ from pathlib import Path
 
 from . import DESCRIPTION
 from .config import ConfigError, Settings
-from .evaluate import metrics_table, render_markdown, run_eval, update_readme
+from .evaluate import SUITES, Suite, metrics_table, render_markdown, run_eval, update_readme
 from .http import ProviderError
 from .logging_setup import configure_logging
 from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError
+from .thresholds import THRESHOLDS_FILE
 
 PROG = "{{ cookiecutter.project_slug }}"
 
@@ -26,10 +27,16 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="index files and folders (.md .txt .html .pdf)")
     ingest.add_argument("paths", nargs="+", type=Path)
-    ingest.add_argument("--prune", action="store_true",
-                        help="remove indexed files under the given folders that no longer exist")
-    ingest.add_argument("--rebuild", action="store_true",
-                        help="empty the index first (after changing EMBEDDING_PROVIDER)")
+    ingest.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove indexed files under the given folders that no longer exist",
+    )
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="empty the index first (after changing EMBEDDING_PROVIDER)",
+    )
     ingest.add_argument("--chunk-size", type=int, help="characters per chunk (CHUNK_SIZE)")
     ingest.add_argument("--chunk-overlap", type=int, help="characters shared (CHUNK_OVERLAP)")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -43,22 +50,52 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("documents", help="list indexed documents")
     docs.add_argument("--json", action="store_true")
 
-    ev = sub.add_parser("eval", help="evaluate retrieval and answers on the golden set")
-    ev.add_argument("--corpus", type=Path, default=Path("data/sample"))
-    ev.add_argument("--golden", type=Path, default=Path("evals/golden.jsonl"))
+    ev = sub.add_parser("eval", help="evaluate retrieval and answers on the golden sets")
+    ev.add_argument(
+        "--corpus",
+        type=Path,
+        help="evaluate this corpus only (with --golden); default: both shipped suites",
+    )
+    ev.add_argument("--golden", type=Path)
+    ev.add_argument(
+        "--calibrate",
+        action="store_true",
+        help='first fit the "don\'t know" threshold of the current retrieval mode '
+        "on the (first) golden set and write it to the thresholds file",
+    )
+    ev.add_argument(
+        "--thresholds",
+        type=Path,
+        default=None,
+        help="thresholds file to read and write (default: the package's "
+        "thresholds.json, or THRESHOLDS_FILE)",
+    )
     ev.add_argument("--out", type=Path, default=Path("evals/results.md"))
-    ev.add_argument("--readme", type=Path, default=Path("README.md"),
-                    help="README whose results table is refreshed (if it has the markers)")
+    ev.add_argument(
+        "--readme",
+        type=Path,
+        default=Path("README.md"),
+        help="README whose results table is refreshed (if it has the markers)",
+    )
     ev.add_argument("--no-readme", action="store_true")
     ev.add_argument("-k", type=int, default=5)
-    ev.add_argument("--faithfulness", action="store_true",
-                    help="also grade answers with the configured LLM (needs a real model)")
+    ev.add_argument(
+        "--faithfulness",
+        action="store_true",
+        help="also grade answers with the configured LLM (needs a real model)",
+    )
 
     serve = sub.add_parser("serve", help="run the API and web UI")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--ingest", action="append", type=Path, default=[], metavar="PATH",
-                       help="ingest these files or folders before serving (idempotent)")
+    serve.add_argument(
+        "--ingest",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="ingest these files or folders before serving (idempotent)",
+    )
     return parser
 
 
@@ -71,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        configure_logging(settings.log_level, settings.log_format if args.command == "serve"
-                          else "text")
+        configure_logging(
+            settings.log_level, settings.log_format if args.command == "serve" else "text"
+        )
         return _run(args, settings)
     except (ConfigError, StoreError, ProviderError, EmptyIndexError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -85,11 +123,17 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         from .api import create_app
 
-        if args.ingest:
-            service = RagService.from_settings(settings)
+        settings.check_serving()  # before any work: production needs ADMIN_TOKEN or READ_ONLY
+        # Build the providers once before serving, so a provider that cannot work is an
+        # error sentence here rather than a traceback from the server's start-up.
+        service = RagService.from_settings(settings)
+        if not args.ingest:
+            service.close()
+        else:
             try:
                 report = service.ingestor.ingest_paths(args.ingest, progress=_progress)
-                print(report.summary(), file=sys.stderr)
+                for line in [*report.details(), report.summary()]:
+                    print(line, file=sys.stderr)
             finally:
                 service.close()
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
@@ -98,19 +142,23 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _eval(args, settings)
 
     if args.command == "ingest":
-        changes = {k: v for k, v in (("chunk_size", args.chunk_size),
-                                     ("chunk_overlap", args.chunk_overlap)) if v is not None}
+        changes = {
+            k: v
+            for k, v in (("chunk_size", args.chunk_size), ("chunk_overlap", args.chunk_overlap))
+            if v is not None
+        }
         settings = settings.with_(**changes)
     service = RagService.from_settings(settings)
     try:
         if args.command == "ingest":
             if args.rebuild:
                 service.store.clear()
-            report = service.ingestor.ingest_paths(args.paths, prune=args.prune,
-                                                   progress=_progress)
+            report = service.ingestor.ingest_paths(args.paths, prune=args.prune, progress=_progress)
             if args.json:
                 print(json.dumps(report.as_dict(), indent=2))
-            else:  # skipped files were already logged, one warning each
+            else:
+                for line in report.details():
+                    print(line)
                 print(report.summary())
             return 0
         if args.command == "documents":
@@ -140,11 +188,38 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    result = run_eval(settings, args.corpus, args.golden, k=args.k,
-                      faithfulness=args.faithfulness)
+    if (args.corpus is None) != (args.golden is None):
+        raise ValueError("--corpus and --golden go together (a corpus and its questions)")
+    suites = (
+        [Suite(args.corpus.name, args.corpus, args.golden, f"{args.corpus}, {args.golden}")]
+        if args.corpus
+        else list(SUITES)
+    )
+    for suite in suites:
+        for path in (suite.corpus, suite.golden):
+            if not path.exists():
+                raise ValueError(f"{path} does not exist: run eval from the project folder")
+    thresholds = args.thresholds or Path(settings.thresholds_file or THRESHOLDS_FILE)
+    settings = settings.with_(thresholds_file=str(thresholds))
+    results = {}
+    for index, suite in enumerate(suites):
+        results[suite.name] = run_eval(
+            settings,
+            suite.corpus,
+            suite.golden,
+            k=args.k,
+            faithfulness=args.faithfulness,
+            calibrate_to=thresholds if args.calibrate and index == 0 else None,
+        )
+    if args.calibrate:
+        print(
+            f'calibrated the "don\'t know" threshold on {suites[0].golden}: '
+            f"{results[suites[0].name].config['min relevance']}; wrote {thresholds}"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render_markdown(result, f"{PROG} eval"), encoding="utf-8")
-    table = metrics_table(result)
+    notes = {suite.name: suite.note for suite in suites}
+    args.out.write_text(render_markdown(results, f"{PROG} eval", notes), encoding="utf-8")
+    table = metrics_table(results)
     print(table)
     print(f"\nwrote {args.out}")
     if not args.no_readme and update_readme(args.readme, table):

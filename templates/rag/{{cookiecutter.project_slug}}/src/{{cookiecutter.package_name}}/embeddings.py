@@ -1,6 +1,8 @@
 """Embedding providers behind one small interface, chosen by EMBEDDING_PROVIDER at run time.
 
-none                   keyword search only (the offline default; no vectors are stored)
+wordllama              offline static word embeddings (256 dimensions) shipped inside the
+                       `wordllama` wheel: semantic matching with no download and no key
+none                   keyword search only (no vectors are stored)
 hashing                offline bag-of-words feature hashing: no model, no semantics, deterministic
 openai                 OpenAI embeddings API (OPENAI_API_KEY)
 ollama                 a local Ollama server (OLLAMA_HOST)
@@ -9,10 +11,12 @@ sentence-transformers  a local model; optional extra, imported only when chosen
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import httpx
@@ -20,6 +24,7 @@ import numpy as np
 
 from .config import ConfigError, Settings
 from .http import ProviderError, post_json
+from .llm import check_openai_key, openai_headers
 from .text import stem, words
 
 log = logging.getLogger(__name__)
@@ -62,6 +67,49 @@ class HashingEmbedder:
         return out
 
 
+@functools.cache
+def _bundled_wordllama() -> object:
+    """Load wordllama's bundled l2_supercat model from the wheel itself, never the network.
+
+    `WordLlama.load()` with no arguments looks for the tokenizer under a cache folder and tries
+    to download it; pointing `cache_dir` at the package folder, where the wheel keeps
+    `weights/` and `tokenizers/`, loads the bundled files (about 0.1 s).
+    """
+    try:
+        import wordllama
+        from wordllama import WordLlama
+    except ImportError as exc:  # pragma: no cover - it is a core dependency
+        raise ConfigError(
+            "EMBEDDING_PROVIDER=wordllama needs the wordllama package: pip install -e ."
+        ) from exc
+    folder = Path(wordllama.__file__).parent
+    try:
+        return WordLlama.load(
+            config="l2_supercat", dim=256, cache_dir=folder, disable_download=True
+        )
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise ConfigError(
+            f"the wordllama model files are missing from {folder} ({exc}); reinstall it with "
+            "pip install --force-reinstall wordllama, or set EMBEDDING_PROVIDER=none"
+        ) from exc
+
+
+class WordLlamaEmbedder:
+    """Static token embeddings averaged per text: fast on one core (no neural network runs),
+    and close enough in meaning that "delete a folder" finds `shutil.rmtree`."""
+
+    name = "wordllama:l2_supercat:256"
+
+    def __init__(self) -> None:
+        self._model = _bundled_wordllama()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 256), dtype=np.float32)
+        vectors = self._model.embed(list(texts), norm=True)  # type: ignore[attr-defined]
+        return np.nan_to_num(np.asarray(vectors, dtype=np.float32))
+
+
 class OpenAIEmbedder:
     def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
         self.model = settings.embedding_model or "text-embedding-3-small"
@@ -76,7 +124,7 @@ class OpenAIEmbedder:
                 self._client,
                 f"{self._settings.openai_base_url.rstrip('/')}/embeddings",
                 {"model": self.model, "input": list(texts[start : start + 64])},
-                headers={"Authorization": f"Bearer {self._settings.openai_api_key}"},
+                headers=openai_headers(self._settings),
                 max_retries=self._settings.max_retries,
             )
             items = sorted(data["data"], key=lambda item: item["index"])
@@ -132,15 +180,12 @@ def build_embedder(settings: Settings, client: httpx.Client | None = None) -> Em
     provider = settings.embedding_provider
     if provider == "none":
         return None
+    if provider == "wordllama":
+        return WordLlamaEmbedder()
     if provider == "hashing":
         return HashingEmbedder()
     if provider == "openai":
-        if not settings.openai_api_key:
-            log.warning(
-                "EMBEDDING_PROVIDER=openai but OPENAI_API_KEY is not set: "
-                "using keyword search only"
-            )
-            return None
+        check_openai_key(settings, "EMBEDDING_PROVIDER")
         return OpenAIEmbedder(settings, client)
     if provider == "ollama":
         return OllamaEmbedder(settings, client)

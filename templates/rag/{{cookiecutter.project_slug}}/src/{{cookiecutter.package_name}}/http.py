@@ -48,15 +48,15 @@ def post_json(
                 except ValueError as exc:
                     raise ProviderError(f"{url}: answer is not JSON") from exc
             if response.status_code not in RETRY_STATUS or attempt >= max_retries:
-                raise ProviderError(
-                    f"{url}: HTTP {response.status_code}: {response.text[:300]}"
-                )
+                raise ProviderError(f"{url}: HTTP {response.status_code}: {response.text[:300]}")
             wait = backoff * 2**attempt
             retry_after = response.headers.get("retry-after", "")
             if retry_after.replace(".", "", 1).isdigit():
                 wait = max(wait, min(float(retry_after), 60.0))
         wait += random.uniform(0, backoff / 4)
-        log.warning("provider call failed, retrying", extra={"url": url, "attempt": attempt + 1,
-                                                             "wait_s": round(wait, 2)})
+        log.warning(
+            "provider call failed, retrying",
+            extra={"url": url, "attempt": attempt + 1, "wait_s": round(wait, 2)},
+        )
         (sleep or time.sleep)(wait)
         attempt += 1

@@ -1,8 +1,14 @@
 """LLM providers behind one small interface, chosen by LLM_PROVIDER at run time.
 
 offline    no model: the answerer quotes the retrieved passages (see answer.py)
-openai     Chat Completions API (OPENAI_API_KEY; OPENAI_BASE_URL for compatible servers)
-anthropic  Messages API (ANTHROPIC_API_KEY)
+openai     Chat Completions API (OPENAI_API_KEY; OPENAI_BASE_URL for compatible servers: a
+           local one such as llama.cpp, vLLM or LM Studio needs no key and gets no
+           Authorization header)
+anthropic  Messages API (ANTHROPIC_API_KEY), with the headers and API version of the current
+           `anthropic` SDK
+
+A provider that is chosen but cannot work (no key for the hosted API) is a ConfigError with
+the fix, never a quiet switch to offline answers: only LLM_PROVIDER=offline answers offline.
 ollama     a local Ollama server (OLLAMA_HOST)
 
 Every call has a timeout and retries with backoff (http.py); usage and cost are reported
@@ -20,7 +26,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from .config import Settings
+from .config import ConfigError, Settings
 from .http import RETRY_STATUS, ProviderError, post_json
 
 log = logging.getLogger(__name__)
@@ -30,12 +36,16 @@ PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4o": (2.50, 10.00),
     "gpt-4.1-mini": (0.40, 1.60),
-    "claude-3-5-haiku-latest": (0.80, 4.00),
-    "claude-3-5-sonnet-latest": (3.00, 15.00),
+    "claude-haiku-4-5": (1.00, 5.00),
+    "claude-sonnet-4-5": (3.00, 15.00),
 }
+OPENAI_API_URL = "https://api.openai.com/v1"
+# What anthropic-sdk-python 2.14.0 (PyPI) sends: `anthropic-version` from its _constants.py
+# and the key as a bearer token (Anthropic.auth_headers). Update both together.
+ANTHROPIC_API_VERSION = "2026-10-21"
 DEFAULT_MODELS = {
     "openai": "gpt-4o-mini",
-    "anthropic": "claude-3-5-haiku-latest",
+    "anthropic": "claude-haiku-4-5",
     "ollama": "llama3.2",
 }
 
@@ -75,6 +85,26 @@ class LLM(Protocol):
     def stream(self, system: str, user: str) -> Iterator[str | Completion]:
         """Yield text pieces as they arrive, then one final Completion (full text, usage)."""
         ...
+
+
+def is_hosted_openai(settings: Settings) -> bool:
+    return settings.openai_base_url.rstrip("/") == OPENAI_API_URL
+
+
+def openai_headers(settings: Settings) -> dict[str, str]:
+    """The bearer key when there is one; a local compatible server gets no Authorization."""
+    if not settings.openai_api_key:
+        return {}
+    return {"Authorization": f"Bearer {settings.openai_api_key}"}
+
+
+def check_openai_key(settings: Settings, variable: str) -> None:
+    if not settings.openai_api_key and is_hosted_openai(settings):
+        raise ConfigError(
+            f"{variable}=openai needs OPENAI_API_KEY for api.openai.com: set it, or point "
+            "OPENAI_BASE_URL at a local OpenAI-compatible server (no key needed), or choose "
+            f"{variable}={'offline' if variable == 'LLM_PROVIDER' else 'wordllama'}."
+        )
 
 
 class _HTTPProvider:
@@ -141,7 +171,7 @@ class OpenAIChat(_HTTPProvider):
             "temperature": 0,
             "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
         }
-        return url, payload, {"Authorization": f"Bearer {self.settings.openai_api_key}"}
+        return url, payload, openai_headers(self.settings)
 
     def complete(self, system: str, user: str) -> Completion:
         url, payload, headers = self._request(system, user)
@@ -167,8 +197,9 @@ class OpenAIChat(_HTTPProvider):
                     yield piece
             if event.get("usage"):
                 u = event["usage"]
-                usage = Usage.priced(self.model, u.get("prompt_tokens", 0),
-                                     u.get("completion_tokens", 0))
+                usage = Usage.priced(
+                    self.model, u.get("prompt_tokens", 0), u.get("completion_tokens", 0)
+                )
         yield Completion("".join(parts), usage)
 
 
@@ -184,8 +215,11 @@ class AnthropicChat(_HTTPProvider):
             "system": system,
             "messages": [{"role": "user", "content": user}],
         }
-        headers = {"x-api-key": self.settings.anthropic_api_key,
-                   "anthropic-version": "2023-06-01"}
+        headers = {
+            "Authorization": f"Bearer {self.settings.anthropic_api_key}",
+            "anthropic-version": ANTHROPIC_API_VERSION,
+            "Accept": "application/json",
+        }
         return url, payload, headers
 
     def complete(self, system: str, user: str) -> Completion:
@@ -236,8 +270,9 @@ class OllamaChat(_HTTPProvider):
         data = self._post(url, payload, {})
         return Completion(
             data.get("message", {}).get("content", ""),
-            Usage.priced(self.model, data.get("prompt_eval_count", 0),
-                         data.get("eval_count", 0), local=True),
+            Usage.priced(
+                self.model, data.get("prompt_eval_count", 0), data.get("eval_count", 0), local=True
+            ),
         )
 
     def stream(self, system: str, user: str) -> Iterator[str | Completion]:
@@ -253,8 +288,12 @@ class OllamaChat(_HTTPProvider):
                 parts.append(piece)
                 yield piece
             if event.get("done"):
-                usage = Usage.priced(self.model, event.get("prompt_eval_count", 0),
-                                     event.get("eval_count", 0), local=True)
+                usage = Usage.priced(
+                    self.model,
+                    event.get("prompt_eval_count", 0),
+                    event.get("eval_count", 0),
+                    local=True,
+                )
         yield Completion("".join(parts), usage)
 
 
@@ -264,16 +303,14 @@ def build_llm(settings: Settings, client: httpx.Client | None = None) -> LLM | N
     if provider == "offline":
         return None
     if provider == "openai":
-        if not settings.openai_api_key:
-            log.warning("LLM_PROVIDER=openai but OPENAI_API_KEY is not set: answering offline")
-            return None
+        check_openai_key(settings, "LLM_PROVIDER")
         return OpenAIChat(settings, client)
     if provider == "anthropic":
         if not settings.anthropic_api_key:
-            log.warning(
-                "LLM_PROVIDER=anthropic but ANTHROPIC_API_KEY is not set: answering offline"
+            raise ConfigError(
+                "LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY: set it, or choose "
+                "LLM_PROVIDER=offline for extractive answers with no model."
             )
-            return None
         return AnthropicChat(settings, client)
     if provider == "ollama":
         return OllamaChat(settings, client)

@@ -1,4 +1,4 @@
-"""Read Markdown, plain text, HTML and PDF files into sections that keep their heading path."""
+"""Read Markdown, reStructuredText, plain text, HTML and PDF into sections that keep headings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".rst", ".txt", ".text", ".html", ".htm", ".pdf"}
 
 
 class LoadError(Exception):
@@ -37,6 +37,12 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
+def unsupported_reason(path: Path) -> str:
+    """The sentence an ingest report gives for a file it does not read."""
+    kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
+    return f"unsupported file type {path.suffix.lower() or '(no extension)'}; reads {kinds}"
+
+
 def load(path: Path, data: bytes | None = None) -> LoadedDocument:
     """Load one file by its suffix. Raises LoadError with a readable reason."""
     suffix = path.suffix.lower()
@@ -53,6 +59,8 @@ def load(path: Path, data: bytes | None = None) -> LoadedDocument:
         text = _decode(data)
         if suffix in {".md", ".markdown"}:
             doc = _load_markdown(text, path.stem)
+        elif suffix == ".rst":
+            doc = load_rst(text, path.stem)
         elif suffix in {".html", ".htm"}:
             doc = _load_html(text, path.stem)
         else:
@@ -114,11 +122,31 @@ def _load_text(text: str, fallback_title: str) -> LoadedDocument:
     return LoadedDocument(title=fallback_title, sections=[Section((), body)] if body else [])
 
 
+def load_rst(text: str, fallback_title: str) -> LoadedDocument:
+    from .rst import rst_sections
+
+    title, parts = rst_sections(text)
+    return LoadedDocument(
+        title=title or fallback_title,
+        sections=[Section(heading_path, body) for heading_path, body in parts],
+    )
+
+
 class _HTMLSections(HTMLParser):
     """Collects text blocks, splitting on h1-h6 and keeping the heading path."""
 
     BLOCKS: ClassVar[set[str]] = {
-        "p", "li", "pre", "blockquote", "tr", "dt", "dd", "div", "section", "br", "td",
+        "p",
+        "li",
+        "pre",
+        "blockquote",
+        "tr",
+        "dt",
+        "dd",
+        "div",
+        "section",
+        "br",
+        "td",
     }
     SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "svg", "head"}
 

@@ -125,13 +125,21 @@ $("upload-form").addEventListener("submit", async (event) => {
   const form = new FormData();
   for (const file of files) form.append("files", file);
   $("upload-result").textContent = "Indexing…";
-  const response = await fetch("/ingest", { method: "POST", body: form });
+  // The admin token (ADMIN_TOKEN on the server) stays in this tab only.
+  const token = $("admin-token").value.trim();
+  if (token) sessionStorage.setItem("adminToken", token);
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const response = await fetch("/ingest", { method: "POST", body: form, headers });
   const report = await response.json();
+  const skipped = (report.skipped || []).map((s) => `${s.source}: ${s.reason}`);
   $("upload-result").textContent = response.ok
     ? `${report.added.length} added, ${report.updated.length} updated, ` +
-      `${report.unchanged.length} unchanged, ${report.skipped.length} skipped`
-    : `Upload failed: ${JSON.stringify(report.detail)}`;
-  refreshDocuments();
+      `${report.unchanged.length} unchanged, ${report.duplicates.length} duplicates, ` +
+      `${report.skipped.length} skipped` + (skipped.length ? ` (${skipped.join("; ")})` : "")
+    : `Upload failed: ${typeof report.detail === "string" ? report.detail : JSON.stringify(report.detail)}`;
+  $("admin-token").value = sessionStorage.getItem("adminToken") || "";
+refreshDocuments();
 });
 
+$("admin-token").value = sessionStorage.getItem("adminToken") || "";
 refreshDocuments();

@@ -21,6 +21,8 @@ class StoredDocument:
     content_hash: str
     chunk_count: int
     ingested_at: str
+    origin: str = ""  # where it came from, independent of the working directory
+    content_sha: str = ""  # sha256 of the file's bytes
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,20 @@ class Store(Protocol):
 
     def get_document(self, source: str) -> StoredDocument | None: ...
 
+    def find_document(
+        self, origin: str | None = None, content_sha: str | None = None
+    ) -> StoredDocument | None:
+        """The document ingested from `origin`, or one whose bytes hash to `content_sha`."""
+        ...
+
     def replace_document(
-        self, source: str, title: str, content_hash: str, chunks: Sequence[ChunkInput]
+        self,
+        source: str,
+        title: str,
+        content_hash: str,
+        chunks: Sequence[ChunkInput],
+        origin: str = "",
+        content_sha: str = "",
     ) -> StoredDocument:
         """Insert or replace a document and all its chunks in one transaction."""
         ...

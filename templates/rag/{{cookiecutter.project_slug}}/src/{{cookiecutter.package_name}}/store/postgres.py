@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS rag_chunks (
 CREATE INDEX IF NOT EXISTS rag_chunks_document ON rag_chunks(document_id);
 CREATE INDEX IF NOT EXISTS rag_chunks_tsv ON rag_chunks USING GIN (tsv);
 CREATE TABLE IF NOT EXISTS rag_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+ALTER TABLE rag_documents ADD COLUMN IF NOT EXISTS origin TEXT;
+ALTER TABLE rag_documents ADD COLUMN IF NOT EXISTS content_sha TEXT;
+CREATE INDEX IF NOT EXISTS rag_documents_origin ON rag_documents(origin);
+CREATE INDEX IF NOT EXISTS rag_documents_content_sha ON rag_documents(content_sha);
 """
 
 _TSV = (
@@ -57,7 +61,7 @@ class PostgresStore:
             import psycopg
         except ImportError as exc:
             raise StoreError(
-                'DATABASE_URL points at PostgreSQL but psycopg is not installed: '
+                "DATABASE_URL points at PostgreSQL but psycopg is not installed: "
                 'pip install -e ".[postgres]"'
             ) from exc
         url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
@@ -76,32 +80,54 @@ class PostgresStore:
 
     _DOC_SELECT = (
         "SELECT d.id, d.source, d.title, d.content_hash, d.ingested_at, "
-        "(SELECT count(*) FROM rag_chunks c WHERE c.document_id = d.id) FROM rag_documents d"
+        "(SELECT count(*) FROM rag_chunks c WHERE c.document_id = d.id), d.origin, "
+        "d.content_sha FROM rag_documents d"
     )
 
     @staticmethod
     def _doc(row: tuple) -> StoredDocument:
         return StoredDocument(
-            id=int(row[0]), source=row[1], title=row[2], content_hash=row[3],
-            ingested_at=row[4].isoformat(timespec="seconds"), chunk_count=int(row[5]),
+            id=int(row[0]),
+            source=row[1],
+            title=row[2],
+            content_hash=row[3],
+            ingested_at=row[4].isoformat(timespec="seconds"),
+            chunk_count=int(row[5]),
+            origin=row[6] or "",
+            content_sha=row[7] or "",
         )
 
     def get_document(self, source: str) -> StoredDocument | None:
         rows = self._q(self._DOC_SELECT + " WHERE d.source = %s", (source,))
         return self._doc(rows[0]) if rows else None
 
+    def find_document(
+        self, origin: str | None = None, content_sha: str | None = None
+    ) -> StoredDocument | None:
+        column, value = ("origin", origin) if origin else ("content_sha", content_sha)
+        if not value:
+            return None
+        rows = self._q(self._DOC_SELECT + f" WHERE d.{column} = %s ORDER BY d.id LIMIT 1", (value,))
+        return self._doc(rows[0]) if rows else None
+
     def list_documents(self) -> list[StoredDocument]:
         return [self._doc(r) for r in self._q(self._DOC_SELECT + " ORDER BY d.source")]
 
     def replace_document(
-        self, source: str, title: str, content_hash: str, chunks: Sequence[ChunkInput]
+        self,
+        source: str,
+        title: str,
+        content_hash: str,
+        chunks: Sequence[ChunkInput],
+        origin: str = "",
+        content_sha: str = "",
     ) -> StoredDocument:
         with self._lock, self._conn.transaction():
             self._conn.execute("DELETE FROM rag_documents WHERE source = %s", (source,))
             doc_id = self._conn.execute(
-                "INSERT INTO rag_documents (source, title, content_hash) VALUES (%s, %s, %s) "
-                "RETURNING id",
-                (source, title, content_hash),
+                "INSERT INTO rag_documents (source, title, content_hash, origin, content_sha) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                (source, title, content_hash, origin or None, content_sha or None),
             ).fetchone()[0]
             with self._conn.cursor() as cur:
                 cur.executemany(
@@ -110,9 +136,13 @@ class PostgresStore:
                     f"%(embedding)s::vector, {_TSV})",
                     [
                         {
-                            "doc": doc_id, "position": c.position, "heading": c.heading,
-                            "text": c.text, "title": title,
-                            "embedding": None if c.embedding is None
+                            "doc": doc_id,
+                            "position": c.position,
+                            "heading": c.heading,
+                            "text": c.text,
+                            "title": title,
+                            "embedding": None
+                            if c.embedding is None
                             else _vector_literal(c.embedding),
                         }
                         for c in chunks
@@ -189,12 +219,16 @@ class PostgresStore:
         out: dict[str, int] = {}
         for term in terms:
             cleaned = fts_terms([term])
-            out[term] = int(
-                self._q(
-                    "SELECT count(*) FROM rag_chunks WHERE tsv @@ to_tsquery('english', %s)",
-                    (cleaned[0],),
-                )[0][0]
-            ) if cleaned else 0
+            out[term] = (
+                int(
+                    self._q(
+                        "SELECT count(*) FROM rag_chunks WHERE tsv @@ to_tsquery('english', %s)",
+                        (cleaned[0],),
+                    )[0][0]
+                )
+                if cleaned
+                else 0
+            )
         return out
 
     def get_meta(self, key: str) -> str | None:

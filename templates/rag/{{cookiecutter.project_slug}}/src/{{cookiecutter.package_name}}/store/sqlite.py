@@ -17,7 +17,7 @@ import numpy as np
 
 from .base import ChunkInput, StoredChunk, StoredDocument, StoreError, fts_terms, source_matches
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS documents (
     source TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    origin TEXT,
+    content_sha TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,
@@ -40,6 +42,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     title, heading, text, tokenize = 'porter unicode61'
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+# Version 2 keys documents by where they came from and by what they contain (not by a path
+# relative to the working directory), so re-ingesting from elsewhere or uploading finds them.
+_TO_V2 = """
+ALTER TABLE documents ADD COLUMN origin TEXT;
+ALTER TABLE documents ADD COLUMN content_sha TEXT;
+"""
+_V2_INDEXES = """
+CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
+CREATE INDEX IF NOT EXISTS documents_content_sha ON documents(content_sha);
 """
 
 
@@ -72,6 +84,10 @@ class SQLiteStore:
             self._conn.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode = WAL")
+                # With WAL, NORMAL syncs at checkpoints instead of at every commit: a power
+                # cut can lose the last documents ingested, never corrupt the file. Ingest
+                # commits once per document, and a sync each time was half its run time.
+                self._conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
 
     def _migrate(self) -> None:
@@ -88,25 +104,53 @@ class SQLiteStore:
                 f"{self.path} was made by a newer version (schema {version}); upgrade the app"
             )
         if version < SCHEMA_VERSION:
-            self._conn.executescript(_SCHEMA)
-            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            steps = _SCHEMA if version == 0 else _TO_V2
+            # One script, one transaction: a crash mid-migration leaves the old version.
+            try:
+                self._conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{steps}\n{_V2_INDEXES}\n"
+                    f"PRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;"
+                )
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
 
     # -- documents -------------------------------------------------------------------------
 
     def _doc(self, row: tuple) -> StoredDocument:
         return StoredDocument(
-            id=row[0], source=row[1], title=row[2], content_hash=row[3], ingested_at=row[4],
+            id=row[0],
+            source=row[1],
+            title=row[2],
+            content_hash=row[3],
+            ingested_at=row[4],
             chunk_count=row[5],
+            origin=row[6] or "",
+            content_sha=row[7] or "",
         )
 
     _DOC_SELECT = (
         "SELECT d.id, d.source, d.title, d.content_hash, d.ingested_at, "
-        "(SELECT count(*) FROM chunks c WHERE c.document_id = d.id) FROM documents d"
+        "(SELECT count(*) FROM chunks c WHERE c.document_id = d.id), d.origin, d.content_sha "
+        "FROM documents d"
     )
 
     def get_document(self, source: str) -> StoredDocument | None:
         with self._lock:
             row = self._conn.execute(self._DOC_SELECT + " WHERE d.source = ?", (source,)).fetchone()
+        return self._doc(row) if row else None
+
+    def find_document(
+        self, origin: str | None = None, content_sha: str | None = None
+    ) -> StoredDocument | None:
+        column, value = ("origin", origin) if origin else ("content_sha", content_sha)
+        if not value:
+            return None
+        with self._lock:
+            row = self._conn.execute(
+                self._DOC_SELECT + f" WHERE d.{column} = ? ORDER BY d.id LIMIT 1", (value,)
+            ).fetchone()
         return self._doc(row) if row else None
 
     def list_documents(self) -> list[StoredDocument]:
@@ -115,7 +159,13 @@ class SQLiteStore:
         return [self._doc(r) for r in rows]
 
     def replace_document(
-        self, source: str, title: str, content_hash: str, chunks: Sequence[ChunkInput]
+        self,
+        source: str,
+        title: str,
+        content_hash: str,
+        chunks: Sequence[ChunkInput],
+        origin: str = "",
+        content_sha: str = "",
     ) -> StoredDocument:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
@@ -123,30 +173,40 @@ class SQLiteStore:
             try:
                 self._delete(source)
                 cur = self._conn.execute(
-                    "INSERT INTO documents (source, title, content_hash, ingested_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (source, title, content_hash, now),
+                    "INSERT INTO documents (source, title, content_hash, ingested_at, origin, "
+                    "content_sha) VALUES (?, ?, ?, ?, ?, ?)",
+                    (source, title, content_hash, now, origin or None, content_sha or None),
                 )
                 doc_id = cur.lastrowid
-                for chunk in chunks:
-                    blob = None
-                    if chunk.embedding is not None:
-                        blob = np.asarray(chunk.embedding, dtype=np.float32).tobytes()
-                    cur = self._conn.execute(
-                        "INSERT INTO chunks (document_id, position, heading, text, embedding) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (doc_id, chunk.position, chunk.heading, chunk.text, blob),
-                    )
-                    self._conn.execute(
-                        "INSERT INTO chunks_fts (rowid, title, heading, text) VALUES (?, ?, ?, ?)",
-                        (cur.lastrowid, title, chunk.heading, chunk.text),
-                    )
+                self._conn.executemany(
+                    "INSERT INTO chunks (document_id, position, heading, text, embedding) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (
+                            doc_id,
+                            chunk.position,
+                            chunk.heading,
+                            chunk.text,
+                            None
+                            if chunk.embedding is None
+                            else np.asarray(chunk.embedding, dtype=np.float32).tobytes(),
+                        )
+                        for chunk in chunks
+                    ],
+                )
+                self._conn.execute(
+                    "INSERT INTO chunks_fts (rowid, title, heading, text) "
+                    "SELECT c.id, ?, c.heading, c.text FROM chunks c WHERE c.document_id = ?",
+                    (title, doc_id),
+                )
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._writes += 1
-        return StoredDocument(doc_id or 0, source, title, content_hash, len(chunks), now)
+        return StoredDocument(
+            doc_id or 0, source, title, content_hash, len(chunks), now, origin, content_sha
+        )
 
     def _delete(self, source: str) -> bool:
         row = self._conn.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
