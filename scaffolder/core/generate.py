@@ -19,12 +19,14 @@ from typing import Any
 
 from scaffolder import __version__
 from scaffolder.core import git
-from scaffolder.core.answer_rules import check_answers
+from scaffolder.core.answer_rules import answers_problem, check_answers
 from scaffolder.core.catalogue import TemplateInfo, answers_only, jinja_environment, resolve_answers
 from scaffolder.core.consent import check_unchanged, consent_text, has_consent, record_consent
 from scaffolder.core.deferred_import import deferred_import
 from scaffolder.core.errors import (
     Cancelled,
+    GitIdentityMissing,
+    InvalidAnswer,
     OutsideProjectFolder,
     StoreError,
     TargetExists,
@@ -214,7 +216,15 @@ def plan_generation(
             f"The portfolio already has a project named {project_name!r}.",
             f"Choose another project name, or forget the old one first (scaffolder forget {project_name!r}).",
         )
-    identity = git.resolve_identity(_fallback_identity(context, fallback_identity, template))
+    try:
+        identity = git.resolve_identity(_fallback_identity(context, fallback_identity, template))
+    except GitIdentityMissing as missing:
+        # Nobody is known: placeholder author answers are then the thing to fix, said in the
+        # wizard's own sentence (answer_rules), with every way out (git's config or the answers).
+        placeholder = answers_problem(context, identity_known=False)
+        if placeholder is not None:
+            raise InvalidAnswer(placeholder.question, placeholder.message, missing.hint) from missing
+        raise
     total = sum(len(files) for _root, _dirs, files in os.walk(_project_dir_template(template)))
     return GenerationPlan(
         template=template,

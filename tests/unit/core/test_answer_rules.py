@@ -41,3 +41,14 @@ def test_the_wizard_preview_and_generation_give_the_same_sentence(tmp_path) -> N
     with pytest.raises(InvalidAnswer) as raised:
         check_answers({"package_name": "2docs"})
     assert raised.value.message == shown.problem.message
+
+
+def test_the_cli_gives_the_placeholder_sentence_when_nobody_is_known(no_git_identity, tmp_path) -> None:
+    """With no identity anywhere, `scaffolder new --set author_name="Your Name"` says what the
+    wizard says beside the field (the placeholder is the thing to fix), not git's config."""
+    from scaffolder.core.generate import plan_generation
+
+    with pytest.raises(InvalidAnswer) as refused:
+        plan_generation(resolve_template("rag"), {}, tmp_path)
+    assert refused.value.question == "author_name"
+    assert "placeholder" in refused.value.message
