@@ -164,7 +164,12 @@ class GeneratePage(QWizardPage):
         self.status.setText("")
         self.success_message.setText(
             f"<b>{html.escape(result.project.name)}</b> was created at {html.escape(str(result.project.path))}"
-            f" and committed on <i>main</i> ({result.commit[:10]})."
+            f" and committed on <i>{html.escape(result.branch)}</i> ({result.commit[:10]})."
+            + (
+                f" The template's hook made the repository itself ({result.commit_count} commits)."
+                if result.template_made_repository
+                else ""
+            )
         )
         commands = project_commands(result.project.path)
         self.commands.set_commands(commands)
