@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         step opens."""
         self.state.reload(background=False)
         self._first_paint = FirstPaint(self.dashboard, self._start_background_work)
+        if self.store.notices:  # the portfolio was restored from its backup: say so, where it stays seen
+            self.statusBar().showMessage("  ".join(self.store.notices))
 
     def _start_background_work(self) -> None:
         self.first_painted.emit()

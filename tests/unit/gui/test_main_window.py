@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from scaffolder.app import setup_logging
 from scaffolder.core.paths import log_dir
 from scaffolder.core.store import Store
-from scaffolder.gui import messages
+from scaffolder.gui import messages, workers
 from scaffolder.gui.main_window import MainWindow
 from tests.unit.gui.test_dashboard import add_project
 
@@ -102,3 +102,23 @@ def test_no_window_shows_a_literal_ampersand(qtbot: QtBot, window: MainWindow) -
     wizard.next()
     for widget in (window, dialog, wizard):
         assert labels_with_a_literal_ampersand(widget) == []
+
+
+def test_a_portfolio_restored_from_its_backup_is_said_in_the_window(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An empty portfolio file is never a new empty portfolio: the store restores the backup,
+    and the window says so in its status bar."""
+    from scaffolder.core.store import Store
+
+    path = tmp_path / "portfolio.sqlite3"
+    first = Store(path)
+    first.add_project(name="Kept", kind="custom", path=tmp_path, template=None, template_version=None, answers={})
+    path.write_bytes(b"")
+
+    store = Store(path)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    assert "restored the backup" in window.statusBar().currentMessage()
+    assert [p.name for p in store.projects()] == ["Kept"]
+    workers.wait_for_all()
