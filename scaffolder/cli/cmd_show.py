@@ -44,6 +44,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("--no-input", action="store_true", help="do not ask: record and fill the README, do not commit")
     p.add_argument("--commit", action="store_true", help="commit the GIF and the README without asking")
+    p.add_argument(
+        "--trust",
+        action="store_true",
+        help="agree to run an imported project's own start command (docs/demo.toml) without asking",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_demo)
 
@@ -111,13 +116,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import sys
 
     from scaffolder.cli._output import emit
-    from scaffolder.core.demo import commit_demo, record_demo
+    from scaffolder.core.demo import commit_demo, record_demo, what_runs
     from scaffolder.core.errors import UserError
+    from scaffolder.core.paths import BUNDLED_KINDS
     from scaffolder.core.store import Store
 
     project = Store().get(args.name)
     if not project.exists:
         raise UserError(f"The folder of {project.name!r} is missing: {project.path}.", "Locate it first.")
+    runs = what_runs(project.path)
+    if project.template not in BUNDLED_KINDS and not args.trust:
+        # An imported project (or one from a third-party template) is code the user did not write.
+        if args.no_input or not sys.stdin.isatty():
+            raise UserError(
+                f"{project.name} was not generated from the app's own templates. {runs}",
+                "Read docs/demo.toml; if you trust it, pass --trust.",
+            )
+        print(runs, file=sys.stderr)
+        if not _yes("Run it? [y/N] "):
+            raise UserError("Not recorded: nothing was run.", "Pass --trust to agree without being asked.")
+    elif not args.json:
+        print(runs, file=sys.stderr)
     quiet = args.json
     result = record_demo(project.path, progress=lambda line: None if quiet else print(line, file=sys.stderr))
     commit = None

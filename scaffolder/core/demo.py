@@ -520,6 +520,20 @@ def commit_demo(project: Path) -> str:
     return repo.run("rev-parse", "HEAD").stdout.decode().strip()
 
 
+def what_runs(project: Path) -> str:
+    """The sentence a user agrees to before recording: the exact command from docs/demo.toml, and
+    the install that comes first when the project has no .venv yet (a build runs project code too)."""
+    import shlex
+
+    spec = load_demo_spec(project)
+    python = _venv_python(Path(project))
+    argv = [part.replace("{python}", str(python.relative_to(project))) for part in spec.command]
+    text = f"Recording runs  {shlex.join(argv)}  in {project}"
+    if not python.is_file():
+        text += ", after creating .venv there and running  pip install -e .  (the project's own build)"
+    return text + ", then drives its web page in headless Chromium."
+
+
 def record_demo(
     project: Path,
     *,

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from scaffolder.core.errors import Cancelled, UserError
+from scaffolder.core.paths import BUNDLED_KINDS
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import messages
 from scaffolder.gui.workers import FunctionWorker, run_in_background
@@ -50,9 +51,7 @@ class RecordDemoDialog(QDialog):
         self.project = project
         self.worker: FunctionWorker | None = None
         self.result: Any = None
-        self.status = QLabel(
-            "Starts the project offline, runs the steps in docs/demo.toml in Chromium, writes docs/demo.gif."
-        )
+        self.status = QLabel(self._intro())
         self.status.setWordWrap(True)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -62,7 +61,10 @@ class RecordDemoDialog(QDialog):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.hide()
         self.buttons = QDialogButtonBox()
-        self.record_button = self.buttons.addButton("&Record", QDialogButtonBox.ButtonRole.ActionRole)
+        imported = project.template not in BUNDLED_KINDS  # its docs/demo.toml is code the user did not write
+        self.record_button = self.buttons.addButton(
+            "Agree and &Record" if imported else "&Record", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.commit_button = self.buttons.addButton("&Commit GIF and README", QDialogButtonBox.ButtonRole.ActionRole)
         self.commit_button.setEnabled(False)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -75,6 +77,14 @@ class RecordDemoDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (self.status, self.busy, self.log, self.preview, self.buttons):
             layout.addWidget(widget)
+
+    def _intro(self) -> str:
+        from scaffolder.core.demo import what_runs
+
+        try:
+            return f"{what_runs(self.project.path)} It writes docs/demo.gif."
+        except UserError as err:  # no or a broken docs/demo.toml: Record says so in full
+            return err.message
 
     def record(self) -> None:
         from scaffolder.core.demo import record_demo

@@ -96,7 +96,7 @@ def test_the_cli_records_fills_the_readme_and_commits_only_when_asked(project: P
     (project / ".venv" / "bin").mkdir(parents=True)
     (project / ".venv" / "bin" / "python").symlink_to(sys.executable)
     done = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--no-input", "--json"],
+        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--trust", "--no-input", "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -111,7 +111,7 @@ def test_the_cli_records_fills_the_readme_and_commits_only_when_asked(project: P
     assert server_gone(project)
 
     done = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--commit", "--json"],
+        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--trust", "--commit", "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -135,7 +135,7 @@ def test_sigterm_to_the_cli_mid_recording_takes_the_server_with_it(project: Path
     (project / ".venv" / "bin").mkdir(parents=True)
     (project / ".venv" / "bin" / "python").symlink_to(sys.executable)
     process = subprocess.Popen(
-        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--no-input"],
+        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--trust", "--no-input"],
         cwd=ROOT,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
@@ -149,3 +149,26 @@ def test_sigterm_to_the_cli_mid_recording_takes_the_server_with_it(project: Path
     assert process.wait(timeout=30) != 0
     assert server_gone(project), "the server outlived the recorder"
     assert not (project / "docs" / "demo.gif").exists()
+
+
+def test_an_imported_projects_start_command_runs_only_once_the_user_agrees(project: Path, tmp_path: Path) -> None:
+    """docs/demo.toml of a repository the app did not generate is the repository author's code:
+    without --trust, --no-input says exactly what would run, and runs nothing."""
+    Store().add_project(name="Ask", kind="custom", path=project, template=None, template_version=None, answers={})
+    marker = tmp_path / "ran"
+    spec = project / "docs" / "demo.toml"
+    spec.write_text(
+        spec.read_text().replace('command = ["{python}", "server.py", "{port}"]', f'command = ["touch", "{marker}"]')
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--no-input"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert f"Recording runs  touch {marker}  in {project}" in done.stderr
+    assert "pass --trust" in done.stderr and "Traceback" not in done.stderr
+    assert not marker.exists() and not (project / ".venv").exists()

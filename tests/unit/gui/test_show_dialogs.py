@@ -38,6 +38,8 @@ def test_recording_shows_progress_then_the_gif_and_commits_only_on_request(qtbot
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.commit_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    assert dialog.status.text().startswith("Recording runs  .venv/bin/python server.py '{port}'  in ")
+    assert dialog.record_button.text() == "Agree and &Record"  # an imported project: its own code runs
     qtbot.mouseClick(dialog.record_button, qtbot_button())
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=120_000)
     assert "Step 3/4: click #ask" in dialog.log.toPlainText()
