@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
 from scaffolder.core.store import Project
 from scaffolder.gui import messages, theme
 from scaffolder.gui.deploy_dialog import DeployDialog
+from scaffolder.gui.golden_dialog import has_golden_review
 from scaffolder.gui.models.portfolio_model import count_text, last_commit_text
 from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.portfolio_state import PortfolioState
@@ -102,6 +103,11 @@ class ProjectPage(QWidget):
         self.project_actions = (self.publish, self.deploy, self.record_demo, self.draft_writeup)
         for button in self.project_actions:
             self.add_action(button)
+        self.golden = QPushButton("Golden &questions…")
+        self.golden.setObjectName("project-golden")
+        self.golden.setToolTip("Review the questions drafted from your documents: the project's eval runs on them")
+        self.golden.clicked.connect(self._open_golden_dialog)
+        self.add_action(self.golden)
         self.body = QVBoxLayout()
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -138,6 +144,15 @@ class ProjectPage(QWidget):
 
         if self.project is not None:
             dialog = getattr(show_dialogs, name)(self.project, self)
+            dialog.finished.connect(lambda _code: self.readiness and self.readiness.recheck())
+            self.dialog = dialog
+            dialog.open()
+
+    def _open_golden_dialog(self) -> None:
+        from scaffolder.gui.golden_dialog import GoldenDialog
+
+        if self.project is not None:
+            dialog = GoldenDialog(self.project.path, self)
             dialog.finished.connect(lambda _code: self.readiness and self.readiness.recheck())
             self.dialog = dialog
             dialog.open()
@@ -215,3 +230,4 @@ class ProjectPage(QWidget):
         self.forget_present.setVisible(not missing)
         for button in self.project_actions:
             button.setVisible(not missing)
+        self.golden.setVisible(not missing and has_golden_review(project.path))

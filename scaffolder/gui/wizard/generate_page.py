@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -18,10 +19,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from scaffolder.core.corpus import CorpusReport
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
+from scaffolder.core.knowledge_base import KnowledgeBase, add_knowledge_base
 from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
+from scaffolder.gui.wizard.documents_choice import DocumentsMode
 from scaffolder.gui.wizard.next_steps import CommandList, project_commands
 
 if TYPE_CHECKING:
@@ -56,6 +60,9 @@ class GeneratePage(QWizardPage):
         self.setTitle("Generating")
         self.worker: workers.FunctionWorker | None = None
         self.result: GenerationResult | None = None
+        self.documents: tuple[CorpusReport, bool] | None = None  # (the corpus, private?) to add after generating
+        self.knowledge_base: KnowledgeBase | None = None
+        self._documents_next = False  # generated; the documents go in when its worker is done
         self.progress = QProgressBar()
         self.progress.setObjectName("generation-progress")
         self.progress.setRange(0, 1000)
@@ -82,6 +89,17 @@ class GeneratePage(QWizardPage):
         self.success_message = QLabel()
         self.success_message.setObjectName("generation-success")
         self.success_message.setWordWrap(True)
+        self.documents_message = QLabel()
+        self.documents_message.setObjectName("documents-added")
+        self.documents_message.setWordWrap(True)
+        self.review_golden = QPushButton("Review &golden questions…")
+        self.review_golden.setObjectName("review-golden")
+        self.review_golden.setToolTip("Accept, edit or reject the questions drafted from your documents")
+        self.review_golden.clicked.connect(self.open_golden_review)
+        self.golden_dialog: QDialog | None = None
+        documents_row = QHBoxLayout()
+        documents_row.addWidget(self.documents_message, 1)
+        documents_row.addWidget(self.review_golden)
         self.commands_intro = QLabel("In a terminal in the project folder, install and run it, then run its tests:")
         self.commands_intro.setWordWrap(True)
         self.commands = CommandList()
@@ -89,6 +107,7 @@ class GeneratePage(QWizardPage):
         success_layout = QVBoxLayout(self.success)
         success_layout.setContentsMargins(0, 0, 0, 0)
         success_layout.addWidget(self.success_message)
+        success_layout.addLayout(documents_row)
         success_layout.addWidget(QLabel("<b>What to do next</b>"))
         success_layout.addLayout(self.success_actions)
         success_layout.addWidget(self.commands_intro)
@@ -114,6 +133,13 @@ class GeneratePage(QWizardPage):
         template = wizard.template_page.selected()
         assert template is not None
         self.result = None
+        self.knowledge_base = None
+        self._documents_next = False
+        self.documents_message.setText("")
+        self.documents_message.setStyleSheet("")
+        corpus = wizard.location_page.documents.chosen_report() if template.kind == "rag" else None
+        private = wizard.location_page.documents.mode is DocumentsMode.PRIVATE
+        self.documents = (corpus, private) if corpus is not None else None
         self.progress.setValue(0)
         self.progress.show()
         self.status.setText(f"Rendering {template.title}…")
@@ -159,6 +185,13 @@ class GeneratePage(QWizardPage):
     @Slot(object)
     def _on_finished(self, result: GenerationResult) -> None:
         self.result = result
+        if self.documents is not None:
+            self.status.setText("Adding your documents and drafting golden questions…")
+            self._documents_next = True
+            return  # the success is shown once they are in (see _on_generation_done)
+        self._show_success(result)
+
+    def _show_success(self, result: GenerationResult) -> None:
         self.progress.setValue(1000)
         self.setTitle("Your project is ready")
         self.status.setText("")
@@ -166,11 +199,59 @@ class GeneratePage(QWizardPage):
             f"<b>{html.escape(result.project.name)}</b> was created at {html.escape(str(result.project.path))}"
             f" and committed on <i>main</i> ({result.commit[:10]})."
         )
+        kb = self.knowledge_base
+        self.review_golden.setVisible(kb is not None)
+        self.documents_message.setVisible(kb is not None or self.documents is not None)
+        if kb is not None:
+            where = "referenced privately (not in git)" if kb.private else "copied into data/mine/ and committed"
+            self.documents_message.setText(
+                f"Your {kb.documents} documents were {where}; {kb.drafted_questions} golden questions were"
+                " drafted from them for you to review. The project's eval runs on the ones you accept."
+            )
         commands = project_commands(result.project.path)
         self.commands.set_commands(commands)
         self.commands_intro.setVisible(bool(commands))
         self.success.show()
         self.generation_finished.emit(result)
+
+    def _add_documents(self, result: GenerationResult) -> None:
+        """The project is committed: bring the documents in, in a commit of their own, on a worker."""
+        assert self.documents is not None
+        report, private = self.documents
+        slug = str(result.project.answers.get("project_slug") or result.project.path.name)
+        worker = workers.FunctionWorker(add_knowledge_base, result.project.path, report, private=private, slug=slug)
+        worker.signals.finished.connect(self._on_documents_added)
+        worker.signals.failed.connect(self._on_documents_failed)
+        worker.signals.done.connect(self._on_done)
+        self.worker = worker
+        workers.start(worker)
+        self._set_cancel(enabled=False, text="Cancel")  # a short copy and one commit: let it finish
+
+    @Slot(object)
+    def _on_documents_added(self, kb: KnowledgeBase) -> None:
+        self.knowledge_base = kb
+        assert self.result is not None
+        self._show_success(self.result)
+
+    @Slot(object, str)
+    def _on_documents_failed(self, err: BaseException, details: str) -> None:
+        assert self.result is not None
+        message, hint = error_text(err)
+        if details and not isinstance(err, UserError):
+            log.error("adding the documents failed unexpectedly\n%s", details)
+        self._show_success(self.result)  # the project itself exists and is committed
+        self.documents_message.setStyleSheet(theme.error_style())
+        self.documents_message.setText(
+            f"The project was created, but your documents were not added: {message} {hint}".strip()
+        )
+
+    def open_golden_review(self) -> None:
+        from scaffolder.gui.golden_dialog import GoldenDialog
+
+        if self.result is not None:
+            dialog = GoldenDialog(self.result.project.path, self)
+            self.golden_dialog = dialog
+            dialog.open()
 
     @Slot(object, str)
     def _on_failed(self, err: BaseException, details: str) -> None:
@@ -188,6 +269,10 @@ class GeneratePage(QWizardPage):
     @Slot()
     def _on_done(self) -> None:
         self.worker = None
+        if self._documents_next and self.result is not None:
+            self._documents_next = False
+            self._add_documents(self.result)  # the generation's worker is done: the documents' turn
+            return
         # Nothing left to cancel: after a success Finish closes; after a failure Close does.
         succeeded = self.result is not None
         self._set_cancel(enabled=not succeeded, text="Cancel" if succeeded else "Close")
