@@ -84,9 +84,11 @@ def report_html(report: CorpusReport, mode: DocumentsMode) -> str:
 
 
 class DocumentsChoice(QGroupBox):
-    """Emits `changed` whenever the choice, the folder or the scan's outcome changes."""
+    """Emits `changed` whenever the choice, the folder or the scan's outcome changes, and `scanned`
+    when a folder's scan is back (with its report or its sentence)."""
 
     changed = Signal()
+    scanned = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Your documents", parent)
@@ -195,6 +197,7 @@ class DocumentsChoice(QGroupBox):
     def _on_scan_done(self) -> None:
         self.worker = None
         self._show_state()
+        self.scanned.emit()
 
     def _show_state(self) -> None:
         sample = self.mode is DocumentsMode.SAMPLE
