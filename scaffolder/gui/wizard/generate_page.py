@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal, Slot
@@ -27,6 +28,8 @@ from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
 from scaffolder.gui.wizard.documents_choice import DocumentsMode
 from scaffolder.gui.wizard.next_steps import CommandList, project_commands
+
+SAMPLE_CORPUS = "data/sample"  # where the rag template's README ingests from
 
 if TYPE_CHECKING:
     from scaffolder.gui.wizard import NewProjectWizard
@@ -173,7 +176,10 @@ class GeneratePage(QWizardPage):
             button.setText(text)
 
     def cancel(self) -> None:
-        if self.worker is not None:
+        if self.worker is not None and self.result is not None:
+            # The project is committed; its documents' copy and commit are short: they finish first.
+            self.status.setText("Closing once your documents are added (the project is already committed)…")
+        elif self.worker is not None:
             self.status.setText("Cancelling… (nothing will be left on disk)")
             self.worker.cancel()
 
@@ -209,6 +215,9 @@ class GeneratePage(QWizardPage):
                 " drafted from them for you to review. The project's eval runs on the ones you accept."
             )
         commands = project_commands(result.project.path)
+        if kb is not None:  # serve the user's corpus, not the sample the README starts with
+            corpus = shlex.quote(kb.corpus_path)
+            commands = [command.replace(f"--ingest {SAMPLE_CORPUS}", f"--ingest {corpus}") for command in commands]
         self.commands.set_commands(commands)
         self.commands_intro.setVisible(bool(commands))
         self.success.show()

@@ -105,6 +105,9 @@ def test_a_user_brings_their_documents_and_the_project_commits_them_in_data_mine
     done = page.documents_message.text()
     assert f"Your 4 documents were copied into data/mine/ and committed; {len(drafted)} golden questions" in done
     assert page.review_golden.isVisible()
+    assert any("--ingest data/mine" in command for command in (line.text() for line in page.commands.lines)), (
+        "serves the user's corpus"
+    )
     qtbot.mouseClick(page.review_golden, Qt.MouseButton.LeftButton)
     dialog = page.golden_dialog
     assert isinstance(dialog, GoldenDialog)
