@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import shlex
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal, Slot
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 from scaffolder.core.corpus import CorpusReport
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
-from scaffolder.core.knowledge_base import KnowledgeBase, add_knowledge_base
+from scaffolder.core.knowledge_base import PUBLIC_FOLDER, KnowledgeBase, add_knowledge_base
 from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
 from scaffolder.gui.wizard.documents_choice import DocumentsMode
@@ -51,6 +53,23 @@ def without_tracebacks(text: str) -> str:
             continue  # the exception's own line: its sentence is already the message
         kept.append(line)
     return "\n".join(kept)
+
+
+def add_documents(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
+    """`add_knowledge_base`, with a document that vanished or became unreadable since the scan
+    said as a sentence: the folder is the user's and may change while the project is generated."""
+    copies = Path(project) / PUBLIC_FOLDER
+    had_copies = copies.exists()
+    try:
+        return add_knowledge_base(project, report, private=private, slug=slug)
+    except OSError as err:
+        if not had_copies:  # the documents copied before the failure: not left half-written
+            shutil.rmtree(copies, ignore_errors=True)
+        where = f" ({err.filename})" if err.filename else ""
+        raise UserError(
+            f"A document could not be read{where}: {err.strerror or err}.",
+            "The project itself is committed without them. Check that the folder is still there and readable.",
+        ) from err
 
 
 class GeneratePage(QWizardPage):
@@ -228,7 +247,7 @@ class GeneratePage(QWizardPage):
         assert self.documents is not None
         report, private = self.documents
         slug = str(result.project.answers.get("project_slug") or result.project.path.name)
-        worker = workers.FunctionWorker(add_knowledge_base, result.project.path, report, private=private, slug=slug)
+        worker = workers.FunctionWorker(add_documents, result.project.path, report, private=private, slug=slug)
         worker.signals.finished.connect(self._on_documents_added)
         worker.signals.failed.connect(self._on_documents_failed)
         worker.signals.done.connect(self._on_done)

@@ -184,3 +184,53 @@ def test_cancelling_the_folder_chooser_leaves_generate_blocked_until_a_folder_is
     with qtbot.waitSignal(documents.scanned, timeout=20000):
         qtbot.mouseClick(documents.choose, Qt.MouseButton.LeftButton)
     assert generate_button(wizard).isEnabled()
+
+
+def test_closing_the_wizard_while_the_documents_are_added_waits_for_a_complete_project(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    chosen_folders.append(two_topic_corpus(tmp_path / "docs"))
+    wizard = wizard_at_review(qtbot, window, "Closed Early")
+    pick(qtbot, wizard, DocumentsMode.COPIED)
+    page = wizard.generate_page
+    generated: list[object] = []
+    said: list[str] = []
+
+    def close_as_soon_as_generated() -> None:
+        generated.append(page.result)
+        wizard.reject()  # the user closes the window: the documents' worker is queued, not yet run
+        said.append(page.status.text())
+
+    with qtbot.waitSignal(wizard.finished, timeout=90000):
+        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
+        assert page.worker is not None
+        page.worker.signals.done.connect(close_as_soon_as_generated)
+    assert generated and generated[0] is not None
+    assert said == ["Closing once your documents are added (the project is already committed)…"]
+    project = generated[0].project.path  # type: ignore[attr-defined]
+    assert "data/mine/tenancy/lease.md" in git_files(project)
+    status = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""
+
+
+def test_a_document_gone_since_the_scan_is_explained_and_the_project_is_kept(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    corpus = two_topic_corpus(tmp_path / "docs")
+    chosen_folders.append(corpus)
+    wizard = wizard_at_review(qtbot, window, "Moving Target")
+    pick(qtbot, wizard, DocumentsMode.COPIED)
+    (corpus / "tenancy" / "lease.md").unlink()  # the user tidies the folder before clicking Generate
+
+    with qtbot.waitSignal(wizard.project_created, timeout=90000) as created:
+        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
+    page = wizard.generate_page
+    message = page.documents_message.text()
+    assert message.startswith("The project was created, but your documents were not added: A document could not")
+    assert "lease.md" in message and "The project itself is committed without them." in message
+    assert "bug" not in message
+    assert not page.review_golden.isVisible()
+    project = created.args[0].project.path
+    assert "README.md" in git_files(project)
+    status = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""  # no half-copied data/mine left behind
