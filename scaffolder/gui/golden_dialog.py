@@ -39,8 +39,20 @@ QUESTION, SOURCE, ORIGIN, STATUS = range(len(COLUMNS))
 MAX_LISTED_DOCUMENTS = 5000
 
 
-def has_golden_review(project: Path) -> bool:
-    return (Path(project) / REVIEW_FILE).is_file()
+def golden_summary(project: Path) -> str | None:
+    """One line on the project's golden set for its page, or None when it has none."""
+    if not (Path(project) / REVIEW_FILE).is_file():
+        return None
+    try:
+        review = GoldenReview.load(project)
+    except UserError as err:
+        return err.message
+    accepted = len(review.accepted)
+    pending = sum(q.status == "pending" for q in review.questions)
+    where = "private documents" if review.corpus.startswith("private:") else f"the documents in {review.corpus}"
+    return f"Golden set from {where}: {len(review.questions)} questions, {accepted} accepted" + (
+        f", {pending} still to review." if pending else "."
+    )
 
 
 def corpus_folder(project: Path, review: GoldenReview) -> Path | None:

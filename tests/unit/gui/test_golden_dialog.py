@@ -186,6 +186,8 @@ def test_the_project_page_offers_golden_questions_only_when_there_is_a_review(
     assert not window.project_page.golden.isVisible()
     window.open_project(ids[with_documents])
     assert window.project_page.golden.isVisible()
+    summary = window.project_page.knowledge_text.text()
+    assert summary == "Golden set from private documents: 7 questions, 0 accepted, 7 still to review."
     qtbot.mouseClick(window.project_page.golden, Qt.MouseButton.LeftButton)
     dialog = window.project_page.dialog
     assert isinstance(dialog, GoldenDialog)
@@ -198,4 +200,8 @@ def test_the_project_page_offers_golden_questions_only_when_there_is_a_review(
     sources = [dialog.add_dialog.source.itemText(i) for i in range(dialog.add_dialog.source.count())]
     assert "bees/notes.txt" in sources and "tenancy/notice.pdf" in sources
     dialog.add_dialog.reject()
+    select(dialog, "What is a lease?")
+    qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     dialog.reject()
+    assert window.project_page.knowledge_text.text().endswith("7 questions, 1 accepted, 6 still to review.")
