@@ -167,10 +167,10 @@ class DocumentsChoice(QGroupBox):
 
     def scan(self, folder: Path) -> None:
         """Read the folder on a worker; the report (or the sentence) arrives by signal."""
-        if self.worker is not None:
-            self.worker.signals.finished.disconnect()
-            self.worker.signals.failed.disconnect()
-            self.worker.signals.done.disconnect()
+        if self.worker is not None:  # a newer folder wins: the older scan's outcome is not shown
+            self.worker.signals.finished.disconnect(self._on_scanned)
+            self.worker.signals.failed.disconnect(self._on_scan_failed)
+            self.worker.signals.done.disconnect(self._on_scan_done)
         self.folder = folder
         self.report = None
         self.problem = ""

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from scaffolder.gui import messages
+from scaffolder.gui import messages, workers
 from scaffolder.gui.golden_dialog import GoldenDialog
 from scaffolder.gui.main_window import MainWindow
 from scaffolder.gui.wizard import NewProjectWizard
@@ -234,3 +234,22 @@ def test_a_document_gone_since_the_scan_is_explained_and_the_project_is_kept(
     assert "README.md" in git_files(project)
     status = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
     assert status.stdout == ""  # no half-copied data/mine left behind
+
+
+def test_choosing_another_folder_while_one_is_read_shows_only_the_newer_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    first = two_topic_corpus(tmp_path / "first")
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "guide.md").write_text("# Guide\n\nA widget is a small part of a window.\n", encoding="utf-8")
+    chosen_folders.extend([first, second])
+    wizard = wizard_at_review(qtbot, window, "Second Thoughts")
+    documents = wizard.location_page.documents
+    documents.choose_folder()
+    with qtbot.waitSignal(documents.scanned, timeout=20000):
+        documents.choose_folder()  # before the first scan is back
+    assert documents.report is not None and documents.report.root == second.resolve()
+    assert "1 documents (1 markdown)" in documents.status.text()
+    assert workers.wait_for_all()
+    assert documents.report.root == second.resolve()  # the first scan, finishing later, changed nothing
