@@ -213,10 +213,10 @@ class GeneratePage(QWizardPage):
         if self.documents is not None:
             self.status.setText("Adding your documents and drafting golden questions…")
             self._documents_next = True
-            return  # the success is shown once they are in (see _on_generation_done)
+            return  # the success is shown once they are in (see _on_documents_added)
         self._show_success(result)
 
-    def _show_success(self, result: GenerationResult) -> None:
+    def _show_success(self, result: GenerationResult, documents_problem: str = "") -> None:
         self.progress.setValue(1000)
         self.setTitle("Your project is ready")
         self.status.setText("")
@@ -227,7 +227,12 @@ class GeneratePage(QWizardPage):
         kb = self.knowledge_base
         self.review_golden.setVisible(kb is not None)
         self.documents_message.setVisible(kb is not None or self.documents is not None)
-        if kb is not None:
+        self.documents_message.setStyleSheet(theme.error_style() if documents_problem else "")
+        if documents_problem:
+            self.documents_message.setText(
+                f"The project was created, but your documents were not added: {documents_problem}"
+            )
+        elif kb is not None:
             where = "referenced privately (not in git)" if kb.private else "copied into data/mine/ and committed"
             self.documents_message.setText(
                 f"Your {kb.documents} documents were {where}; {kb.drafted_questions} golden questions were"
@@ -267,11 +272,7 @@ class GeneratePage(QWizardPage):
         message, hint = error_text(err)
         if details and not isinstance(err, UserError):
             log.error("adding the documents failed unexpectedly\n%s", details)
-        self._show_success(self.result)  # the project itself exists and is committed
-        self.documents_message.setStyleSheet(theme.error_style())
-        self.documents_message.setText(
-            f"The project was created, but your documents were not added: {message} {hint}".strip()
-        )
+        self._show_success(self.result, f"{message} {hint}".strip())  # the project itself exists, committed
 
     def open_golden_review(self) -> None:
         from scaffolder.gui.golden_dialog import GoldenDialog
@@ -316,7 +317,7 @@ class GeneratePage(QWizardPage):
             self.wizard().accept()
 
     def isComplete(self) -> bool:
-        return self.result is not None
+        return self.result is not None and not self.running  # Finish waits for the documents too
 
     def add_success_action(self, widget: Any) -> None:
         """Put another action (e.g. "Open in editor") first among the success buttons."""

@@ -198,6 +198,7 @@ def test_closing_the_wizard_while_the_documents_are_added_waits_for_a_complete_p
 
     def close_as_soon_as_generated() -> None:
         generated.append(page.result)
+        said.append(f"Finish enabled: {wizard.button(QWizard.WizardButton.FinishButton).isEnabled()}")
         wizard.reject()  # the user closes the window: the documents' worker is queued, not yet run
         said.append(page.status.text())
 
@@ -206,7 +207,10 @@ def test_closing_the_wizard_while_the_documents_are_added_waits_for_a_complete_p
         assert page.worker is not None
         page.worker.signals.done.connect(close_as_soon_as_generated)
     assert generated and generated[0] is not None
-    assert said == ["Closing once your documents are added (the project is already committed)…"]
+    assert said == [
+        "Finish enabled: False",
+        "Closing once your documents are added (the project is already committed)…",
+    ]
     project = generated[0].project.path  # type: ignore[attr-defined]
     assert "data/mine/tenancy/lease.md" in git_files(project)
     status = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
