@@ -231,3 +231,13 @@ def _topics(documents: list[Document], count: int = 6) -> tuple[str, ...]:
         if len(seen) == count:
             break
     return tuple(seen)
+
+
+def require_readable(report: CorpusReport) -> CorpusReport:
+    """The report itself, or the sentence that says why nothing in the folder can be used."""
+    if not report.documents:
+        raise UserError(
+            f"No document in {report.root} can be read ({len(report.skipped)} skipped).",
+            "Use Markdown, HTML, text, reStructuredText or PDF files.",
+        )
+    return report

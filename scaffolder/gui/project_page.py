@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
 from scaffolder.core.store import Project
 from scaffolder.gui import messages, theme
 from scaffolder.gui.deploy_dialog import DeployDialog
+from scaffolder.gui.golden_dialog import golden_summary
 from scaffolder.gui.models.portfolio_model import count_text, last_commit_text
 from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.portfolio_state import PortfolioState
@@ -102,6 +103,19 @@ class ProjectPage(QWidget):
         self.project_actions = (self.publish, self.deploy, self.record_demo, self.draft_writeup)
         for button in self.project_actions:
             self.add_action(button)
+        # The project's own knowledge base (rag with the user's documents): a row of its own, under the actions.
+        self.knowledge = QWidget()
+        self.knowledge.setObjectName("project-knowledge-base")
+        self.knowledge_text = QLabel()
+        self.knowledge_text.setWordWrap(True)
+        self.golden = QPushButton("Golden &questions…")
+        self.golden.setObjectName("project-golden")
+        self.golden.setToolTip("Review the questions drafted from your documents: the project's eval runs on them")
+        self.golden.clicked.connect(self._open_golden_dialog)
+        knowledge_row = QHBoxLayout(self.knowledge)
+        knowledge_row.setContentsMargins(0, 0, 0, 0)
+        knowledge_row.addWidget(self.knowledge_text, 1)
+        knowledge_row.addWidget(self.golden)
         self.body = QVBoxLayout()
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -113,6 +127,7 @@ class ProjectPage(QWidget):
         layout.addWidget(self.update_banner)
         layout.addWidget(self.missing)
         layout.addLayout(self.actions)
+        layout.addWidget(self.knowledge)
         layout.addLayout(self.body, 1)
         state.summaries_changed.connect(self.refresh)
         state.projects_changed.connect(self._reload_project)
@@ -139,6 +154,15 @@ class ProjectPage(QWidget):
         if self.project is not None:
             dialog = getattr(show_dialogs, name)(self.project, self)
             dialog.finished.connect(lambda _code: self.readiness and self.readiness.recheck())
+            self.dialog = dialog
+            dialog.open()
+
+    def _open_golden_dialog(self) -> None:
+        from scaffolder.gui.golden_dialog import GoldenDialog
+
+        if self.project is not None:
+            dialog = GoldenDialog(self.project.path, self)
+            dialog.finished.connect(lambda _code: (self.refresh(), self.readiness and self.readiness.recheck()))
             self.dialog = dialog
             dialog.open()
 
@@ -215,3 +239,6 @@ class ProjectPage(QWidget):
         self.forget_present.setVisible(not missing)
         for button in self.project_actions:
             button.setVisible(not missing)
+        summary = golden_summary(project.path) if not missing else None
+        self.knowledge.setVisible(summary is not None)
+        self.knowledge_text.setText(summary or "")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import html
+import shlex
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -18,11 +22,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from scaffolder.core.corpus import CorpusReport
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
+from scaffolder.core.knowledge_base import PUBLIC_FOLDER, KnowledgeBase, add_knowledge_base
 from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
+from scaffolder.gui.wizard.documents_choice import DocumentsMode
 from scaffolder.gui.wizard.next_steps import CommandList, project_commands
+
+SAMPLE_CORPUS = "data/sample"  # where the rag template's README ingests from
 
 if TYPE_CHECKING:
     from scaffolder.gui.wizard import NewProjectWizard
@@ -46,6 +55,23 @@ def without_tracebacks(text: str) -> str:
     return "\n".join(kept)
 
 
+def add_documents(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
+    """`add_knowledge_base`, with a document that vanished or became unreadable since the scan
+    said as a sentence: the folder is the user's and may change while the project is generated."""
+    copies = Path(project) / PUBLIC_FOLDER
+    had_copies = copies.exists()
+    try:
+        return add_knowledge_base(project, report, private=private, slug=slug)
+    except OSError as err:
+        if not had_copies:  # the documents copied before the failure: not left half-written
+            shutil.rmtree(copies, ignore_errors=True)
+        where = f" ({err.filename})" if err.filename else ""
+        raise UserError(
+            f"A document could not be read{where}: {err.strerror or err}.",
+            "The project itself is committed without them. Check that the folder is still there and readable.",
+        ) from err
+
+
 class GeneratePage(QWizardPage):
     show_in_portfolio = Signal(int)
     generation_finished = Signal(object)  # GenerationResult
@@ -56,6 +82,9 @@ class GeneratePage(QWizardPage):
         self.setTitle("Generating")
         self.worker: workers.FunctionWorker | None = None
         self.result: GenerationResult | None = None
+        self.documents: tuple[CorpusReport, bool] | None = None  # (the corpus, private?) to add after generating
+        self.knowledge_base: KnowledgeBase | None = None
+        self._documents_next = False  # generated; the documents go in when its worker is done
         self.progress = QProgressBar()
         self.progress.setObjectName("generation-progress")
         self.progress.setRange(0, 1000)
@@ -82,6 +111,17 @@ class GeneratePage(QWizardPage):
         self.success_message = QLabel()
         self.success_message.setObjectName("generation-success")
         self.success_message.setWordWrap(True)
+        self.documents_message = QLabel()
+        self.documents_message.setObjectName("documents-added")
+        self.documents_message.setWordWrap(True)
+        self.review_golden = QPushButton("Review &golden questions…")
+        self.review_golden.setObjectName("review-golden")
+        self.review_golden.setToolTip("Accept, edit or reject the questions drafted from your documents")
+        self.review_golden.clicked.connect(self.open_golden_review)
+        self.golden_dialog: QDialog | None = None
+        documents_row = QHBoxLayout()
+        documents_row.addWidget(self.documents_message, 1)
+        documents_row.addWidget(self.review_golden)
         self.commands_intro = QLabel("In a terminal in the project folder, install and run it, then run its tests:")
         self.commands_intro.setWordWrap(True)
         self.commands = CommandList()
@@ -89,6 +129,7 @@ class GeneratePage(QWizardPage):
         success_layout = QVBoxLayout(self.success)
         success_layout.setContentsMargins(0, 0, 0, 0)
         success_layout.addWidget(self.success_message)
+        success_layout.addLayout(documents_row)
         success_layout.addWidget(QLabel("<b>What to do next</b>"))
         success_layout.addLayout(self.success_actions)
         success_layout.addWidget(self.commands_intro)
@@ -114,6 +155,13 @@ class GeneratePage(QWizardPage):
         template = wizard.template_page.selected()
         assert template is not None
         self.result = None
+        self.knowledge_base = None
+        self._documents_next = False
+        self.documents_message.setText("")
+        self.documents_message.setStyleSheet("")
+        corpus = wizard.location_page.documents.chosen_report() if template.kind == "rag" else None
+        private = wizard.location_page.documents.mode is DocumentsMode.PRIVATE
+        self.documents = (corpus, private) if corpus is not None else None
         self.progress.setValue(0)
         self.progress.show()
         self.status.setText(f"Rendering {template.title}…")
@@ -147,7 +195,10 @@ class GeneratePage(QWizardPage):
             button.setText(text)
 
     def cancel(self) -> None:
-        if self.worker is not None:
+        if self.worker is not None and self.result is not None:
+            # The project is committed; its documents' copy and commit are short: they finish first.
+            self.status.setText("Closing once your documents are added (the project is already committed)…")
+        elif self.worker is not None:
             self.status.setText("Cancelling… (nothing will be left on disk)")
             self.worker.cancel()
 
@@ -159,6 +210,13 @@ class GeneratePage(QWizardPage):
     @Slot(object)
     def _on_finished(self, result: GenerationResult) -> None:
         self.result = result
+        if self.documents is not None:
+            self.status.setText("Adding your documents and drafting golden questions…")
+            self._documents_next = True
+            return  # the success is shown once they are in (see _on_documents_added)
+        self._show_success(result)
+
+    def _show_success(self, result: GenerationResult, documents_problem: str = "") -> None:
         self.progress.setValue(1000)
         self.setTitle("Your project is ready")
         self.status.setText("")
@@ -171,11 +229,63 @@ class GeneratePage(QWizardPage):
                 else ""
             )
         )
+        kb = self.knowledge_base
+        self.review_golden.setVisible(kb is not None)
+        self.documents_message.setVisible(kb is not None or self.documents is not None)
+        self.documents_message.setStyleSheet(theme.error_style() if documents_problem else "")
+        if documents_problem:
+            self.documents_message.setText(
+                f"The project was created, but your documents were not added: {documents_problem}"
+            )
+        elif kb is not None:
+            where = "referenced privately (not in git)" if kb.private else "copied into data/mine/ and committed"
+            self.documents_message.setText(
+                f"Your {kb.documents} documents were {where}; {kb.drafted_questions} golden questions were"
+                " drafted from them for you to review. The project's eval runs on the ones you accept."
+            )
         commands = project_commands(result.project.path)
+        if kb is not None:  # serve the user's corpus, not the sample the README starts with
+            corpus = shlex.quote(kb.corpus_path)
+            commands = [command.replace(f"--ingest {SAMPLE_CORPUS}", f"--ingest {corpus}") for command in commands]
         self.commands.set_commands(commands)
         self.commands_intro.setVisible(bool(commands))
         self.success.show()
         self.generation_finished.emit(result)
+
+    def _add_documents(self, result: GenerationResult) -> None:
+        """The project is committed: bring the documents in, in a commit of their own, on a worker."""
+        assert self.documents is not None
+        report, private = self.documents
+        slug = str(result.project.answers.get("project_slug") or result.project.path.name)
+        worker = workers.FunctionWorker(add_documents, result.project.path, report, private=private, slug=slug)
+        worker.signals.finished.connect(self._on_documents_added)
+        worker.signals.failed.connect(self._on_documents_failed)
+        worker.signals.done.connect(self._on_done)
+        self.worker = worker
+        workers.start(worker)
+        self._set_cancel(enabled=False, text="Cancel")  # a short copy and one commit: let it finish
+
+    @Slot(object)
+    def _on_documents_added(self, kb: KnowledgeBase) -> None:
+        self.knowledge_base = kb
+        assert self.result is not None
+        self._show_success(self.result)
+
+    @Slot(object, str)
+    def _on_documents_failed(self, err: BaseException, details: str) -> None:
+        assert self.result is not None
+        message, hint = error_text(err)
+        if details and not isinstance(err, UserError):
+            log.error("adding the documents failed unexpectedly\n%s", details)
+        self._show_success(self.result, f"{message} {hint}".strip())  # the project itself exists, committed
+
+    def open_golden_review(self) -> None:
+        from scaffolder.gui.golden_dialog import GoldenDialog
+
+        if self.result is not None:
+            dialog = GoldenDialog(self.result.project.path, self)
+            self.golden_dialog = dialog
+            dialog.open()
 
     @Slot(object, str)
     def _on_failed(self, err: BaseException, details: str) -> None:
@@ -193,6 +303,10 @@ class GeneratePage(QWizardPage):
     @Slot()
     def _on_done(self) -> None:
         self.worker = None
+        if self._documents_next and self.result is not None:
+            self._documents_next = False
+            self._add_documents(self.result)  # the generation's worker is done: the documents' turn
+            return
         # Nothing left to cancel: after a success Finish closes; after a failure Close does.
         succeeded = self.result is not None
         self._set_cancel(enabled=not succeeded, text="Cancel" if succeeded else "Close")
@@ -208,7 +322,7 @@ class GeneratePage(QWizardPage):
             self.wizard().accept()
 
     def isComplete(self) -> bool:
-        return self.result is not None
+        return self.result is not None and not self.running  # Finish waits for the documents too
 
     def add_success_action(self, widget: Any) -> None:
         """Put another action (e.g. "Open in editor") first among the success buttons."""

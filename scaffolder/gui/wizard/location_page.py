@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from scaffolder.core.catalogue import Question, QuestionKind, TemplateInfo
 from scaffolder.core.preview import preview
 from scaffolder.gui import messages, theme
+from scaffolder.gui.wizard.documents_choice import DocumentsChoice, report_html
 
 if TYPE_CHECKING:
     from scaffolder.gui.wizard import NewProjectWizard
@@ -68,8 +69,12 @@ class LocationPage(QWizardPage):
         self.problem.setObjectName("location-problem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(theme.error_style())
+        self.documents = DocumentsChoice()  # the rag template's own documents, or its sample
+        self.documents.hide()
+        self.documents.changed.connect(self.refresh)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.documents)
         layout.addWidget(QLabel("Review:"))
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.problem)
@@ -107,8 +112,16 @@ class LocationPage(QWizardPage):
             identity_known=wizard.identity_known,
             taken_names=wizard.taken_names,
         )
-        self.ok = result.ok
-        self.problem.setText("" if result.ok else f"{result.problem.message} {result.problem.hint}")  # type: ignore[union-attr]
+        asks_documents = template.kind == "rag"
+        self.documents.setVisible(asks_documents)
+        documents_problem = self.documents.blocking_sentence() if asks_documents else ""
+        self.ok = result.ok and not documents_problem
+        if not result.ok:
+            self.problem.setText(f"{result.problem.message} {result.problem.hint}")  # type: ignore[union-attr]
+        else:
+            self.problem.setText(documents_problem)
+        corpus = self.documents.chosen_report() if asks_documents else None
+        documents = report_html(corpus, self.documents.mode) if corpus is not None else ""
         rows = "".join(
             f"<tr><td valign='top'><b>{html.escape(q.label)}</b></td><td>{answer_html(shown_answer(q, result.context.get(q.name, '')))}</td></tr>"
             for q in template.asked_questions
@@ -117,7 +130,7 @@ class LocationPage(QWizardPage):
         self.summary.setHtml(
             f"{template_line(template)}"
             f"<p>Project folder: <b>{html.escape(str(result.target or ''))}</b></p>{hooks}"
-            f"<table cellspacing='4'>{rows}</table>"
+            f"<table cellspacing='4'>{rows}</table>{documents}"
         )
         self.completeChanged.emit()
 

@@ -1,0 +1,292 @@
+"""Review the golden questions drafted from the user's documents: accept, reject, reword, add.
+
+Everything goes through `GoldenReview` (the core validates); Save writes the review and the
+accepted questions (`evals/my-golden.jsonl`, what the project's eval runs on) in one call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scaffolder.core.corpus import SUPPORTED
+from scaffolder.core.errors import UserError
+from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenQuestion, GoldenReview
+from scaffolder.core.knowledge_base import LOCAL_RECORD_FILE
+from scaffolder.gui import messages, theme
+
+COLUMNS = ("Question", "Expected source", "Drafted from", "Status")
+QUESTION, SOURCE, ORIGIN, STATUS = range(len(COLUMNS))
+MAX_LISTED_DOCUMENTS = 5000
+
+
+def golden_summary(project: Path) -> str | None:
+    """One line on the project's golden set for its page, or None when it has none."""
+    if not (Path(project) / REVIEW_FILE).is_file():
+        return None
+    try:
+        review = GoldenReview.load(project)
+    except UserError as err:
+        return err.message
+    accepted = len(review.accepted)
+    pending = sum(q.status == "pending" for q in review.questions)
+    where = "private documents" if review.corpus.startswith("private:") else f"the documents in {review.corpus}"
+    return f"Golden set from {where}: {len(review.questions)} questions, {accepted} accepted" + (
+        f", {pending} still to review." if pending else "."
+    )
+
+
+def corpus_folder(project: Path, review: GoldenReview) -> Path | None:
+    """Where the documents are: the project's copy, or the private folder this machine recorded."""
+    if not review.corpus.startswith("private:"):
+        return Path(project) / review.corpus if review.corpus else None
+    try:
+        recorded = json.loads((Path(project) / LOCAL_RECORD_FILE).read_text(encoding="utf-8"))
+        return Path(recorded["path"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # cloned elsewhere: the questions' own sources are still offered
+
+
+def corpus_documents(project: Path, review: GoldenReview) -> list[str]:
+    """The corpus's documents (relative paths, as the questions cite them), for choosing a source."""
+    found = {source for question in review.questions for source in question.sources}
+    folder = corpus_folder(project, review)
+    if folder is not None and folder.is_dir():
+        for parent, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                if Path(name).suffix.lower() in SUPPORTED and not name.startswith("."):
+                    found.add((Path(parent) / name).relative_to(folder).as_posix())
+            if len(found) > MAX_LISTED_DOCUMENTS:
+                break
+    return sorted(found)
+
+
+class AddQuestionDialog(QDialog):
+    """A question of the user's own and the document that answers it."""
+
+    def __init__(self, review: GoldenReview, documents: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add a golden question")
+        self.review = review
+        self.added: GoldenQuestion | None = None
+        self.question = QLineEdit()
+        self.question.setObjectName("new-question")
+        self.question.setPlaceholderText("As a user would ask it")
+        self.source = QComboBox()
+        self.source.setObjectName("new-question-source")
+        self.source.addItems(documents)
+        self.problem = QLabel()
+        self.problem.setObjectName("add-question-problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(theme.error_style())
+        self.problem.hide()
+        form = QFormLayout()
+        form.addRow("&Question:", self.question)
+        form.addRow("Answered &by:", self.source)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        try:
+            self.added = self.review.add(self.question.text(), self.source.currentText())
+        except UserError as err:  # stays open: nothing typed is lost
+            self.problem.setText(
+                f"{err.message} {err.hint}".replace("--add TEXT --source FILE", "a question and a file")
+            )
+            self.problem.show()
+            return
+        super().accept()
+
+
+class GoldenDialog(QDialog):
+    def __init__(self, project: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Golden questions")
+        self.setObjectName("golden-dialog")
+        self.project = Path(project)
+        self.review: GoldenReview | None = None
+        self.add_dialog: AddQuestionDialog | None = None
+        self.unsaved = False
+        self._filling = False
+        self.intro = QLabel(
+            "Questions drafted from your documents, each with the file that answers it. The project's eval runs"
+            f" on the ones you accept ({GOLDEN_FILE}). Double-click a question to reword it."
+        )
+        self.intro.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("golden-table")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
+        for column in (SOURCE, ORIGIN, STATUS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemChanged.connect(self._on_item_changed)
+        self.accept_button = QPushButton("&Accept")
+        self.reject_button = QPushButton("&Reject")
+        self.edit_button = QPushButton("&Edit")
+        self.add_button = QPushButton("A&dd…")
+        self.save_button = QPushButton("&Save")
+        self.save_button.setObjectName("save-golden")
+        self.close_button = QPushButton("&Close")
+        self.accept_button.clicked.connect(lambda: self.set_status("accepted"))
+        self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
+        self.edit_button.clicked.connect(self.edit_current)
+        self.add_button.clicked.connect(self.add_question)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        for button in (self.accept_button, self.reject_button, self.edit_button, self.add_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        self.status = QLabel()
+        self.status.setObjectName("golden-status")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(860, 520)
+        self.load()
+
+    def load(self) -> None:
+        try:
+            self.review = GoldenReview.load(self.project)
+        except UserError as err:
+            self.review = None
+            self._show_problem(err)
+            for button in (self.accept_button, self.reject_button, self.edit_button, self.add_button):
+                button.setEnabled(False)
+            self.save_button.setEnabled(False)
+            return
+        self._fill()
+        self._show_counts()
+
+    def _fill(self) -> None:
+        assert self.review is not None
+        self._filling = True
+        self.table.setRowCount(len(self.review.questions))
+        for row, question in enumerate(self.review.questions):
+            cells = (question.question, ", ".join(question.sources), question.origin, question.status)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, question.id)
+                if column == ORIGIN and question.evidence:
+                    item.setToolTip(question.evidence)
+                if column != QUESTION:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, column, item)
+        self._filling = False
+
+    def _show_counts(self) -> None:
+        assert self.review is not None
+        counts = {s: sum(q.status == s for q in self.review.questions) for s in ("accepted", "pending", "rejected")}
+        unsaved = " Not saved yet." if self.unsaved else ""
+        self.status.setStyleSheet("")
+        self.status.setText(
+            f"{counts['accepted']} accepted, {counts['pending']} pending, {counts['rejected']} rejected.{unsaved}"
+        )
+
+    def _show_problem(self, err: UserError) -> None:
+        self.status.setStyleSheet(theme.error_style())
+        self.status.setText(f"{err.message} {err.hint}".strip())
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [str(self.table.item(row, QUESTION).data(Qt.ItemDataRole.UserRole)) for row in rows]
+
+    def set_status(self, status: str) -> None:
+        ids = self.selected_ids()
+        if self.review is None or not ids:
+            return
+        self.review.set_status(ids, status)
+        self._changed()
+
+    def edit_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.editItem(self.table.item(row, QUESTION))
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or self.review is None or item.column() != QUESTION:
+            return
+        try:
+            self.review.edit(str(item.data(Qt.ItemDataRole.UserRole)), item.text())
+        except UserError as err:
+            self._fill()  # back to the wording it had
+            self._show_problem(err)
+            return
+        self._changed()
+
+    def add_question(self) -> None:
+        if self.review is None:
+            return
+        dialog = AddQuestionDialog(self.review, corpus_documents(self.project, self.review), self)
+        dialog.accepted.connect(self._changed)
+        self.add_dialog = dialog
+        dialog.open()
+
+    def _changed(self) -> None:
+        self.unsaved = True
+        ids = self.selected_ids()
+        self._fill()
+        self._reselect(ids)
+        self._show_counts()
+
+    def _reselect(self, ids: list[str]) -> None:
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, QUESTION).data(Qt.ItemDataRole.UserRole) in ids:
+                selection.select(self.table.model().index(row, QUESTION), flags)
+
+    def save(self) -> bool:
+        if self.review is None:
+            return False
+        try:
+            self.review.save()
+        except OSError as err:
+            self._show_problem(UserError(f"The review could not be saved: {err}.", "Check the project folder."))
+            return False
+        self.unsaved = False
+        self._show_counts()
+        self.status.setText(f"{self.status.text()} Saved to {GOLDEN_FILE}.")
+        return True
+
+    def reject(self) -> None:
+        """Close; unsaved changes are saved or dropped only when the user says so."""
+        asked = "Save your changes to the golden questions? Cancel closes without saving them."
+        if self.unsaved and messages.ask_confirm(self, "Golden questions", asked, "Save") and not self.save():
+            return  # the save failed: stay open, the sentence says why
+        super().reject()
