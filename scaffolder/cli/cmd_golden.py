@@ -98,7 +98,7 @@ def add_docs_options(parser: argparse.ArgumentParser) -> None:
 
 def scan_docs_before_generating(args: argparse.Namespace, kind: str | None) -> Any:
     """The corpus report for --docs/--private-docs, printed before anything is generated, or None."""
-    from scaffolder.core.corpus import scan_corpus
+    from scaffolder.core.corpus import require_readable, scan_corpus
     from scaffolder.core.errors import UserError
 
     folder = getattr(args, "docs", None) or getattr(args, "private_docs", None)
@@ -107,11 +107,10 @@ def scan_docs_before_generating(args: argparse.Namespace, kind: str | None) -> A
     if kind != "rag":
         raise UserError("--docs and --private-docs are for the rag template.", "Use: scaffolder new rag --docs FOLDER")
     report = scan_corpus(folder)
-    if not report.documents:
-        raise UserError(
-            f"No document in {report.root} can be read ({len(report.skipped)} skipped): nothing was generated.",
-            "Use Markdown, HTML, text, reStructuredText or PDF files.",
-        )
+    try:
+        require_readable(report)
+    except UserError as err:
+        raise UserError(f"{err.message[:-1]}: nothing was generated.", err.hint) from None
     print(f"Found {report.summary()}.", file=sys.stderr)
     for skipped in report.skipped[:20]:
         print(f"  skipped {skipped.path}: {skipped.reason}", file=sys.stderr)

@@ -77,7 +77,8 @@ class CorpusReport:
             kinds[doc.kind] = kinds.get(doc.kind, 0) + 1
         parts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         pages = f", {self.pages} PDF pages" if self.pages else ""
-        text = f"{len(self.documents)} documents ({parts}){pages}, {self.words:,} words in {self.root}"
+        count = f"{len(self.documents)} document{'' if len(self.documents) == 1 else 's'}"
+        text = f"{count} ({parts}){pages}, {self.words:,} words in {self.root}"
         if self.skipped:
             text += f"; {len(self.skipped)} skipped"
         if self.truncated:

@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffolder.core.corpus import CorpusReport
+from scaffolder.core.corpus import CorpusReport, require_readable
 from scaffolder.core.errors import UserError
 from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenReview, draft_golden
 
@@ -88,13 +88,51 @@ def _git(project: Path, *args: str) -> str:
 
 
 def add_knowledge_base(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
-    """Copy (or reference) the documents, draft the golden set, and commit it all as one change."""
-    if not report.documents:
-        raise UserError(
-            f"No document in {report.root} can be read ({len(report.skipped)} skipped).",
-            "Use Markdown, HTML, text, reStructuredText or PDF files.",
-        )
+    """Copy (or reference) the documents, draft the golden set, and commit it all as one change:
+    the whole change or none of it (a document that vanished since the scan, a full disk, a git
+    failure: what was written is taken back, and the project stays as generated)."""
+    require_readable(report)
     project = Path(project)
+    written = _CREATED + ((PUBLIC_FOLDER,) if not private else (LOCAL_RECORD_FILE,))
+    if any((project / path).exists() for path in written):
+        raise UserError(
+            f"{project} already has a knowledge base ({', '.join(p for p in written if (project / p).exists())}).",
+            "Review it with  scaffolder golden, or remove it (git rm) before adding another.",
+        )
+    try:
+        return _add(project, report, private=private, slug=slug)
+    except (OSError, UserError) as err:
+        _take_back(project, written)
+        if isinstance(err, UserError):
+            raise
+        where = f" ({err.filename})" if err.filename else ""
+        raise UserError(
+            f"Your documents could not be added{where}: {err.strerror or err}; nothing of them was kept.",
+            "The project itself is committed without them. Check that the folder is still there and readable,"
+            " then add them again.",
+        ) from err
+
+
+# Files the knowledge base creates (besides the copies or the local record), and the ones it edits.
+_CREATED = (RECORD_FILE, REVIEW_FILE, GOLDEN_FILE)
+_EDITED = ("README.md", ".gitignore")
+
+
+def _take_back(project: Path, written: tuple[str, ...]) -> None:
+    for path in written:
+        target = project / path
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
+    from scaffolder.core.safe_git import safe_git
+
+    repo = safe_git(project)
+    repo.run("reset", "-q", "--", *written, *_EDITED)  # unstage, if git add had run
+    repo.run("checkout", "-q", "HEAD", "--", *_EDITED)  # the generated README and .gitignore again
+
+
+def _add(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
     corpus = str(report.root) if private else PUBLIC_FOLDER
     if not private:
         _copy_documents(report, project / PUBLIC_FOLDER)

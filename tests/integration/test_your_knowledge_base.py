@@ -170,3 +170,27 @@ def test_a_folder_with_nothing_readable_generates_nothing(tmp_path: Path, isolat
 def test_docs_are_for_the_rag_template(corpus: Path, tmp_path: Path, isolated_user: Path) -> None:
     done = scaffolder("new", "agent", "-o", str(tmp_path / "out"), "--docs", str(corpus), "--no-input")
     assert done.returncode == 1 and "--docs and --private-docs are for the rag template" in done.stderr
+
+
+def test_a_document_gone_since_the_scan_leaves_the_project_as_generated(
+    corpus: Path, tmp_path: Path, isolated_user: Path
+) -> None:
+    """All of the knowledge base or none of it: the project stays committed and clean."""
+    from scaffolder.core.catalogue import resolve_template
+    from scaffolder.core.errors import UserError
+    from scaffolder.core.generate import generate
+    from scaffolder.core.knowledge_base import add_knowledge_base
+
+    project = generate(resolve_template("rag"), {}, tmp_path / "out", store=Store()).project.path
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    report = scan_corpus(corpus)
+    (corpus / "tenancy" / "notice.pdf").unlink()  # the user tidies the folder while the app works
+
+    with pytest.raises(UserError) as refused:
+        add_knowledge_base(project, report, private=False, slug="ask-the-docs")
+
+    assert "could not be added" in refused.value.message and "notice.pdf" in refused.value.message
+    assert not (project / "data" / "mine").exists() and not (project / "evals" / "my-golden.jsonl").exists()
+    assert (project / "README.md").read_text(encoding="utf-8") == readme
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(project, "rev-list", "--count", "HEAD").strip() == "1"

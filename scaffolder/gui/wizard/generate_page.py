@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import shlex
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from scaffolder.core.corpus import CorpusReport
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
-from scaffolder.core.knowledge_base import PUBLIC_FOLDER, KnowledgeBase, add_knowledge_base
+from scaffolder.core.knowledge_base import KnowledgeBase, add_knowledge_base
 from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
 from scaffolder.gui.wizard.documents_choice import DocumentsMode
@@ -56,20 +55,8 @@ def without_tracebacks(text: str) -> str:
 
 
 def add_documents(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
-    """`add_knowledge_base`, with a document that vanished or became unreadable since the scan
-    said as a sentence: the folder is the user's and may change while the project is generated."""
-    copies = Path(project) / PUBLIC_FOLDER
-    had_copies = copies.exists()
-    try:
-        return add_knowledge_base(project, report, private=private, slug=slug)
-    except OSError as err:
-        if not had_copies:  # the documents copied before the failure: not left half-written
-            shutil.rmtree(copies, ignore_errors=True)
-        where = f" ({err.filename})" if err.filename else ""
-        raise UserError(
-            f"A document could not be read{where}: {err.strerror or err}.",
-            "The project itself is committed without them. Check that the folder is still there and readable.",
-        ) from err
+    """`add_knowledge_base`: all of it or none of it, a vanished document said as a sentence (core)."""
+    return add_knowledge_base(project, report, private=private, slug=slug)
 
 
 class GeneratePage(QWizardPage):

@@ -161,7 +161,7 @@ def test_closing_with_unsaved_changes_saves_them_when_the_user_says_so(
 
 def test_a_project_without_a_review_file_says_how_to_get_one(qtbot: QtBot, isolated_user: Path, tmp_path: Path) -> None:
     dialog = open_dialog(qtbot, tmp_path)
-    assert "no golden set was drafted for this project" in dialog.status.text()
+    assert "nothing was drafted for this project to review" in dialog.status.text()
     assert not dialog.save_button.isEnabled() and not dialog.add_button.isEnabled()
 
 

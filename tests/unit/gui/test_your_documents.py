@@ -230,7 +230,7 @@ def test_a_document_gone_since_the_scan_is_explained_and_the_project_is_kept(
         qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
     page = wizard.generate_page
     message = page.documents_message.text()
-    assert message.startswith("The project was created, but your documents were not added: A document could not")
+    assert message.startswith("The project was created, but your documents were not added: Your documents could not")
     assert "lease.md" in message and "The project itself is committed without them." in message
     assert "bug" not in message
     assert not page.review_golden.isVisible()
@@ -254,6 +254,6 @@ def test_choosing_another_folder_while_one_is_read_shows_only_the_newer_folder(
     with qtbot.waitSignal(documents.scanned, timeout=20000):
         documents.choose_folder()  # before the first scan is back
     assert documents.report is not None and documents.report.root == second.resolve()
-    assert "1 documents (1 markdown)" in documents.status.text()
+    assert "1 document (1 markdown)" in documents.status.text()
     assert workers.wait_for_all()
     assert documents.report.root == second.resolve()  # the first scan, finishing later, changed nothing
