@@ -110,7 +110,7 @@ def _table_metrics(text: str, source: str) -> list[Metric]:
         if len(cells) < 2 or set(cells[1]) <= set("-: "):
             continue
         name, value = cells[0].strip("*` "), cells[1].strip("*` ")
-        if (name and _NUMBER.match(value.replace(" ", ""))) or re.match(r"^\d+(?:\.\d+)? ?/ ?\d+", value):
+        if name and (_NUMBER.match(value.replace(" ", "")) or re.match(r"^\d+(?:\.\d+)? ?/ ?\d+", value)):
             metrics.append(Metric(name, value, source))
     return metrics
 
