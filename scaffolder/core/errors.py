@@ -66,3 +66,11 @@ class TemplateNotTrusted(HooksNotApproved):
 
 class OutsideProjectFolder(TemplateError):
     """A template would write outside the project folder (a rendered path, an outward link)."""
+
+
+class PlaceholderAuthor(GitIdentityMissing, InvalidAnswer):
+    """Nobody is known and the author answers are the template's placeholders: both the answer
+    to fix (its field, for the wizard) and git's missing identity (for whoever handles that)."""
+
+    def __init__(self, question: str, message: str, hint: str = "") -> None:
+        InvalidAnswer.__init__(self, question, message, hint)

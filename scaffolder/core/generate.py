@@ -26,8 +26,8 @@ from scaffolder.core.deferred_import import deferred_import
 from scaffolder.core.errors import (
     Cancelled,
     GitIdentityMissing,
-    InvalidAnswer,
     OutsideProjectFolder,
+    PlaceholderAuthor,
     StoreError,
     TargetExists,
     TemplateError,
@@ -223,7 +223,7 @@ def plan_generation(
         # wizard's own sentence (answer_rules), with every way out (git's config or the answers).
         placeholder = answers_problem(context, identity_known=False)
         if placeholder is not None:
-            raise InvalidAnswer(placeholder.question, placeholder.message, missing.hint) from missing
+            raise PlaceholderAuthor(placeholder.question, placeholder.message, missing.hint) from missing
         raise
     total = sum(len(files) for _root, _dirs, files in os.walk(_project_dir_template(template)))
     return GenerationPlan(
