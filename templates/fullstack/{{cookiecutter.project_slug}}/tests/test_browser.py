@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from {{ cookiecutter.package_name }}.product import PRODUCT
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
@@ -36,7 +38,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 EXPECTED_REFUSAL = re.compile(r"status of (409|429)")
-QUESTION = "Please check this: it was written very quickly and it is really very rough."
+# The first word this product flags, twice, and a passive verb: the answer must name both.
+FLAGGED = PRODUCT.flagged_words[0]
+QUESTION = f"Please check this: it was written {FLAGGED} quickly and it is really {FLAGGED} rough."
 FOLLOW_UP = "And this one? The budget was approved by the board."
 
 
@@ -159,7 +163,7 @@ def test_sign_up_ask_stream_stop_retry_copy_and_hit_the_quota(
 
             page.reload()
             expect(page.locator(".message.user").first).to_contain_text(QUESTION)
-            expect(page.locator(".message.assistant").first).to_contain_text('"very" (2x)')
+            expect(page.locator(".message.assistant").first).to_contain_text(f'"{FLAGGED}" (2x)')
             expect(page.get_by_role("link", name=QUESTION[:40])).to_be_visible()
             page.screenshot(path=str(tmp_path / "conversation.png"))
             conversation_url = page.url
@@ -196,8 +200,8 @@ def ask_and_watch_it_stream(page: Page) -> None:
     )
     expect(answer).to_have_attribute("data-status", "complete", timeout=20_000)
     content = answer.locator(".content").inner_text()
-    assert content.startswith("Offline writing check")
-    assert '"very" (2x)' in content
+    assert content.startswith(PRODUCT.wording.title)
+    assert f'"{FLAGGED}" (2x)' in content
     assert page.evaluate("window.__updates") > 5, "the answer arrived in one piece"
     # Rendered as Markdown once complete: the checker's bullet points are a list.
     assert answer.locator(".content.markdown li").count() >= 2
@@ -237,7 +241,7 @@ def copy_the_answer(page: Page) -> None:
     answer.get_by_role("button", name="Copy").click()
     expect(answer.get_by_role("button", name="Copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("Offline writing check")
+    assert copied.startswith(PRODUCT.wording.title)
     assert "- Possible passive voice" in copied  # the Markdown source, not the rendered text
 
 

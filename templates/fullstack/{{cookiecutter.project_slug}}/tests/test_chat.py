@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.models import Message, UsageDay
 from {{ cookiecutter.package_name }}.providers import ChatMessage, ProviderError, Usage
-from {{ cookiecutter.package_name }}.providers.offline import check_writing
+from {{ cookiecutter.package_name }}.providers.offline import check_text
 
 from .support import MakeApp, Visitor, make_settings
 
@@ -33,7 +33,7 @@ def test_the_answer_streams_token_by_token_in_order(app: FastAPI, alice: Visitor
     events = alice.stream(answer_url(alice, conversation))
 
     tokens = [json.loads(data) for event, data in events if event == "token"]
-    expected = check_writing(DRAFT)
+    expected = check_text(DRAFT)
     assert len(tokens) > 20
     assert "".join(tokens) == expected
     assert tokens == re.findall(r"\S+\s*", expected)
