@@ -203,7 +203,10 @@ def test_the_provider_is_chosen_by_configuration(tmp_path: Path) -> None:
 
 def test_the_offline_model_is_honest_and_deterministic() -> None:
     flagged = PRODUCT.flagged_words[0]
-    text = f"The report was written by the team. It is {flagged} {flagged} long and it is {flagged} dull."
+    text = (
+        f"The report was written by the team. It is {flagged} {flagged} long "
+        f"and it is {flagged} dull."
+    )
     items = collect(OfflineProvider(), [ChatMessage("user", text)])
     answer = "".join(i for i in items if isinstance(i, str))
     assert answer == check_text(text)

@@ -31,7 +31,7 @@ class OfflineWording:
 class Product:
     preset: str
     description: str  # what the AI feature does, for whom: the README pitch and the landing lead
-    instructions: str  # how the model should behave
+    system_prompt: str  # how a real model should behave
     headline: str
     pitch: str
     example_prompts: tuple[str, ...]
@@ -40,11 +40,6 @@ class Product:
     offline_model: str
     flagged_words: tuple[str, ...]  # words or phrases the offline model points out
     wording: OfflineWording
-
-    @property
-    def system_prompt(self) -> str:
-        return f"{self.instructions}\n\nThe product, in its owner's words: {self.description}"
-
 
 LENGTH = (
     "- Length: {words} words in {sentences} sentence(s), "
@@ -56,7 +51,7 @@ CLOSING = "Set LLM_PROVIDER to openai, anthropic or ollama for a model's answers
 PRODUCT = Product(
     preset="cover-letter-coach",
     description={{ cookiecutter.product_description|tojson }},
-    instructions=(
+    system_prompt=(
         "You are a cover-letter coach for job seekers. Give specific, actionable notes on the "
         "user's letter: cut cliches and filler, turn passive claims into things the applicant "
         "did, keep sentences short enough to skim, and tie each claim to the role. Quote the "
@@ -114,7 +109,7 @@ PRODUCT = Product(
 PRODUCT = Product(
     preset="study-buddy",
     description={{ cookiecutter.product_description|tojson }},
-    instructions=(
+    system_prompt=(
         "You are a patient study buddy for students. When the user explains a topic, check the "
         "explanation: point out vague or hedging words, claims that need a cause or an example, "
         "and sentences that run on, then ask one question that tests the idea. Do not do their "
@@ -170,7 +165,7 @@ PRODUCT = Product(
 PRODUCT = Product(
     preset="code-reviewer",
     description={{ cookiecutter.product_description|tojson }},
-    instructions=(
+    system_prompt=(
         "You are a careful code reviewer for software developers. Review the user's pull-request "
         "description, commit message, code comment or code: say what is unclear or missing "
         "(what changed, why, how it was tested), flag vague wording, and suggest concrete "
@@ -226,7 +221,7 @@ PRODUCT = Product(
 PRODUCT = Product(
     preset="writing-assistant",
     description={{ cookiecutter.product_description|tojson }},
-    instructions=(
+    system_prompt=(
         "You are a concise writing assistant. Give specific, actionable feedback on the user's "
         "text and answer questions about writing. Quote the words you comment on."
     ),
@@ -243,7 +238,16 @@ PRODUCT = Product(
     chat_heading="What are you writing today?",
     chat_hint="Paste a paragraph for feedback, or ask how to say something better.",
     offline_model="writing-checker",
-    flagged_words=("very", "really", "just", "actually", "basically", "quite", "literally", "totally"),
+    flagged_words=(
+        "very",
+        "really",
+        "just",
+        "actually",
+        "basically",
+        "quite",
+        "literally",
+        "totally",
+    ),
     wording=OfflineWording(
         title="Offline writing check (rule-based; no language model is connected).",
         nothing_to_check="I found no words to check. Paste a paragraph and ask again.",
