@@ -41,6 +41,7 @@ class Product:
     flagged_words: tuple[str, ...]  # words or phrases the offline model points out
     wording: OfflineWording
 
+
 LENGTH = (
     "- Length: {words} words in {sentences} sentence(s), "
     "{average:.1f} words per sentence on average."
