@@ -33,12 +33,12 @@ PRESETS = {
 LANDING_SCRIPT = """
 import sys, tempfile
 from fastapi.testclient import TestClient
-from writing_assistant.app import create_app
-from writing_assistant.db import Database
-from writing_assistant.providers.offline import check_text
-from writing_assistant.settings import Settings
+from {package}.app import create_app
+from {package}.db import Database
+from {package}.providers.offline import check_text
+from {package}.settings import Settings
 folder = tempfile.mkdtemp()
-settings = Settings(_env_file=None, database_url=f"sqlite:///{folder}/app.db", llm_provider="offline")
+settings = Settings(_env_file=None, database_url="sqlite:///" + folder + "/app.db", llm_provider="offline")
 with Database(settings.sqlalchemy_url) as database:
     database.upgrade()
 with TestClient(create_app(settings)) as client:
@@ -95,20 +95,25 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_p
 
 def test_every_preset_is_a_choice_and_its_description_follows_it() -> None:
     assert context()["product_preset"] == list(PRESETS)
-    descriptions = context()["_preset_descriptions"]
-    assert set(descriptions) == set(PRESETS)
+    assert set(context()["_preset_descriptions"]) == set(PRESETS) == set(context()["_preset_names"])
     assert context()["product_description"] == "{{ cookiecutter._preset_descriptions[cookiecutter.product_preset] }}"
 
 
 def _assert_the_preset_shows(venv_python: Path, project: Path, preset: str) -> None:
     headline, offline_title = PRESETS[preset]
-    output = harness.run([str(venv_python), "-c", LANDING_SCRIPT], cwd=project).stdout
+    script = LANDING_SCRIPT.replace("{package}", _package(project).name)
+    output = harness.run([str(venv_python), "-c", script], cwd=project).stdout
     landing, _, answer = output.partition("<!--offline-->")
     assert f"<h1>{headline}</h1>" in landing
     assert context()["_preset_descriptions"][preset] in landing
     assert answer.strip().startswith(offline_title)
     others = [h for name, (h, _) in PRESETS.items() if name != preset]
     assert not any(h in landing for h in others)
+
+
+def _package(project: Path) -> Path:
+    (package,) = [p for p in (project / "src").iterdir() if (p / "__init__.py").is_file()]
+    return package
 
 
 def _assert_files(project: Path, chosen: dict[str, str]) -> None:
@@ -138,7 +143,9 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     compose = (project / "compose.yaml").read_text("utf-8")
     assert "postgres:" in compose and "service_completed_successfully" in compose
 
-    package = project / "src" / "writing_assistant"
+    package = _package(project)
+    # The project is named after its preset unless the user names it.
+    assert package.name == context()["_preset_names"][chosen["product_preset"]].lower().replace(" ", "_")
     # Jinja pages and JavaScript are copied as they are, not rendered by cookiecutter.
     assert "{{ csrf_token }}" in (package / "templates" / "base.html").read_text("utf-8")
     assert (package / "static" / "htmx.min.js").stat().st_size > 10_000
