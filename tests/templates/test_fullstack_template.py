@@ -22,6 +22,29 @@ pytestmark = pytest.mark.slow
 
 KIND = "fullstack"
 VARIANTS = [{}, *harness.choice_variants(KIND)]
+# Each preset's landing headline and offline answer's first line, as a visitor reads them.
+PRESETS = {
+    "writing-assistant": ("Write clearer, faster.", "Offline writing check"),
+    "cover-letter-coach": ("A cover letter they read to the end.", "Offline cover-letter check"),
+    "study-buddy": ("Explain it back, and find the gaps.", "Offline study check"),
+    "code-reviewer": ("Pull requests your reviewers understand.", "Offline review"),
+}
+# Run inside the generated project's environment: its real app serves its landing page.
+LANDING_SCRIPT = """
+import sys, tempfile
+from fastapi.testclient import TestClient
+from {package}.app import create_app
+from {package}.db import Database
+from {package}.providers.offline import check_text
+from {package}.settings import Settings
+folder = tempfile.mkdtemp()
+settings = Settings(_env_file=None, database_url="sqlite:///" + folder + "/app.db", llm_provider="offline")
+with Database(settings.sqlalchemy_url) as database:
+    database.upgrade()
+with TestClient(create_app(settings)) as client:
+    sys.stdout.write(client.get("/").text)
+sys.stdout.write("\\n<!--offline-->\\n" + check_text("It is really very basically stuff."))
+"""
 
 
 def context() -> dict[str, object]:
@@ -48,7 +71,7 @@ def test_one_front_end_so_no_front_end_question() -> None:
 
 
 def test_the_template_is_released_and_ships_no_build_notes() -> None:
-    assert context()["_template_version"] == "1.0.0"
+    assert context()["_template_version"] == "1.1.0"
     assert not (harness.template_dir(KIND) / "READ_FIRST_RULES.md").exists()
 
 
@@ -58,6 +81,7 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_p
     chosen = {**harness.choice_defaults(KIND), **answers}
     _assert_files(project, chosen)
     harness.pip_install(venv_python, project)
+    _assert_the_preset_shows(venv_python, project, chosen["product_preset"])
     # The generated CI checks formatting too: a fresh project must pass it as generated.
     harness.run([str(venv_python), "-m", "ruff", "format", "--check", "."], cwd=project)
     output = harness.check_project(venv_python, project, ("-rs",))
@@ -67,6 +91,29 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_p
     assert all("test_live.py" in line for line in skipped), skipped
     if not browser_must_run():
         pytest.skip("no Chromium here, so the browser test was skipped (install chromium)")
+
+
+def test_every_preset_is_a_choice_and_its_description_follows_it() -> None:
+    assert context()["product_preset"] == list(PRESETS)
+    assert set(context()["_preset_descriptions"]) == set(PRESETS)
+    assert context()["product_description"] == "{{ cookiecutter._preset_descriptions[cookiecutter.product_preset] }}"
+
+
+def _assert_the_preset_shows(venv_python: Path, project: Path, preset: str) -> None:
+    headline, offline_title = PRESETS[preset]
+    script = LANDING_SCRIPT.replace("{package}", _package(project).name)
+    output = harness.run([str(venv_python), "-c", script], cwd=project).stdout
+    landing, _, answer = output.partition("<!--offline-->")
+    assert f"<h1>{headline}</h1>" in landing
+    assert context()["_preset_descriptions"][preset] in landing
+    assert answer.strip().startswith(offline_title)
+    others = [h for name, (h, _) in PRESETS.items() if name != preset]
+    assert not any(h in landing for h in others)
+
+
+def _package(project: Path) -> Path:
+    (package,) = [p for p in (project / "src").iterdir() if (p / "__init__.py").is_file()]
+    return package
 
 
 def _assert_files(project: Path, chosen: dict[str, str]) -> None:
@@ -96,7 +143,7 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     compose = (project / "compose.yaml").read_text("utf-8")
     assert "postgres:" in compose and "service_completed_successfully" in compose
 
-    package = project / "src" / "writing_assistant"
+    package = _package(project)
     # Jinja pages and JavaScript are copied as they are, not rendered by cookiecutter.
     assert "{{ csrf_token }}" in (package / "templates" / "base.html").read_text("utf-8")
     assert (package / "static" / "htmx.min.js").stat().st_size > 10_000
@@ -112,3 +159,9 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     assert "```mermaid" in readme and "| `DAILY_TOKEN_QUOTA` |" in readme
     table = readme.split("<!-- eval-results:start -->")[1].split("<!-- eval-results:end -->")[0]
     assert "| Cases passed | 6/6 (100%) |" in table
+    # The README's table is this preset's eval, case for case.
+    cases = [json.loads(line)["name"] for line in (project / "evals/cases.jsonl").read_text("utf-8").splitlines()]
+    assert [f"| {name} | pass | - |" for name in cases] == [
+        line for line in table.splitlines() if line.endswith("| pass | - |")
+    ]
+    assert context()["_preset_descriptions"][chosen["product_preset"]] in readme

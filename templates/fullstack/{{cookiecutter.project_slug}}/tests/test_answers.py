@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.models import Message, UsageDay
+from {{ cookiecutter.package_name }}.product import PRODUCT
 
 from .support import (
     MakeApp,
@@ -100,13 +101,13 @@ def test_an_answer_cut_off_by_a_hard_kill_becomes_a_failure_with_retry(tmp_path:
         assert "Still being written" not in page
         assert 'class="message assistant failed"' in page
         assert "the server stopped while writing it" in page
-        assert "Offline writing check" in page  # what arrived before the kill is kept
+        assert PRODUCT.wording.title.split(" (")[0] in page  # what arrived before the kill is kept
         retry = re.search(r'action="(/app/c/\d+/messages/\d+/retry)"', page)
         assert retry
         assert alice.post(retry.group(1), page=f"/app/c/{conversation}").status_code == 303
         events = alice.stream(stream_url(alice, conversation))
         assert events[-1][0] == "done"
-        assert tokens_of(events).startswith("Offline writing check")
+        assert tokens_of(events).startswith(PRODUCT.wording.title)
 
 
 # --- providers: retries only before the first token; 529 is "try again" ----------------------

@@ -21,6 +21,10 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from {{ cookiecutter.package_name }}.answers import estimate_tokens
+from {{ cookiecutter.package_name }}.product import PRODUCT
+from {{ cookiecutter.package_name }}.providers import SYSTEM_PROMPT
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
@@ -35,8 +39,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Every reservation holds the system prompt's estimate, which the offline model does not bill:
+# the longer the product's prompt, the sooner answers are refused. Sized so the meter still
+# turns amber before that happens, for a system prompt of any length (700 for a 40-token one).
+QUOTA = 540 + 4 * estimate_tokens(SYSTEM_PROMPT)
 EXPECTED_REFUSAL = re.compile(r"status of (409|429)")
-QUESTION = "Please check this: it was written very quickly and it is really very rough."
+# The first word this product flags, twice, and a passive verb: the answer must name both.
+FLAGGED = PRODUCT.flagged_words[0]
+QUESTION = f"Please check this: it was written {FLAGGED} quickly and it is really {FLAGGED} rough."
 FOLLOW_UP = "And this one? The budget was approved by the board."
 
 
@@ -89,7 +99,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{(folder / 'browser.db').as_posix()}",
         "LLM_PROVIDER": "offline",
         "OFFLINE_TOKEN_DELAY": "0.03",
-        "DAILY_TOKEN_QUOTA": "700",
+        "DAILY_TOKEN_QUOTA": str(QUOTA),
         "LOG_FORMAT": "text",
     }
     log = (folder / "server.log").open("w")
@@ -155,11 +165,12 @@ def test_sign_up_ask_stream_stop_retry_copy_and_hit_the_quota(
             ask_and_watch_it_stream(page)
             stop_then_retry(page)
             copy_the_answer(page)
-            hit_the_quota_and_keep_the_draft(page)
+            first_conversation = page.url
+            hit_the_quota_and_keep_the_draft(page, server)
 
-            page.reload()
+            page.goto(first_conversation)
             expect(page.locator(".message.user").first).to_contain_text(QUESTION)
-            expect(page.locator(".message.assistant").first).to_contain_text('"very" (2x)')
+            expect(page.locator(".message.assistant").first).to_contain_text(f'"{FLAGGED}" (2x)')
             expect(page.get_by_role("link", name=QUESTION[:40])).to_be_visible()
             page.screenshot(path=str(tmp_path / "conversation.png"))
             conversation_url = page.url
@@ -196,8 +207,8 @@ def ask_and_watch_it_stream(page: Page) -> None:
     )
     expect(answer).to_have_attribute("data-status", "complete", timeout=20_000)
     content = answer.locator(".content").inner_text()
-    assert content.startswith("Offline writing check")
-    assert '"very" (2x)' in content
+    assert content.startswith(PRODUCT.wording.title)
+    assert f'"{FLAGGED}" (2x)' in content
     assert page.evaluate("window.__updates") > 5, "the answer arrived in one piece"
     # Rendered as Markdown once complete: the checker's bullet points are a list.
     assert answer.locator(".content.markdown li").count() >= 2
@@ -237,15 +248,18 @@ def copy_the_answer(page: Page) -> None:
     answer.get_by_role("button", name="Copy").click()
     expect(answer.get_by_role("button", name="Copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("Offline writing check")
+    assert copied.startswith(PRODUCT.wording.title)
     assert "- Possible passive voice" in copied  # the Markdown source, not the rendered text
 
 
-def hit_the_quota_and_keep_the_draft(page: Page) -> None:
+def hit_the_quota_and_keep_the_draft(page: Page, server: str) -> None:
+    """Each draft starts a new conversation: its prompt stays one draft long, so how fast the
+    quota fills depends on the quota, not on how long this product's answers are."""
     from playwright.sync_api import expect
 
     levels = {page.locator("#usage").get_attribute("data-level")}
     for attempt in range(12):
+        page.goto(f"{server}/app")
         draft = f"Draft number {attempt}: it was written very quickly and it is really rough."
         page.get_by_label("Your message").fill(draft)
         before = page.locator(".message.assistant").count()
@@ -261,7 +275,7 @@ def hit_the_quota_and_keep_the_draft(page: Page) -> None:
         levels.add(page.locator("#usage").get_attribute("data-level"))
     else:
         raise AssertionError("the quota never ran out")
-    expect(refused).to_contain_text("used today's allowance of 700 tokens")
+    expect(refused).to_contain_text(f"used today's allowance of {QUOTA:,} tokens")
     expect(page.get_by_label("Your message")).to_have_value(draft)  # the draft is kept
     assert "low" in levels or "out" in levels, levels  # the meter turned amber or red
     assert page.locator("#usage").get_attribute("data-level") in ("low", "out")

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from {{ cookiecutter.package_name }}.product import PRODUCT
 from {{ cookiecutter.package_name }}.providers import (
     ChatMessage,
     Provider,
@@ -18,7 +19,7 @@ from {{ cookiecutter.package_name }}.providers import (
     Usage,
     make_provider,
 )
-from {{ cookiecutter.package_name }}.providers.offline import OfflineProvider, check_writing
+from {{ cookiecutter.package_name }}.providers.offline import OfflineProvider, check_text
 
 from .support import make_settings
 
@@ -201,12 +202,17 @@ def test_the_provider_is_chosen_by_configuration(tmp_path: Path) -> None:
 
 
 def test_the_offline_model_is_honest_and_deterministic() -> None:
-    text = "The report was written by the team. It is very very long and it is very dull."
+    flagged = PRODUCT.flagged_words[0]
+    text = (
+        f"The report was written by the team. It is {flagged} {flagged} long "
+        f"and it is {flagged} dull."
+    )
     items = collect(OfflineProvider(), [ChatMessage("user", text)])
     answer = "".join(i for i in items if isinstance(i, str))
-    assert answer == check_writing(text)
-    assert answer.startswith("Offline writing check (rule-based; no language model")
-    assert '"very" (3x)' in answer
+    assert answer == check_text(text)
+    assert answer.startswith(PRODUCT.wording.title)
+    assert "(rule-based; no language model is connected)" in answer
+    assert f'"{flagged}" (3x)' in answer
     assert '"was written"' in answer
     assert items[-1] == Usage(input_tokens=len(text.split()), output_tokens=len(items) - 1)
     assert collect(OfflineProvider(), [ChatMessage("user", text)]) == items

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.models import Message, UsageDay
+from {{ cookiecutter.package_name }}.product import PRODUCT
 from {{ cookiecutter.package_name }}.providers import ProviderError, Usage
 
 from .support import MakeApp, ScriptedModel, Visitor, live_visitor, make_settings, running
@@ -105,7 +106,7 @@ def test_leaving_mid_answer_still_counts_what_was_generated(
             time.sleep(0.05)
     assert answer.status == "error"
     assert answer.error == "You stopped this answer."
-    assert answer.content.startswith("Offline writing check")
+    assert answer.content.startswith(PRODUCT.wording.title.split(" (")[0])  # cut off mid-way
     row = usage_row(app)
     assert row.requests == 1
     assert row.output_tokens >= 5

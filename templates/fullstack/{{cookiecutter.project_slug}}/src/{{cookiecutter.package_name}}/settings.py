@@ -12,11 +12,13 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .product import PRODUCT
+
 ProviderName = Literal["offline", "openai", "anthropic", "ollama"]
 
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105
 DEFAULT_MODELS: dict[str, str] = {
-    "offline": "writing-checker",
+    "offline": PRODUCT.offline_model,
     "openai": "gpt-4o-mini",
     "anthropic": "claude-3-5-haiku-latest",
     "ollama": "llama3.2",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from . import usage
 from .models import User, UserSession, as_utc, utcnow
+from .product import PRODUCT
 from .rendering import markdown_filter
 from .security import new_token, same, sha256, sign
 from .settings import Settings
@@ -23,6 +24,7 @@ PACKAGE_DIR = Path(__file__).parent
 templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
 templates.env.filters["thousands"] = lambda n: f"{n:,}"
 templates.env.filters["markdown"] = markdown_filter
+templates.env.globals["product"] = PRODUCT  # the landing and chat pages' copy
 
 # Ids in URLs fit the database's 32-bit INTEGER: a larger one is "not found", never a 500.
 MAX_ROW_ID = 2_147_483_647

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
+from ..product import PRODUCT
+
 if TYPE_CHECKING:
     from ..settings import Settings
 
@@ -47,10 +49,8 @@ class Provider(Protocol):
         ...
 
 
-SYSTEM_PROMPT = (
-    "You are a concise writing assistant. Give specific, actionable feedback on the user's text "
-    "and answer questions about writing. Quote the words you comment on."
-)
+# What the product is for comes from one data module (product.py), never from the code here.
+SYSTEM_PROMPT = PRODUCT.system_prompt
 
 
 def make_provider(

@@ -1,7 +1,9 @@
-"""The offline model: a rule-based writing checker that says plainly that it is one.
+"""The offline model: a rule-based text checker that says plainly that it is one.
 
 It needs no key and no network, answers deterministically (so tests can assert every token), and
-is still useful: it measures sentences, spots filler words, repetition and passive voice.
+is still useful: it measures sentences, spots the product's flagged words, repetition and passive
+voice. The rules are the same for every product; what it flags and how it words its answer come
+from `product.PRODUCT`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 
+from ..product import PRODUCT, Product
 from . import ChatMessage, Usage
 
-FILLERS = ("very", "really", "just", "actually", "basically", "quite", "literally", "totally")
+LONG_SENTENCE_WORDS = 25
 STOPWORDS = frozenset(
     {
         "a",
@@ -80,32 +83,33 @@ def count_tokens(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
-def check_writing(text: str) -> str:
+def _occurrences(phrase: str, lowered: str) -> int:
+    """Whole-word (or whole-phrase) matches, so "just" is not found inside "adjust"."""
+    return len(re.findall(rf"(?<![a-z']){re.escape(phrase.lower())}(?![a-z'])", lowered))
+
+
+def check_text(text: str, product: Product = PRODUCT) -> str:
+    wording = product.wording
     words = _WORD.findall(text)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if _WORD.search(s)]
-    lines = [
-        "Offline writing check (rule-based; no language model is connected).",
-        "",
-    ]
+    lines = [wording.title, ""]
     if not words:
-        lines.append("I found no words to check. Paste a paragraph and ask again.")
+        lines.append(wording.nothing_to_check)
         return "\n".join(lines)
     average = len(words) / max(len(sentences), 1)
-    lines.append(
-        f"- Length: {len(words)} words in {len(sentences)} sentence(s), "
-        f"{average:.1f} words per sentence on average."
-    )
+    lines.append(wording.length.format(words=len(words), sentences=len(sentences), average=average))
     longest = max(sentences, key=lambda s: len(_WORD.findall(s)), default="")
     longest_words = len(_WORD.findall(longest))
-    if longest_words > 25:
-        lines.append(f'- Long sentence ({longest_words} words): consider splitting "{longest}"')
-    lowered = [w.lower() for w in words]
-    fillers = Counter(w for w in lowered if w in FILLERS)
-    if fillers:
-        found = ", ".join(f'"{w}" ({n}x)' for w, n in sorted(fillers.items()))
-        lines.append(f"- Filler words you could cut: {found}.")
+    if longest_words > LONG_SENTENCE_WORDS:
+        lines.append(wording.long_sentence.format(count=longest_words, sentence=longest))
+    lowered_text = text.lower()
+    flagged = {p: n for p in product.flagged_words if (n := _occurrences(p, lowered_text))}
+    if flagged:
+        found = ", ".join(f'"{p}" ({n}x)' for p, n in sorted(flagged.items()))
+        lines.append(wording.flagged.format(found=found))
     else:
-        lines.append("- No filler words found.")
+        lines.append(wording.none_flagged)
+    lowered = [w.lower() for w in words]
     repeated = [
         (w, n)
         for w, n in Counter(w for w in lowered if w not in STOPWORDS and len(w) > 3).most_common(3)
@@ -113,18 +117,18 @@ def check_writing(text: str) -> str:
     ]
     if repeated:
         found = ", ".join(f'"{w}" ({n}x)' for w, n in repeated)
-        lines.append(f"- Repeated words: {found}; try a synonym or a pronoun.")
+        lines.append(wording.repeated.format(found=found))
     passive = sorted({m.group(0).lower() for m in _PASSIVE.finditer(text)})
     if passive:
         found = ", ".join(f'"{p}"' for p in passive)
-        lines.append(f"- Possible passive voice: {found}; name who does the action.")
-    lines += ["", "Set LLM_PROVIDER to openai, anthropic or ollama for a model's answers."]
+        lines.append(wording.passive.format(found=found))
+    lines += ["", wording.closing]
     return "\n".join(lines)
 
 
 class OfflineProvider:
     name = "offline"
-    model = "writing-checker"
+    model = PRODUCT.offline_model
 
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay
@@ -133,7 +137,7 @@ class OfflineProvider:
         self, messages: Sequence[ChatMessage], max_tokens: int
     ) -> AsyncIterator[str | Usage]:
         question = next((m.content for m in reversed(messages) if m.role == "user"), "")
-        pieces = _TOKEN.findall(check_writing(question))[:max_tokens]
+        pieces = _TOKEN.findall(check_text(question))[:max_tokens]
         for piece in pieces:
             if self.delay:
                 await asyncio.sleep(self.delay)
