@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from scaffolder.core.errors import UserError
@@ -18,22 +20,31 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
-def _exit_on_sigterm() -> None:
-    """SIGTERM ends the command like Ctrl-C does: `finally` blocks run, so the processes a command
-    started in their own groups (servers, hooks) are killed, not orphaned."""
+@contextlib.contextmanager
+def sigterm_cancels() -> Iterator[None]:
+    """SIGTERM ends a command like Ctrl-C does: `finally` blocks run, so what the command started
+    in its own process groups (hooks, a project's server, a deploy) is killed, not orphaned, and
+    "cancelled" is printed. Not on another thread (tests calling main() from one): nothing to do."""
     import signal
 
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, interrupt)
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, AttributeError):  # not the main thread; no SIGTERM on this platform
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_handler(args: argparse.Namespace) -> int:
-    _exit_on_sigterm()
     try:
-        result = args.handler(args)
+        with sigterm_cancels():
+            result = args.handler(args)
     except UserError as err:
         print(f"error: {err.message}", file=sys.stderr)
         if err.hint:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,25 +163,6 @@ def _stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-@contextlib.contextmanager
-def _sigterm_cancels() -> Iterator[None]:
-    """SIGTERM ends `new` like Ctrl-C: the hook's process group is killed, staging removed,
-    "cancelled" printed; the default action would leave both behind."""
-
-    def interrupt(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (tests calling main() from a thread)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _agree_to(template: Any, store: Any, args: argparse.Namespace, interactive: bool) -> bool:
     """Whether the user agrees to run a third-party template; asks on a terminal."""
     from scaffolder.core.consent import consent_text, has_consent
@@ -241,7 +221,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         if interactive and not args.json:
             print(f"\r{progress.fraction:4.0%} {progress.message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
-    with _sigterm_cancels(), _stdout_to_stderr() if args.json else contextlib.nullcontext():
+    with _stdout_to_stderr() if args.json else contextlib.nullcontext():  # SIGTERM: see sigterm_cancels
         result = execute_plan(plan, store, progress=show)
     if interactive and not args.json:
         print(file=sys.stderr)
