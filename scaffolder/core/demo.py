@@ -432,10 +432,13 @@ def encode_gif(frames: list[tuple[bytes, float]], out: Path) -> tuple[int, float
     if width > MAX_WIDTH:
         height, width = round(height * MAX_WIDTH / width), MAX_WIDTH
         images = [image.resize((width, height), Image.Resampling.LANCZOS) for image in images]
+    # A GIF frame shows for 20 ms at the least: keep few enough frames to fit MAX_SECONDS.
+    fewest = -(-len(images) * 20 // int(MAX_SECONDS * 1000))
     for colours, step in ((128, 1), (64, 1), (64, 2), (32, 3)):
+        step = max(step, fewest)
         chosen = images[::step]
         times = [sum(durations[i : i + step]) for i in range(0, len(durations), step)]
-        while sum(times) > MAX_SECONDS * 1000:
+        while sum(times) > MAX_SECONDS * 1000 and any(t > 20.0 for t in times):
             times = [max(20.0, t * 0.95) for t in times]
         palette = chosen[len(chosen) // 2].quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
         paletted = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in chosen]

@@ -172,3 +172,23 @@ def test_an_imported_projects_start_command_runs_only_once_the_user_agrees(proje
     assert f"Recording runs  touch {marker}  in {project}" in done.stderr
     assert "pass --trust" in done.stderr and "Traceback" not in done.stderr
     assert not marker.exists() and not (project / ".venv").exists()
+
+
+def test_a_long_recording_is_thinned_to_fit_the_limits(tmp_path: Path) -> None:
+    """Two thousand frames (a minute and more of captured screen) still make a GIF within
+    15 s: frames are dropped, never a frame shorter than a GIF can show."""
+    import io
+
+    from PIL import Image
+
+    from scaffolder.core.demo import encode_gif
+
+    frames = []
+    for i in range(2000):
+        image = Image.new("RGB", (40, 30), (i % 256, 0, 0))
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        frames.append((png.getvalue(), i * 0.04))
+    count, seconds, width, _height, size = encode_gif(frames, tmp_path / "demo.gif")
+    assert seconds <= MAX_SECONDS and count * 0.02 <= MAX_SECONDS + 1.5
+    assert width == 40 and size <= MAX_BYTES
