@@ -67,8 +67,9 @@ def button(qtbot: QtBot, fakes: FakePrograms, project_dir: Path, portfolio: Stor
     fakes.install("kitty")
     widget = OpenInEditorButton(lambda: project_dir, portfolio, host=host)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.ready, timeout=10000):
-        pass
+    # Polled rather than waitSignal: pytest-qt disconnecting inside this emission can hang
+    # PySide6 (seen once in CI: a futex wait in _silent_disconnect).
+    qtbot.waitUntil(lambda: widget.state is not None, timeout=10000)
     return widget
 
 
@@ -79,8 +80,7 @@ def test_detection_runs_in_the_background_then_the_button_names_the_editor(
     widget = OpenInEditorButton(lambda: project_dir, portfolio, host=host)
     qtbot.addWidget(widget)
     assert widget.text() == "Looking for editors…" and not widget.isEnabled()
-    with qtbot.waitSignal(widget.ready, timeout=10000):
-        pass
+    qtbot.waitUntil(lambda: widget.state is not None, timeout=10000)
     assert widget.text() == "Open in VS Code" and widget.isEnabled()
 
 
@@ -188,8 +188,7 @@ def test_a_missing_preferred_editor_is_explained_when_clicked(
     save_settings(portfolio, Settings(editor="pycharm"))
     widget = OpenInEditorButton(lambda: project_dir, portfolio, host=host)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.ready, timeout=10000):
-        pass
+    qtbot.waitUntil(lambda: widget.state is not None, timeout=10000)
     assert widget.text() == "Open in editor…"
     with qtbot.waitSignal(widget.launched):
         widget.click()
@@ -265,8 +264,7 @@ def test_the_button_finds_a_fake_editor_on_the_real_path(
     save_settings(portfolio, Settings(editor="vscodium"))
     widget = OpenInEditorButton(lambda: project_dir, portfolio)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.ready, timeout=10000):
-        pass
+    qtbot.waitUntil(lambda: widget.state is not None, timeout=10000)
     assert widget.text() == "Open in VSCodium"
     with qtbot.waitSignal(widget.launched):
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
@@ -281,8 +279,7 @@ def test_before_a_project_exists_nothing_is_opened_and_the_user_is_told(
     fakes.install("code")
     widget = OpenInEditorButton(lambda: None, portfolio, host=host)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.ready, timeout=10000):
-        pass
+    qtbot.waitUntil(lambda: widget.state is not None, timeout=10000)
     with qtbot.waitSignal(widget.failed) as failed:
         widget.click()
     assert isinstance(failed.args[0], ProjectFolderMissing)
