@@ -61,6 +61,9 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("ai-portfolio-scaffolder")  # Wayland/X11 match the window to its icon
     install_excepthook()
     from scaffolder.gui import theme
+    from scaffolder.gui.ui_thread_gc import UiThreadGarbageCollector
+
+    UiThreadGarbageCollector(app).start()  # Qt objects must never be freed on a worker thread
 
     assert isinstance(app, QApplication)
     app.setWindowIcon(theme.app_icon())

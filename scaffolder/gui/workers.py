@@ -1,13 +1,14 @@
 """The only place the GUI starts threads: run a core function on the thread pool and report
 back by signals, which Qt delivers on the UI thread.
 
-`run()` catches every exception and emits it (a QRunnable that raises dies silently).
+A job catches every exception and emits it (a QRunnable that raises dies silently).
 A progress callback and a cancel event are passed to functions that accept them.
 """
 
 from __future__ import annotations
 
 import inspect
+import itertools
 import threading
 import time
 import traceback
@@ -27,22 +28,22 @@ class WorkerSignals(QObject):
     done = Signal()  # after finished or failed, always
 
 
-class FunctionWorker(QRunnable):
-    """Runs `fn(*args, **kwargs)` on a pool thread.
+class FunctionWorker:
+    """Runs `fn(*args, **kwargs)` on a pool thread; `signals` report on the UI thread.
 
     If `fn` takes a `progress` parameter it gets a callback that emits `signals.progress`;
-    if it takes `cancel` it gets a threading.Event that `cancel()` sets."""
+    if it takes `cancel` it gets a threading.Event that `cancel()` sets.
+
+    This object and its signals live on the UI thread only. The pool thread runs a `_Job` that
+    lets go of them before it says it is done (see `_Job.run`), so the last reference to a
+    worker is always dropped here: a Qt object freed on a pool thread corrupts the UI's event
+    loop, and a worker kept alive by its own connections would never be freed at all."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the caller keeps a reference; Python owns the object
         self.signals = WorkerSignals()
         self.cancel_event = threading.Event()
         params = inspect.signature(fn).parameters
-        if "progress" in params and "progress" not in kwargs:
-            kwargs["progress"] = self._throttled_progress
-        self._last_progress_at = 0.0
-        self._held_progress: tuple[Any] | None = None
+        self._wants_progress = "progress" in params and "progress" not in kwargs
         if "cancel" in params and "cancel" not in kwargs:
             kwargs["cancel"] = self.cancel_event
         self._fn, self._args, self._kwargs = fn, args, kwargs
@@ -50,37 +51,94 @@ class FunctionWorker(QRunnable):
     def cancel(self) -> None:
         self.cancel_event.set()
 
-    def _throttled_progress(self, value: Any) -> None:
-        """At most one progress signal per PROGRESS_INTERVAL_S: a burst of queued signals (one per
-        rendered file) would starve the UI thread's timers. The last value is never dropped."""
-        now = time.monotonic()
-        if now - self._last_progress_at >= PROGRESS_INTERVAL_S:
-            self._last_progress_at = now
-            self._held_progress = None
-            self.signals.progress.emit(value)
-        else:
-            self._held_progress = (value,)
+    def _job(self, key: int) -> _Job:
+        return _Job(key, self.signals, self._fn, self._args, dict(self._kwargs), self._wants_progress)
 
-    def _flush_progress(self) -> None:
-        if self._held_progress is not None:
-            self.signals.progress.emit(self._held_progress[0])
-            self._held_progress = None
+
+class _ThrottledProgress:
+    """At most one progress signal per PROGRESS_INTERVAL_S: a burst of queued signals (one per
+    rendered file) would starve the UI thread's timers. The last value is never dropped."""
+
+    def __init__(self, signal: Any) -> None:
+        self._signal = signal
+        self._last_at = 0.0
+        self._held: tuple[Any] | None = None
+
+    def __call__(self, value: Any) -> None:
+        now = time.monotonic()
+        if now - self._last_at >= PROGRESS_INTERVAL_S:
+            self._last_at = now
+            self._held = None
+            self._signal.emit(value)
+        else:
+            self._held = (value,)
+
+    def flush(self) -> None:
+        if self._held is not None:
+            self._signal.emit(self._held[0])
+            self._held = None
+
+
+class _Job(QRunnable):
+    """What the pool thread runs for one FunctionWorker (the pool deletes it when run() ends)."""
+
+    def __init__(
+        self,
+        key: int,
+        signals: WorkerSignals,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        wants_progress: bool,
+    ) -> None:
+        super().__init__()
+        self._key = key
+        self._parts: tuple[Any, ...] | None = (signals, fn, args, kwargs, wants_progress)
 
     def run(self) -> None:
-        self.signals.started.emit()
+        assert self._parts is not None
+        signals, fn, args, kwargs, wants_progress = self._parts
+        self._parts = None
+        progress = _ThrottledProgress(signals.progress)
+        if wants_progress:
+            kwargs["progress"] = progress
+        signals.started.emit()
         try:
-            result = self._fn(*self._args, **self._kwargs)
+            result = fn(*args, **kwargs)
         except BaseException as err:  # every failure must reach the UI
-            self._flush_progress()
-            self.signals.failed.emit(err, "".join(traceback.format_exception(err)))
+            progress.flush()
+            signals.failed.emit(err, "".join(traceback.format_exception(err)))
         else:
-            self._flush_progress()
-            self.signals.finished.emit(result)
-        finally:
-            self.signals.done.emit()
+            progress.flush()
+            signals.finished.emit(result)
+            del result
+        signals.done.emit()
+        # Let go of everything before saying so: the UI thread then drops the last reference.
+        del signals, fn, args, kwargs, progress
+        _relay().released.emit(self._key)
 
 
-_active: set[FunctionWorker] = set()
+class _Relay(QObject):
+    """Lives on the UI thread for the whole run: tells it when a job has let go of its worker."""
+
+    released = Signal(int)
+
+
+_the_relay: _Relay | None = None
+_active: dict[int, FunctionWorker] = {}  # queued or running, by key; only the UI thread touches it
+_keys = itertools.count()
+
+
+def _relay() -> _Relay:
+    global _the_relay
+    if _the_relay is None:  # first made by start(), on the UI thread
+        _the_relay = _Relay()
+        _the_relay.released.connect(_release)
+    return _the_relay
+
+
+def _release(key: int) -> None:
+    _active.pop(key, None)
 
 
 def start(worker: FunctionWorker, pool: QThreadPool | None = None) -> FunctionWorker:
@@ -89,11 +147,18 @@ def start(worker: FunctionWorker, pool: QThreadPool | None = None) -> FunctionWo
     The worker reaches the pool on the next turn of the event loop, not now: a caller connects
     to its signals right after this returns, and a fast function must not finish (and emit to
     nobody) before that."""
-    _active.add(worker)
-    worker.signals.done.connect(lambda: _active.discard(worker))
+    _relay()
+    key = next(_keys)
+    _active[key] = worker
+    job = worker._job(key)
     target = pool or QThreadPool.globalInstance()
-    QTimer.singleShot(0, lambda: target.start(worker))
+    QTimer.singleShot(0, lambda: target.start(job))
     return worker
+
+
+def active_count() -> int:
+    """Workers queued or running, not yet let go of (tests use it to see that none leaks)."""
+    return len(_active)
 
 
 def run_in_background(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> FunctionWorker:

@@ -237,6 +237,7 @@ class GeneratePage(QWizardPage):
         self.commands.set_commands(commands)
         self.commands_intro.setVisible(bool(commands))
         self.success.show()
+        self._set_cancel(enabled=False, text="Cancel")  # nothing left to cancel, from the first paint
         self.generation_finished.emit(result)
 
     def _add_documents(self, result: GenerationResult) -> None:

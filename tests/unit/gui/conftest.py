@@ -6,12 +6,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from scaffolder.core.settings import Settings, save_settings
 from scaffolder.core.store import Store
 from scaffolder.gui import messages, workers
 from scaffolder.gui.main_window import MainWindow
+from scaffolder.gui.ui_thread_gc import UiThreadGarbageCollector
+
+
+@pytest.fixture(scope="package", autouse=True)
+def garbage_collected_on_the_ui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app: cycles are collected on the UI thread only, never by a worker thread that
+    happens to allocate (which would free Qt objects there and corrupt the event loop)."""
+    collector = UiThreadGarbageCollector(qapp)
+    collector.start()
+    yield
+    collector.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from collections.abc import Callable
 
 from pytestqt.qtbot import QtBot
@@ -50,3 +52,18 @@ def test_a_function_that_takes_cancel_gets_an_event_that_cancel_sets(qtbot: QtBo
     with qtbot.waitSignal(worker.signals.finished, timeout=10000) as finished:
         worker.cancel()
     assert finished.args == ["cancelled"]
+
+
+def test_a_finished_worker_is_freed_on_the_ui_thread_and_none_is_kept_alive(qtbot: QtBot) -> None:
+    """Each worker used to keep itself alive through its own `done` connection (4000 of 4000 were
+    never freed); once freed, its signals object must die on the UI thread that owns it."""
+    freed_on: list[str] = []
+    for _ in range(200):
+        worker = workers.run_in_background(count_to, 10)
+        weakref.finalize(worker.signals, lambda: freed_on.append(threading.current_thread().name))
+        worker.signals.finished.connect(lambda _result: None)
+        del worker
+    qtbot.waitUntil(lambda: workers.active_count() == 0, timeout=20000)
+    gc.collect()
+    qtbot.waitUntil(lambda: len(freed_on) == 200, timeout=10000)
+    assert set(freed_on) == {threading.main_thread().name}
