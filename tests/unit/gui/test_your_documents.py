@@ -135,7 +135,9 @@ def test_private_documents_are_referenced_and_never_reach_git(
     assert ".scaffolder/corpus.local.json" not in tracked
     local = json.loads((project / ".scaffolder/corpus.local.json").read_text(encoding="utf-8"))
     assert local == {"path": str(corpus.resolve())}
-    ignored = subprocess.run(["git", "-C", str(project), "check-ignore", ".scaffolder/corpus.local.json"])
+    ignored = subprocess.run(
+        ["git", "-C", str(project), "check-ignore", ".scaffolder/corpus.local.json"], capture_output=True
+    )
     assert ignored.returncode == 0
     committed = subprocess.run(
         ["git", "-C", str(project), "grep", "-I", "-l", str(corpus), "HEAD"], capture_output=True, text=True
