@@ -8,7 +8,6 @@ the choice is incomplete and Generate stays blocked with the core's sentence.
 from __future__ import annotations
 
 import html
-from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -27,14 +26,11 @@ from PySide6.QtWidgets import (
 from scaffolder.core.corpus import CorpusReport, require_readable, scan_corpus
 from scaffolder.core.errors import UserError
 from scaffolder.gui import messages, theme, workers
+from scaffolder.gui.wizard.draft import DocumentsMode
+
+__all__ = ["DocumentsChoice", "DocumentsMode", "report_html"]  # the mode lives in the draft, Qt-free
 
 MAX_SKIPPED_SHOWN = 20
-
-
-class DocumentsMode(Enum):
-    SAMPLE = "sample"
-    COPIED = "copied"
-    PRIVATE = "private"
 
 
 MODE_LABELS = {
