@@ -123,7 +123,7 @@ class TaskReviewDialog(GoldenDialog):
     review: TaskReview | None  # type: ignore[assignment]  # the same verbs as GoldenReview
 
     def __init__(self, project: Path, parent: QWidget | None = None) -> None:
-        self.task_dialog: AddTaskDialog | None = None
+        self.add_task_dialog: AddTaskDialog | None = None
         super().__init__(project, parent)
         self.setWindowTitle("Eval tasks")
         self.setObjectName("task-review-dialog")
@@ -172,7 +172,7 @@ class TaskReviewDialog(GoldenDialog):
             return
         dialog = AddTaskDialog(self.review, project_tools(self.project, self.review), self)
         dialog.accepted.connect(self._changed)
-        self.task_dialog = dialog
+        self.add_task_dialog = dialog
         dialog.open()
 
     def save(self) -> bool:

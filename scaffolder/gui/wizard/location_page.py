@@ -150,3 +150,7 @@ class LocationPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.ok
+
+    def validatePage(self) -> bool:
+        """Generate is disabled while blocked; this also stops a Next that does not go through the button."""
+        return self.ok
