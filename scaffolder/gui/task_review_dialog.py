@@ -81,6 +81,8 @@ class AddTaskDialog(QDialog):
         self.question = QLineEdit()
         self.question.setObjectName("new-task")
         self.question.setPlaceholderText("As a user would ask it")
+        # Room for a question of a usual length (and its placeholder) at any font size.
+        self.question.setMinimumWidth(self.question.fontMetrics().averageCharWidth() * 48)
         self.tool = QComboBox()
         self.tool.setObjectName("new-task-tool")
         self.tool.addItems(tools)
