@@ -34,6 +34,7 @@ from scaffolder.core.agent_data import MAX_ROWS, DataReport, require_tables, sca
 from scaffolder.core.errors import UserError
 from scaffolder.core.openapi_tools import OpenApiReport, scan_openapi
 from scaffolder.gui import messages, theme, workers
+from scaffolder.gui.models.portfolio_model import count_text
 
 MAX_SKIPPED_SHOWN = 20
 OPENAPI_PAUSE_MS = 300  # typing a path or URL: read it once the user pauses, not at every key
@@ -51,7 +52,8 @@ def data_report_html(report: DataReport) -> str:
     """What the scan found, for the review: each table with its rows and column types, then what was skipped."""
     built = "CSV files, loaded into a read-only SQLite database" if report.kind == "csv" else "a SQLite file"
     parts = [
-        f"<p><b>Your data</b> in {html.escape(str(report.source))} ({built}): {html.escape(report.summary())}."
+        f"<p><a name='your-data'></a><b>Your data</b> in {html.escape(str(report.source))} ({built}):"
+        f" {count_text(len(report.tables), 'table')}, {count_text(report.rows, 'row')}."
         " The SQL tool answers over it instead of the sample shop; it is copied into <i>data/mine/data.db</i>"
         " and committed: make sure you may share it.</p>"
     ]
@@ -86,8 +88,8 @@ def openapi_report_html(report: OpenApiReport) -> str:
         )
     title = html.escape(report.title or report.source)
     parts = [
-        f"<p><b>Your API</b> {title}: {len(report.tools)} GET operations become HTTP tools that may reach"
-        f" {html.escape(report.origin)} only.</p>"
+        f"<p><b>Your API</b> {title}: {count_text(len(report.tools), 'HTTP tool')} from its GET operations,"
+        f" allowed to reach {html.escape(report.origin)} only.</p>"
     ]
     if report.tools:
         items = "".join(f"<li><b>{html.escape(t.name)}</b>: {html.escape(t.description)}</li>" for t in report.tools)
@@ -274,7 +276,7 @@ class DataChoice(QGroupBox):
         self._show_state()
 
     def choose_folder(self) -> None:
-        self._use(messages.ask_directory(self, "Choose the folder of your CSV files", self.path))
+        self.use(messages.ask_directory(self, "Choose the folder of your CSV files", self.path))
 
     def choose_file(self) -> None:
         chosen = ask_file(
@@ -283,9 +285,10 @@ class DataChoice(QGroupBox):
             self.path,
             "Data (*.db *.sqlite *.sqlite3 *.csv *.tsv);;All files (*)",
         )
-        self._use(chosen)
+        self.use(chosen)
 
-    def _use(self, chosen: Path | None) -> None:
+    def use(self, chosen: Path | None) -> None:
+        """Use this file or folder (what a chooser answered; None: it was cancelled)."""
         if chosen is None:
             self._show_state()
             return
@@ -349,8 +352,12 @@ class DataChoice(QGroupBox):
             api_text = "Reading the OpenAPI document…"
         elif self.api.problem:
             api_text = self.api.problem
+        elif self.api.report is not None and self.api.report.fetched:
+            api = self.api.report
+            tools = count_text(len(api.tools), "HTTP tool")
+            api_text = f"{api.title or api.source}: {tools} from its GET operations, on {api.origin} only."
         elif self.api.report is not None:
-            api_text = self.api.report.lines()[0]
+            api_text = self.api.report.lines()[0]  # a URL: recorded for later
         else:
             api_text = ""
         self.openapi_status.setText(api_text)

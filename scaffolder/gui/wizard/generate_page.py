@@ -36,6 +36,7 @@ from scaffolder.core.settings import Settings
 from scaffolder.core.store import Store
 from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
+from scaffolder.gui.models.portfolio_model import count_text
 from scaffolder.gui.wizard.draft import WizardDraft
 from scaffolder.gui.wizard.next_steps import CommandList, project_commands
 
@@ -70,14 +71,13 @@ def add_documents(project: Path, report: CorpusReport, *, private: bool, slug: s
 
 def agent_data_sentence(added: AgentData) -> str:
     """What the Done page says once the agent's data and API are in."""
-    tables = f"{added.tables} table{'s' * (added.tables != 1)}"
-    parts = [f"your data ({tables}, in {DATABASE_FILE})"] if added.tables else []
+    parts = [f"your data ({count_text(added.tables, 'table')}, in {DATABASE_FILE})"] if added.tables else []
     if added.http_tools:
-        parts.append(f"{added.http_tools} HTTP tool{'s' * (added.http_tools != 1)} from your OpenAPI document")
+        parts.append(f"{count_text(added.http_tools, 'HTTP tool')} from your OpenAPI document")
     brought = " and ".join(parts) or "your OpenAPI document's address (recorded for later)"
     sentence = (
-        f"{brought[0].upper()}{brought[1:]} went in, committed; {added.drafted_tasks} eval tasks were drafted"
-        " for you to review. The project's eval runs on the ones you accept."
+        f"Added in a commit of its own: {brought}. {count_text(added.drafted_tasks, 'eval task')} drafted from"
+        " it for you to review; the project's eval runs on the ones you accept."
     )
     if added.tables:
         sentence += " Push the repository only if you may publish the database."
@@ -167,7 +167,7 @@ class GeneratePage(QWizardPage):
         layout.addWidget(self.success)
         layout.addStretch(1)
 
-    def wizard(self) -> NewProjectWizard:  # type: ignore[override]
+    def wizard(self) -> NewProjectWizard:
         return cast("NewProjectWizard", super().wizard())
 
     @property

@@ -95,9 +95,11 @@ def test_a_user_brings_csv_files_and_an_api_and_reviews_the_drafted_tasks(
     with qtbot.waitSignal(data.scanned, timeout=20000):
         qtbot.keyClicks(data.openapi, str(spec))
         assert not generate_button(wizard).isEnabled()  # not read yet: Generate waits for it
-    assert data.openapi_status.text() == "OpenAPI Allotment weather: 2 GET tools on http://127.0.0.1:8765."
+    assert data.openapi_status.text() == (
+        "Allotment weather: 2 HTTP tools from its GET operations, on http://127.0.0.1:8765 only."
+    )
     review = wizard.location_page.summary.toPlainText()
-    assert "2 GET operations become HTTP tools that may reach http://127.0.0.1:8765 only" in review
+    assert "2 HTTP tools from its GET operations, allowed to reach http://127.0.0.1:8765 only" in review
     assert "api_get_frost_risk: Frost risk for one bed tonight" in review
     assert "POST /beds: only GET operations become tools" in review
     built_from_csv = data.chosen_data().database  # the temporary database the scan built
@@ -125,8 +127,10 @@ def test_a_user_brings_csv_files_and_an_api_and_reviews_the_drafted_tasks(
     page = wizard.generate_page
     assert page.success.isVisible() and not page.review_golden.isVisible()
     done = page.documents_message.text()
-    assert done.startswith("Your data (2 tables, in data/mine/data.db) and 2 HTTP tools from your OpenAPI document")
-    assert f"{len(drafted)} eval tasks were drafted for you to review" in done
+    assert done.startswith(
+        "Added in a commit of its own: your data (2 tables, in data/mine/data.db) and 2 HTTP tools from your"
+        f" OpenAPI document. {len(drafted)} eval tasks drafted from it for you to review;"
+    )
     assert "Push the repository only if you may publish the database." in done
     assert page.review_tasks.isVisible()
     qtbot.mouseClick(page.review_tasks, Qt.MouseButton.LeftButton)
@@ -222,12 +226,12 @@ def test_choosing_other_data_while_one_is_read_keeps_only_the_newer_and_leaves_n
     second.mkdir()
     (second / "books.csv").write_text("title,pages\nDune,412\nEmma,474\n", encoding="utf-8")
     chosen_paths.extend([first, second])
-    built: list[Path] = []  # every database a scan built, the superseded one included
+    built: dict[Path, Path] = {}  # the database each scan built, by the folder it read
 
     def scan_and_note(path: Path) -> DataReport:
         report = usable_data(path)
         assert report.database is not None
-        built.append(report.database)
+        built[path] = report.database
         return report
 
     monkeypatch.setattr(data_choice, "usable_data", scan_and_note)
@@ -237,11 +241,11 @@ def test_choosing_other_data_while_one_is_read_keeps_only_the_newer_and_leaves_n
     with qtbot.waitSignal(data.scanned, timeout=20000):
         data.choose_folder()  # before the first scan is back
     assert workers.wait_for_all()
-    qtbot.waitUntil(lambda: len(built) == 2 and not built[0].exists(), timeout=5000)  # the late one, dropped
+    qtbot.waitUntil(lambda: len(built) == 2 and not built[first].exists(), timeout=5000)  # superseded: removed
     report = data.chosen_data()
     assert report is not None and [t.name for t in report.tables] == ["books"]
-    assert report.database == built[1] and built[1].exists()
+    assert report.database == built[second] and built[second].exists()
     assert data.status.text() == "Found 1 table, 2 rows (csv): books (2 rows)."
 
     wizard.reject()
-    assert not built[1].exists()  # the wizard closed without generating: nothing is left in the temp folder
+    assert not built[second].exists()  # the wizard closed without generating: nothing is left in the temp folder
