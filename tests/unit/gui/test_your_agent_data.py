@@ -249,3 +249,31 @@ def test_choosing_other_data_while_one_is_read_keeps_only_the_newer_and_leaves_n
 
     wizard.reject()
     assert not built[second].exists()  # the wizard closed without generating: nothing is left in the temp folder
+
+
+def test_a_database_gone_since_the_scan_is_explained_and_the_project_is_kept(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_paths: list[Path]
+) -> None:
+    database = tmp_path / "shop.sqlite"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)")
+        db.execute("INSERT INTO orders (total) VALUES (12.5)")
+    db.close()
+    chosen_paths.append(database)
+    wizard = wizard_at_review(qtbot, window, "Moving Target")
+    with qtbot.waitSignal(wizard.location_page.data.scanned, timeout=20000):
+        qtbot.mouseClick(wizard.location_page.data.choose_file_button, Qt.MouseButton.LeftButton)
+    database.unlink()  # the user tidies their folder before clicking Generate
+
+    with qtbot.waitSignal(wizard.project_created, timeout=90000) as created:
+        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
+    page = wizard.generate_page
+    message = page.documents_message.text()
+    assert message.startswith(
+        "The project was created, but your data was not added: Your database shop.sqlite could not be copied"
+    )
+    assert "The project itself is committed without it." in message and "bug" not in message
+    assert not page.review_tasks.isVisible()
+    project = created.args[0].project.path
+    assert git(project, "status", "--porcelain") == ""  # no half-copied database left behind
+    assert sorted(p.name for p in (project / "data/mine").iterdir()) == ["README.md"]  # the template's own note
