@@ -13,22 +13,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from scaffolder.core.agent_project import HTTP_TOOLS_FILE
 from scaffolder.core.agent_tasks import REVIEW_FILE, SQL_TOOL, TASKS_FILE, TaskDraft, TaskReview
 from scaffolder.core.errors import UserError
-from scaffolder.gui import messages, theme
-from scaffolder.gui.golden_dialog import GoldenDialog
+from scaffolder.gui import messages
+from scaffolder.gui.golden_dialog import AddQuestionDialog, GoldenDialog
 
 TASK_COLUMNS = ("Task", "Tool and expected answer", "Drafted from", "Status")
 TASK, TOOL, ORIGIN, STATUS = range(len(TASK_COLUMNS))
@@ -70,45 +66,31 @@ def expected_answer(task: TaskDraft) -> str:
     return str(value if value is not None else "")
 
 
-class AddTaskDialog(QDialog):
-    """A task of the user's own: the question, the tool that answers it, what the answer must contain."""
+class AddTaskDialog(AddQuestionDialog):
+    """A task of the user's own: the golden set's add dialog (the question, what answers it), with
+    the tool as what answers it and one more field: what the answer must contain."""
 
     def __init__(self, review: TaskReview, tools: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(review, tools, parent)  # type: ignore[arg-type]  # TaskReview has GoldenReview's verbs
         self.setWindowTitle("Add an eval task")
-        self.review = review
-        self.added: TaskDraft | None = None
-        self.question = QLineEdit()
+        self.task_review = review
+        self.added_task: TaskDraft | None = None
         self.question.setObjectName("new-task")
-        self.question.setPlaceholderText("As a user would ask it")
         # Room for a question of a usual length (and its placeholder) at any font size.
         self.question.setMinimumWidth(self.question.fontMetrics().averageCharWidth() * 48)
-        self.tool = QComboBox()
+        self.tool = self.source
         self.tool.setObjectName("new-task-tool")
-        self.tool.addItems(tools)
         self.expect = QLineEdit()
         self.expect.setObjectName("new-task-expect")
         self.expect.setPlaceholderText("e.g. 42, or a name")
-        self.problem = QLabel()
         self.problem.setObjectName("add-task-problem")
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(theme.error_style())
-        self.problem.hide()
-        form = QFormLayout()
-        form.addRow("&Task:", self.question)
-        form.addRow("Answered &by:", self.tool)
+        form = self.findChild(QFormLayout)
+        assert form is not None
         form.addRow("The answer &contains:", self.expect)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
 
     def accept(self) -> None:
         try:
-            self.added = self.review.add(self.question.text(), self.tool.currentText(), self.expect.text())
+            self.added_task = self.task_review.add(self.question.text(), self.tool.currentText(), self.expect.text())
         except UserError as err:  # stays open: nothing typed is lost
             sentence = f"{err.message} {err.hint}"
             # The core words its hints for the terminal; here the fields are the way to say it.
@@ -118,7 +100,7 @@ class AddTaskDialog(QDialog):
             self.problem.setText(sentence.strip())
             self.problem.show()
             return
-        super().accept()
+        QDialog.accept(self)
 
 
 class TaskReviewDialog(GoldenDialog):
@@ -178,15 +160,9 @@ class TaskReviewDialog(GoldenDialog):
         dialog.open()
 
     def save(self) -> bool:
-        if self.review is None:
+        if not super().save():
             return False
-        try:
-            self.review.save()
-        except OSError as err:
-            self._show_problem(UserError(f"The review could not be saved: {err}.", "Check the project folder."))
-            return False
-        self.unsaved = False
-        self._show_counts()
+        self._show_counts()  # in place of the golden set's "Saved to" sentence
         self.status.setText(f"{self.status.text()} Saved to {TASKS_FILE} (the review is in {REVIEW_FILE}).")
         return True
 

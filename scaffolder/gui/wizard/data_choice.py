@@ -35,8 +35,8 @@ from scaffolder.core.errors import UserError
 from scaffolder.core.openapi_tools import OpenApiReport, scan_openapi
 from scaffolder.gui import messages, theme, workers
 from scaffolder.gui.models.portfolio_model import count_text
+from scaffolder.gui.wizard.documents_choice import skipped_html
 
-MAX_SKIPPED_SHOWN = 20
 OPENAPI_PAUSE_MS = 300  # typing a path or URL: read it once the user pauses, not at every key
 
 
@@ -70,12 +70,7 @@ def data_report_html(report: DataReport) -> str:
     if any(t.cut for t in report.tables):
         parts.append(f"<p>A table marked cut keeps its first {MAX_ROWS:,} rows.</p>")
     if report.skipped:
-        items = "".join(
-            f"<li>{html.escape(s.path)}: {html.escape(s.reason)}</li>" for s in report.skipped[:MAX_SKIPPED_SHOWN]
-        )
-        more = len(report.skipped) - MAX_SKIPPED_SHOWN
-        tail = f"<li>… and {more} more</li>" if more > 0 else ""
-        parts.append(f"<p>{len(report.skipped)} skipped:</p><ul>{items}{tail}</ul>")
+        parts.append(skipped_html([f"{s.path}: {s.reason}" for s in report.skipped]))
     return "".join(parts)
 
 
@@ -95,8 +90,7 @@ def openapi_report_html(report: OpenApiReport) -> str:
         items = "".join(f"<li><b>{html.escape(t.name)}</b>: {html.escape(t.description)}</li>" for t in report.tools)
         parts.append(f"<ul>{items}</ul>")
     if report.ignored:
-        items = "".join(f"<li>{html.escape(entry)}</li>" for entry in report.ignored[:MAX_SKIPPED_SHOWN])
-        parts.append(f"<p>{len(report.ignored)} not made into tools:</p><ul>{items}</ul>")
+        parts.append(skipped_html(report.ignored, "not made into tools"))
     return "".join(parts)
 
 

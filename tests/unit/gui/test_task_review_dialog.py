@@ -5,11 +5,10 @@ exactly the accepted ones. The project page offers the review for an agent that 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -18,10 +17,15 @@ from scaffolder.core.agent_project import add_agent_data
 from scaffolder.core.agent_tasks import TASKS_FILE
 from scaffolder.core.openapi_tools import scan_openapi
 from scaffolder.core.store import Store
-from scaffolder.gui import messages
 from scaffolder.gui.main_window import MainWindow
 from scaffolder.gui.task_review_dialog import TaskReviewDialog
 from tests.helpers.agent_data import garden_csv_folder, garden_openapi
+from tests.unit.gui.test_dashboard import make_repo
+
+# The same table and the same closing question as the golden review: its helpers and its fixture.
+from tests.unit.gui.test_golden_dialog import closing_drops_unsaved_changes, row_of, select
+
+__all__ = ["closing_drops_unsaved_changes"]  # the autouse fixture, active here by being imported
 
 ROWS = "How many rows are in the plants table?"
 TALLEST = "In the plants table, which row has the highest height_cm?"
@@ -30,23 +34,13 @@ HARVEST_TOTAL = "What is the total weight_g in the harvests table?"
 
 def project_with_data(root: Path, garden: Path, spec: Path | None = None) -> Path:
     """A real repository with the user's data added the way the wizard adds it."""
-    root.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    (root / "README.md").write_text("# Garden Agent\n", encoding="utf-8")
-    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", "first"], check=True)
+    make_repo(root)
     data = scan_data(garden)
     try:
         add_agent_data(root, data, scan_openapi(str(spec)) if spec else None, slug="garden-agent")
     finally:
         data.discard()
     return root
-
-
-@pytest.fixture(autouse=True)
-def closing_drops_unsaved_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A dialog closed at the end of a test is asked about unsaved changes: the answer is no."""
-    monkeypatch.setattr(messages, "ask_confirm", lambda *_args, **_kwargs: False)
 
 
 @pytest.fixture
@@ -61,19 +55,6 @@ def open_dialog(qtbot: QtBot, project: Path) -> TaskReviewDialog:
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
-
-
-def row_of(dialog: TaskReviewDialog, task: str) -> int:
-    rows = [r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == task]
-    assert rows, f"{task!r} is not in the table"
-    return rows[0]
-
-
-def select(dialog: TaskReviewDialog, *tasks: str) -> None:
-    dialog.table.clearSelection()
-    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    for task in tasks:
-        dialog.table.selectionModel().select(dialog.table.model().index(row_of(dialog, task), 0), flags)
 
 
 def accepted_tasks(project: Path) -> list[dict[str, object]]:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from scaffolder.core.agent_data import DataReport
@@ -22,6 +21,8 @@ from scaffolder.gui.task_review_dialog import TaskReviewDialog
 from scaffolder.gui.wizard import NewProjectWizard, data_choice
 from scaffolder.gui.wizard.data_choice import usable_data
 from tests.helpers.agent_data import garden_csv_folder, garden_openapi
+from tests.unit.gui.test_your_documents import generate_button
+from tests.unit.gui.test_your_documents import wizard_at_review as documents_wizard_at_review
 
 
 @pytest.fixture
@@ -41,21 +42,18 @@ def git(project: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, check=True).stdout
 
 
+def shop_database(path: Path) -> Path:
+    """A SQLite file of the user's own: one table of orders."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total REAL)")
+        db.executemany("INSERT INTO orders (customer, total) VALUES (?, ?)", [("Ada", 12.5), ("Alan", 40.0)])
+    db.close()
+    return path
+
+
 def wizard_at_review(qtbot: QtBot, window: MainWindow, name: str) -> NewProjectWizard:
-    wizard = window.new_project("agent")
-    qtbot.waitExposed(wizard)
-    wizard.next()
-    name_field = wizard.questions_page.editors["project_name"].widget
-    name_field.setFocus()
-    name_field.selectAll()
-    qtbot.keyClicks(name_field, name)
-    wizard.next()
-    assert wizard.currentPage() is wizard.location_page
-    return wizard
-
-
-def generate_button(wizard: NewProjectWizard):
-    return wizard.button(QWizard.WizardButton.NextButton)
+    return documents_wizard_at_review(qtbot, window, name, kind="agent")
 
 
 def click_radio(qtbot: QtBot, radio) -> None:
@@ -176,12 +174,7 @@ def test_a_folder_with_no_csv_or_sqlite_file_blocks_generate_with_the_cores_sent
 def test_a_sqlite_file_is_used_as_it_is(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_paths: list[Path]
 ) -> None:
-    database = tmp_path / "shop.sqlite"
-    with sqlite3.connect(database) as db:
-        db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total REAL)")
-        db.executemany("INSERT INTO orders (customer, total) VALUES (?, ?)", [("Ada", 12.5), ("Alan", 40.0)])
-    db.close()
-    chosen_paths.append(database)
+    chosen_paths.append(shop_database(tmp_path / "shop.sqlite"))
     wizard = wizard_at_review(qtbot, window, "Shop Agent")
     data = wizard.location_page.data
     with qtbot.waitSignal(data.scanned, timeout=20000):
@@ -254,11 +247,7 @@ def test_choosing_other_data_while_one_is_read_keeps_only_the_newer_and_leaves_n
 def test_a_database_gone_since_the_scan_is_explained_and_the_project_is_kept(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_paths: list[Path]
 ) -> None:
-    database = tmp_path / "shop.sqlite"
-    with sqlite3.connect(database) as db:
-        db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)")
-        db.execute("INSERT INTO orders (total) VALUES (12.5)")
-    db.close()
+    database = shop_database(tmp_path / "shop.sqlite")
     chosen_paths.append(database)
     wizard = wizard_at_review(qtbot, window, "Moving Target")
     with qtbot.waitSignal(wizard.location_page.data.scanned, timeout=20000):
