@@ -49,6 +49,12 @@ class WizardDraft:
         return self.template.kind if self.template is not None else None
 
     @property
+    def slug(self) -> str | None:
+        """The project's folder name, as the form shows it (rendered from the name until edited)."""
+        value = self.full_answers.get("project_slug")
+        return str(value) if value is not None else None
+
+    @property
     def preset(self) -> str | None:
         """The full-stack preset chosen (an answer like any other, so `scaffolder update` keeps it)."""
         value = self.full_answers.get(PRESET_QUESTION)

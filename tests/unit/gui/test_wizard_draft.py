@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 import scaffolder.gui.wizard as wizard_package
+from scaffolder.core.catalogue import resolve_template
 from scaffolder.gui.main_window import MainWindow
+from scaffolder.gui.wizard import draft as draft_module
 from scaffolder.gui.wizard.draft import WizardDraft
 
 PAGES = ("template_page", "questions_page", "location_page", "generate_page")
@@ -39,7 +42,8 @@ def test_each_page_writes_what_it_asks_for_into_the_one_draft(
     elsewhere = tmp_path / "elsewhere"
     wizard.location_page.folder.setText(str(elsewhere))
     assert draft.output_dir == elsewhere
-    assert str(elsewhere / draft.full_answers["project_slug"]) in wizard.location_page.summary.toPlainText()
+    assert draft.slug == "writing-assistant"
+    assert str(elsewhere / draft.slug) in wizard.location_page.summary.toPlainText()
 
     wizard.back()
     wizard.back()
@@ -60,3 +64,26 @@ def test_no_page_reaches_into_another_page() -> None:
         others = [page for page in PAGES if re.search(rf"\.{page}\b", text)]
         assert not others, f"{module.name} reaches into {others}"
         assert not re.search(r"wizard\(\)\.(output_dir|identity_known|taken_names|store|settings)", text), module.name
+
+
+def test_the_draft_is_plain_data_and_its_verdict_is_the_cores(tmp_path: Path) -> None:
+    """No Qt in the draft: it is built and checked without a window, and the sentence that blocks
+    Next is the core's own (the same `scaffolder new --set` prints)."""
+    tree = ast.parse(Path(draft_module.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in imported if m.startswith(("PySide6", "scaffolder.gui"))}
+
+    draft = WizardDraft(output_dir=tmp_path, taken_names=frozenset({"Support Desk Agent"}))
+    assert draft.preview() is None  # no template chosen yet
+    draft.template = resolve_template("agent")
+    draft.answers = {"project_name": "Support Desk Agent"}
+    verdict = draft.preview()
+    assert verdict is not None and not verdict.ok and verdict.problem is not None
+    assert "Support Desk Agent" in verdict.problem.message
+    draft.answers = {"project_name": "Garden Agent", "package_name": "2garden"}
+    verdict = draft.preview()
+    assert verdict is not None and verdict.problem_question == "package_name"
+    draft.answers = {"project_name": "Garden Agent"}
+    assert draft.preview().ok  # type: ignore[union-attr]
+    assert draft.agent_data_to_add() is None and draft.documents_to_add() is None
