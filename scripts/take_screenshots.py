@@ -6,7 +6,7 @@
 
 It builds a demo portfolio in a temporary SCAFFOLDER_HOME (a generated RAG project, an imported
 repository), shows the first-run welcome step, opens the main window and walks the New Project
-wizard, grabbing the whole screen with ImageMagick's `import -window root` after each step.
+wizard (the agent, with demo data of its own: CSV files and an OpenAPI document), grabbing the whole screen with ImageMagick's `import -window root` after each step.
 """
 
 from __future__ import annotations
@@ -18,6 +18,34 @@ import tempfile
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def demo_data(folder: Path) -> Path:
+    """A help desk's own data, as a user would export it: two CSV files and a note that is skipped."""
+    folder.mkdir(parents=True)
+    (folder / "tickets.csv").write_text(
+        "Ticket,Customer,Opened on,Priority,Minutes to reply\n"
+        "T-1001,Acme Ltd,2024-05-02,high,12\nT-1002,Globex,2024-05-02,low,240\n"
+        "T-1003,Acme Ltd,2024-05-03,medium,45\nT-1004,Initech,2024-05-04,high,9\n",
+        encoding="utf-8",
+    )
+    (folder / "customers.csv").write_text(
+        "customer_name;plan;seats\nAcme Ltd;business;120\nGlobex;starter;8\nInitech;business;56\n",
+        encoding="utf-8",
+    )
+    (folder / "notes.txt").write_text("exported from the help desk\n", encoding="utf-8")
+    return folder
+
+
+def demo_openapi(path: Path) -> Path:
+    path.write_text(
+        "openapi: 3.0.3\ninfo: {title: Help desk status, version: '1'}\n"
+        "servers: [{url: 'https://status.example.com/v1'}]\npaths:\n"
+        "  /queues:\n    get: {operationId: listQueues, summary: List the support queues and their waiting times}\n"
+        "  /tickets:\n    post: {summary: Open a ticket}\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def main() -> int:
@@ -133,13 +161,26 @@ def main() -> int:
     package.setText("support_desk")
     package.textEdited.emit("support_desk")
     wizard.next()
+    # "Your data": the user's own CSV files for the SQL tool, and their API's OpenAPI document.
+    data = wizard.location_page.data
+    data.use(demo_data(home / "desk data"))
+    data.openapi.setText(str(demo_openapi(home / "helpdesk-api.yaml")))
+    settle(1500)
+    wizard.location_page.summary.scrollToAnchor("your-data")  # the data report, under the answers
     shot("wizard-3-review")
     wizard.next()
     loop = QEventLoop()
     wizard.project_created.connect(lambda _r: loop.quit())
     if wizard.generate_page.result is None:
         loop.exec()
+    settle(1500)  # the data's commit, after the template's
     shot("wizard-4-done")
+    wizard.generate_page.open_task_review()
+    review = wizard.generate_page.task_dialog
+    if review is not None:
+        review.move(80, 40)
+        shot("wizard-5-task-review")
+        review.close()
     wizard.accept()
     if not dark:
         from scaffolder.gui.about import show_about

@@ -154,7 +154,7 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 
 def scan_data_before_generating(args: argparse.Namespace, kind: str | None) -> Any:
     """(data report, OpenAPI report) for --data/--openapi, printed before anything is generated, or None."""
-    from scaffolder.core.agent_data import scan_data
+    from scaffolder.core.agent_data import require_tables, scan_data
     from scaffolder.core.errors import UserError
     from scaffolder.core.openapi_tools import scan_openapi
 
@@ -167,12 +167,10 @@ def scan_data_before_generating(args: argparse.Namespace, kind: str | None) -> A
     data = scan_data(path) if path is not None else None
     if data is not None:
         atexit.register(data.discard)  # the temporary database built from CSV, even if generation fails
-        if not data.tables:
-            reasons = "; ".join(f"{s.path}: {s.reason}" for s in data.skipped[:5]) or "no file"
-            raise UserError(
-                f"Nothing in {data.source} can be used ({reasons}): nothing was generated.",
-                "Give a SQLite file, or CSV files (UTF-8, a header row of column names).",
-            )
+        try:
+            require_tables(data)
+        except UserError as err:
+            raise UserError(f"{err.message[:-1]}: nothing was generated.", err.hint) from None
         for line in data.lines():
             print(line, file=sys.stderr)
     if openapi is not None:

@@ -138,6 +138,17 @@ def scan_data(path: Path) -> DataReport:
     return _load_csv_files([path], path.parent, [])
 
 
+def require_tables(report: DataReport) -> DataReport:
+    """The report itself, or the sentence that says why nothing in what the user gave can be used."""
+    if not report.tables:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in report.skipped[:5]) or "no file"
+        raise UserError(
+            f"Nothing in {report.source} can be used ({reasons}).",
+            "Give a SQLite file, or CSV files (UTF-8, a header row of column names).",
+        )
+    return report
+
+
 def _is_sqlite(path: Path) -> bool:
     try:
         with path.open("rb") as handle:

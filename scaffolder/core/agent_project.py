@@ -9,6 +9,7 @@ and `.scaffolder/agent-data.json`, the record of what was brought that `scaffold
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -96,14 +97,23 @@ def _copy_database(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
-    reader = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    writer = sqlite3.connect(partial)
     try:
-        reader.backup(writer)
-        writer.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        writer.close()
-        reader.close()
+        reader = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        writer = sqlite3.connect(partial)
+        try:
+            reader.backup(writer)
+            writer.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            writer.close()
+            reader.close()
+    except sqlite3.Error as err:  # moved or changed since it was scanned: the project stays as generated
+        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            target.parent.rmdir()  # only if it is empty: a folder this copy made and nothing else uses
+        raise UserError(
+            f"Your database {source.name} could not be copied into the project ({err}).",
+            "Check that it is still where it was, then generate again. The project itself is committed without it.",
+        ) from err
     os.replace(partial, target)
 
 

@@ -18,6 +18,7 @@ from scaffolder.gui.open_in_editor import OpenInEditorButton
 from scaffolder.gui.portfolio_state import PortfolioState
 from scaffolder.gui.publish_dialog import PublishDialog
 from scaffolder.gui.readiness_view import ReadinessView
+from scaffolder.gui.task_review_dialog import task_summary
 from scaffolder.gui.update_dialog import UpdateBanner
 
 
@@ -158,10 +159,14 @@ class ProjectPage(QWidget):
             dialog.open()
 
     def _open_golden_dialog(self) -> None:
+        from scaffolder.core.agent_tasks import TaskReview
         from scaffolder.gui.golden_dialog import GoldenDialog
+        from scaffolder.gui.task_review_dialog import TaskReviewDialog
 
         if self.project is not None:
-            dialog = GoldenDialog(self.project.path, self)
+            # An agent's eval tasks drafted from the user's data, or a rag project's golden questions.
+            review = TaskReviewDialog if TaskReview.exists(self.project.path) else GoldenDialog
+            dialog = review(self.project.path, self)
             dialog.finished.connect(lambda _code: (self.refresh(), self.readiness and self.readiness.recheck()))
             self.dialog = dialog
             dialog.open()
@@ -239,6 +244,13 @@ class ProjectPage(QWidget):
         self.forget_present.setVisible(not missing)
         for button in self.project_actions:
             button.setVisible(not missing)
-        summary = golden_summary(project.path) if not missing else None
+        tasks = task_summary(project.path) if not missing else None
+        summary = tasks or (golden_summary(project.path) if not missing else None)
+        self.golden.setText("Eval &tasks…" if tasks else "Golden &questions…")
+        self.golden.setToolTip(
+            "Review the eval tasks drafted from your data and API: the project's eval runs on them"
+            if tasks
+            else "Review the questions drafted from your documents: the project's eval runs on them"
+        )
         self.knowledge.setVisible(summary is not None)
         self.knowledge_text.setText(summary or "")

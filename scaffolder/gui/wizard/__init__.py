@@ -1,4 +1,7 @@
-"""The New Project wizard: template → questions → location and review → generate."""
+"""The New Project wizard: template → questions → location and review → generate.
+
+The pages share one `WizardDraft` (what the user has chosen so far) and never read each other's
+widgets: each writes what it asks for into the draft and reads the rest from it."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from scaffolder.core.settings import Settings
 from scaffolder.core.store import Store
 from scaffolder.gui import theme
 from scaffolder.gui.open_in_editor import OpenInEditorButton
+from scaffolder.gui.wizard.draft import WizardDraft
 from scaffolder.gui.wizard.generate_page import GeneratePage
 from scaffolder.gui.wizard.location_page import LocationPage
 from scaffolder.gui.wizard.questions_page import QuestionsPage
@@ -44,13 +48,13 @@ class NewProjectWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
         self.store = store
         self.settings = settings
-        self.identity_known = identity_known
-        self.taken_names = frozenset(taken_names)
-        self.output_dir: Path = settings.projects_path
-        self.template_page = TemplatePage(templates)
-        self.questions_page = QuestionsPage()
-        self.location_page = LocationPage()
-        self.generate_page = GeneratePage()
+        self.draft = WizardDraft(
+            output_dir=settings.projects_path, identity_known=identity_known, taken_names=frozenset(taken_names)
+        )
+        self.template_page = TemplatePage(templates, self.draft, store)
+        self.questions_page = QuestionsPage(self.draft, settings)
+        self.location_page = LocationPage(self.draft)
+        self.generate_page = GeneratePage(self.draft, store, settings)
         for page in (self.template_page, self.questions_page, self.location_page, self.generate_page):
             self.addPage(page)
         self.open_in_editor = OpenInEditorButton(self._created_path, store)
@@ -65,6 +69,7 @@ class NewProjectWizard(QWizard):
         self.generate_page.generation_finished.connect(self.project_created)
         self.generate_page.show_in_portfolio.connect(self.show_in_portfolio)
         self._close_when_done = False
+        self.finished.connect(lambda _code: self.location_page.discard_scans())
         if kind:
             self.template_page.select(kind)
         self.resize(760, 600)

@@ -8,7 +8,6 @@ the choice is incomplete and Generate stays blocked with the core's sentence.
 from __future__ import annotations
 
 import html
-from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -27,14 +26,11 @@ from PySide6.QtWidgets import (
 from scaffolder.core.corpus import CorpusReport, require_readable, scan_corpus
 from scaffolder.core.errors import UserError
 from scaffolder.gui import messages, theme, workers
+from scaffolder.gui.wizard.draft import DocumentsMode
+
+__all__ = ["DocumentsChoice", "DocumentsMode", "report_html", "skipped_html"]  # the mode lives in the draft, Qt-free
 
 MAX_SKIPPED_SHOWN = 20
-
-
-class DocumentsMode(Enum):
-    SAMPLE = "sample"
-    COPIED = "copied"
-    PRIVATE = "private"
 
 
 MODE_LABELS = {
@@ -42,6 +38,14 @@ MODE_LABELS = {
     DocumentsMode.COPIED: "A folder of &my documents, copied into the project",
     DocumentsMode.PRIVATE: "A folder of my documents, p&rivate: referenced, never in git",
 }
+
+
+def skipped_html(entries: list[str], heading: str = "skipped") -> str:
+    """ "3 skipped:" and the first MAX_SKIPPED_SHOWN of them as a list, for a scan's report."""
+    items = "".join(f"<li>{html.escape(entry)}</li>" for entry in entries[:MAX_SKIPPED_SHOWN])
+    more = len(entries) - MAX_SKIPPED_SHOWN
+    tail = f"<li>… and {more} more</li>" if more > 0 else ""
+    return f"<p>{len(entries)} {heading}:</p><ul>{items}{tail}</ul>"
 
 
 def report_html(report: CorpusReport, mode: DocumentsMode) -> str:
@@ -72,12 +76,7 @@ def report_html(report: CorpusReport, mode: DocumentsMode) -> str:
     if report.topics:
         parts.append(f"<p>Topics: {html.escape(', '.join(report.topics))}</p>")
     if report.skipped:
-        items = "".join(
-            f"<li>{html.escape(s.path)}: {html.escape(s.reason)}</li>" for s in report.skipped[:MAX_SKIPPED_SHOWN]
-        )
-        more = len(report.skipped) - MAX_SKIPPED_SHOWN
-        tail = f"<li>… and {more} more</li>" if more > 0 else ""
-        parts.append(f"<p>{len(report.skipped)} skipped:</p><ul>{items}{tail}</ul>")
+        parts.append(skipped_html([f"{s.path}: {s.reason}" for s in report.skipped]))
     if report.truncated:
         parts.append("<p>Only the first files of a very large folder were read.</p>")
     return "".join(parts)

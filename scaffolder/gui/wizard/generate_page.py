@@ -1,11 +1,15 @@
-"""Wizard page 4: generate on a worker thread, show progress, then success or the error."""
+"""Wizard page 4: generate on a worker thread, show progress, then success or the error.
+
+Everything it generates comes from the draft. What the user brought (the rag template's documents,
+the agent's data and API) goes in after the template's own commit, in a commit of its own, on a
+worker too."""
 
 from __future__ import annotations
 
 import html
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -21,13 +25,19 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from scaffolder.core.agent_data import DataReport
+from scaffolder.core.agent_project import DATABASE_FILE, AgentData, add_agent_data
 from scaffolder.core.corpus import CorpusReport
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
 from scaffolder.core.knowledge_base import KnowledgeBase, add_knowledge_base
+from scaffolder.core.openapi_tools import OpenApiReport
+from scaffolder.core.settings import Settings
+from scaffolder.core.store import Store
 from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
-from scaffolder.gui.wizard.documents_choice import DocumentsMode
+from scaffolder.gui.models.portfolio_model import count_text
+from scaffolder.gui.wizard.draft import WizardDraft
 from scaffolder.gui.wizard.next_steps import CommandList, project_commands
 
 SAMPLE_CORPUS = "data/sample"  # where the rag template's README ingests from
@@ -59,19 +69,40 @@ def add_documents(project: Path, report: CorpusReport, *, private: bool, slug: s
     return add_knowledge_base(project, report, private=private, slug=slug)
 
 
+def agent_data_sentence(added: AgentData) -> str:
+    """What the Done page says once the agent's data and API are in."""
+    parts = [f"your data ({count_text(added.tables, 'table')}, in {DATABASE_FILE})"] if added.tables else []
+    if added.http_tools:
+        parts.append(f"{count_text(added.http_tools, 'HTTP tool')} from your OpenAPI document")
+    brought = " and ".join(parts) or "your OpenAPI document's address (recorded for later)"
+    sentence = (
+        f"Added in a commit of its own: {brought}. {count_text(added.drafted_tasks, 'eval task')} drafted from"
+        " it for you to review; the project's eval runs on the ones you accept."
+    )
+    if added.tables:
+        sentence += " Push the repository only if you may publish the database."
+    return sentence
+
+
 class GeneratePage(QWizardPage):
     show_in_portfolio = Signal(int)
     generation_finished = Signal(object)  # GenerationResult
     generation_failed = Signal(object)  # the exception
 
-    def __init__(self) -> None:
+    def __init__(self, draft: WizardDraft, store: Store, settings: Settings) -> None:
+        """`store`: the portfolio the project joins; `settings`: the identity git falls back to."""
         super().__init__()
         self.setTitle("Generating")
+        self.draft = draft
+        self.store = store
+        self.settings = settings
         self.worker: workers.FunctionWorker | None = None
         self.result: GenerationResult | None = None
         self.documents: tuple[CorpusReport, bool] | None = None  # (the corpus, private?) to add after generating
+        self.agent_data: tuple[DataReport | None, OpenApiReport | None] | None = None  # (data, API) to add
         self.knowledge_base: KnowledgeBase | None = None
-        self._documents_next = False  # generated; the documents go in when its worker is done
+        self.added_data: AgentData | None = None
+        self._documents_next = False  # generated; what the user brought goes in when its worker is done
         self.progress = QProgressBar()
         self.progress.setObjectName("generation-progress")
         self.progress.setRange(0, 1000)
@@ -106,9 +137,15 @@ class GeneratePage(QWizardPage):
         self.review_golden.setToolTip("Accept, edit or reject the questions drafted from your documents")
         self.review_golden.clicked.connect(self.open_golden_review)
         self.golden_dialog: QDialog | None = None
+        self.review_tasks = QPushButton("Review eval &tasks…")
+        self.review_tasks.setObjectName("review-tasks")
+        self.review_tasks.setToolTip("Accept, edit or reject the eval tasks drafted from your data and API")
+        self.review_tasks.clicked.connect(self.open_task_review)
+        self.task_dialog: QDialog | None = None
         documents_row = QHBoxLayout()
         documents_row.addWidget(self.documents_message, 1)
         documents_row.addWidget(self.review_golden)
+        documents_row.addWidget(self.review_tasks)
         self.commands_intro = QLabel("In a terminal in the project folder, install and run it, then run its tests:")
         self.commands_intro.setWordWrap(True)
         self.commands = CommandList()
@@ -130,25 +167,25 @@ class GeneratePage(QWizardPage):
         layout.addWidget(self.success)
         layout.addStretch(1)
 
-    def wizard(self) -> NewProjectWizard:  # type: ignore[override]
-        return super().wizard()  # type: ignore[return-value]
+    def wizard(self) -> NewProjectWizard:
+        return cast("NewProjectWizard", super().wizard())
 
     @property
     def running(self) -> bool:
         return self.worker is not None
 
     def initializePage(self) -> None:
-        wizard = self.wizard()
-        template = wizard.template_page.selected()
+        draft = self.draft
+        template = draft.template
         assert template is not None
         self.result = None
         self.knowledge_base = None
+        self.added_data = None
         self._documents_next = False
         self.documents_message.setText("")
         self.documents_message.setStyleSheet("")
-        corpus = wizard.location_page.documents.chosen_report() if template.kind == "rag" else None
-        private = wizard.location_page.documents.mode is DocumentsMode.PRIVATE
-        self.documents = (corpus, private) if corpus is not None else None
+        self.documents = draft.documents_to_add()
+        self.agent_data = draft.agent_data_to_add()
         self.progress.setValue(0)
         self.progress.show()
         self.status.setText(f"Rendering {template.title}…")
@@ -159,11 +196,11 @@ class GeneratePage(QWizardPage):
         worker = workers.FunctionWorker(
             generate,
             template,
-            wizard.questions_page.full_answers(),
-            wizard.output_dir,
-            store=wizard.store,
-            accept_hooks=wizard.template_page.accept_hooks,
-            fallback_identity=wizard.settings.identity,
+            draft.full_answers,
+            draft.output_dir,
+            store=self.store,
+            accept_hooks=draft.accept_hooks,
+            fallback_identity=self.settings.identity,
             isolate=True,  # render in a child process: the UI thread never competes for the GIL
         )
         worker.signals.progress.connect(self._on_progress)
@@ -183,8 +220,9 @@ class GeneratePage(QWizardPage):
 
     def cancel(self) -> None:
         if self.worker is not None and self.result is not None:
-            # The project is committed; its documents' copy and commit are short: they finish first.
-            self.status.setText("Closing once your documents are added (the project is already committed)…")
+            # The project is committed; its documents' (or data's) copy and commit are short: they finish first.
+            what = "your data is" if self.agent_data is not None else "your documents are"
+            self.status.setText(f"Closing once {what} added (the project is already committed)…")
         elif self.worker is not None:
             self.status.setText("Cancelling… (nothing will be left on disk)")
             self.worker.cancel()
@@ -197,10 +235,14 @@ class GeneratePage(QWizardPage):
     @Slot(object)
     def _on_finished(self, result: GenerationResult) -> None:
         self.result = result
-        if self.documents is not None:
-            self.status.setText("Adding your documents and drafting golden questions…")
+        if self.documents is not None or self.agent_data is not None:
+            self.status.setText(
+                "Adding your data and drafting eval tasks…"
+                if self.agent_data is not None
+                else "Adding your documents and drafting golden questions…"
+            )
             self._documents_next = True
-            return  # the success is shown once they are in (see _on_documents_added)
+            return  # the success is shown once they are in (see _on_documents_added, _on_agent_data_added)
         self._show_success(result)
 
     def _show_success(self, result: GenerationResult, documents_problem: str = "") -> None:
@@ -218,12 +260,14 @@ class GeneratePage(QWizardPage):
         )
         kb = self.knowledge_base
         self.review_golden.setVisible(kb is not None)
-        self.documents_message.setVisible(kb is not None or self.documents is not None)
+        self.review_tasks.setVisible(self.added_data is not None)
+        self.documents_message.setVisible(kb is not None or self.documents is not None or self.agent_data is not None)
         self.documents_message.setStyleSheet(theme.error_style() if documents_problem else "")
         if documents_problem:
-            self.documents_message.setText(
-                f"The project was created, but your documents were not added: {documents_problem}"
-            )
+            what = "data was" if self.agent_data is not None else "documents were"
+            self.documents_message.setText(f"The project was created, but your {what} not added: {documents_problem}")
+        elif self.added_data is not None:
+            self.documents_message.setText(agent_data_sentence(self.added_data))
         elif kb is not None:
             where = "referenced privately (not in git)" if kb.private else "copied into data/mine/ and committed"
             self.documents_message.setText(
@@ -241,12 +285,18 @@ class GeneratePage(QWizardPage):
         self.generation_finished.emit(result)
 
     def _add_documents(self, result: GenerationResult) -> None:
-        """The project is committed: bring the documents in, in a commit of their own, on a worker."""
-        assert self.documents is not None
-        report, private = self.documents
+        """The project is committed: bring the documents (or the agent's data and API) in, in a commit
+        of their own, on a worker."""
         slug = str(result.project.answers.get("project_slug") or result.project.path.name)
-        worker = workers.FunctionWorker(add_documents, result.project.path, report, private=private, slug=slug)
-        worker.signals.finished.connect(self._on_documents_added)
+        if self.agent_data is not None:
+            data, openapi = self.agent_data
+            worker = workers.FunctionWorker(add_agent_data, result.project.path, data, openapi, slug=slug)
+            worker.signals.finished.connect(self._on_agent_data_added)
+        else:
+            assert self.documents is not None
+            report, private = self.documents
+            worker = workers.FunctionWorker(add_documents, result.project.path, report, private=private, slug=slug)
+            worker.signals.finished.connect(self._on_documents_added)
         worker.signals.failed.connect(self._on_documents_failed)
         worker.signals.done.connect(self._on_done)
         self.worker = worker
@@ -259,12 +309,19 @@ class GeneratePage(QWizardPage):
         assert self.result is not None
         self._show_success(self.result)
 
+    @Slot(object)
+    def _on_agent_data_added(self, added: AgentData) -> None:
+        self.added_data = added
+        assert self.result is not None
+        self._show_success(self.result)
+
     @Slot(object, str)
     def _on_documents_failed(self, err: BaseException, details: str) -> None:
         assert self.result is not None
         message, hint = error_text(err)
         if details and not isinstance(err, UserError):
-            log.error("adding the documents failed unexpectedly\n%s", details)
+            what = "data" if self.agent_data is not None else "documents"
+            log.error("adding the %s failed unexpectedly\n%s", what, details)
         self._show_success(self.result, f"{message} {hint}".strip())  # the project itself exists, committed
 
     def open_golden_review(self) -> None:
@@ -273,6 +330,14 @@ class GeneratePage(QWizardPage):
         if self.result is not None:
             dialog = GoldenDialog(self.result.project.path, self)
             self.golden_dialog = dialog
+            dialog.open()
+
+    def open_task_review(self) -> None:
+        from scaffolder.gui.task_review_dialog import TaskReviewDialog
+
+        if self.result is not None:
+            dialog = TaskReviewDialog(self.result.project.path, self)
+            self.task_dialog = dialog
             dialog.open()
 
     @Slot(object, str)

@@ -40,11 +40,12 @@ class CommandList(QWidget):
     def set_commands(self, commands: list[str]) -> None:
         while self.rows.count():
             item = self.rows.takeAt(0)
-            if item is not None and item.layout() is not None:
-                while item.layout().count():
-                    child = item.layout().takeAt(0)
-                    if child is not None and child.widget() is not None:
-                        child.widget().deleteLater()
+            row = item.layout() if item is not None else None
+            while row is not None and row.count():
+                child = row.takeAt(0)
+                widget = child.widget() if child is not None else None
+                if widget is not None:
+                    widget.deleteLater()
         self.lines = []
         for command in commands:
             line = QLineEdit(command)

@@ -4,22 +4,23 @@ A question the user has not touched shows its default rendered against the curre
 (typing a project name updates the suggested slug until the slug itself is edited). The first
 problem with the answers is shown beside its field (below the form when it is about no field)
 and blocks Next.
+
+Reads the template from the draft and writes the answers back into it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from scaffolder.core.catalogue import Question, QuestionKind, TemplateInfo
-from scaffolder.core.preview import Preview, preview
+from scaffolder.core.preview import Preview
+from scaffolder.core.settings import Settings
 from scaffolder.gui import theme
+from scaffolder.gui.wizard.draft import WizardDraft
 from scaffolder.gui.wizard.question_widgets import QuestionEditor
-
-if TYPE_CHECKING:
-    from scaffolder.gui.wizard import NewProjectWizard
 
 
 def split_prompt(question: Question) -> tuple[str, str]:
@@ -38,8 +39,11 @@ def split_prompt(question: Question) -> tuple[str, str]:
 
 
 class QuestionsPage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, draft: WizardDraft, settings: Settings) -> None:
+        """`settings`: the saved answers (author, licence…) that prefill a new form."""
         super().__init__()
+        self.draft = draft
+        self.settings = settings
         self.setTitle("Answer the template's questions")
         self.setSubTitle("Defaults follow your earlier answers until you change them.")
         self.template: TemplateInfo | None = None
@@ -65,11 +69,8 @@ class QuestionsPage(QWizardPage):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problem)
 
-    def wizard(self) -> NewProjectWizard:  # type: ignore[override]
-        return super().wizard()  # type: ignore[return-value]
-
     def initializePage(self) -> None:
-        template = self.wizard().template_page.selected()
+        template = self.draft.template
         if template is None or template is self.template:
             self.refresh()
             return
@@ -79,9 +80,7 @@ class QuestionsPage(QWizardPage):
         self.editors = {}
         self.errors = {}
         prefill = {
-            k: v
-            for k, v in self.wizard().settings.template_answers().items()
-            if k in {q.name for q in template.asked_questions}
+            k: v for k, v in self.settings.template_answers().items() if k in {q.name for q in template.asked_questions}
         }
         self.edited = set(prefill)
         for question in template.asked_questions:
@@ -133,16 +132,11 @@ class QuestionsPage(QWizardPage):
         return {name: editor.value() for name, editor in self.editors.items()}
 
     def refresh(self) -> None:
-        if self.template is None:
-            return
-        wizard = self.wizard()
-        result = preview(
-            self.template,
-            self.answers(),
-            wizard.output_dir,
-            identity_known=wizard.identity_known,
-            taken_names=wizard.taken_names,
-        )
+        if self.template is None or self.template is not self.draft.template:
+            return  # another template was chosen since: this form is rebuilt when shown again
+        self.draft.answers = self.answers()
+        result = self.draft.preview()
+        assert result is not None
         self.last_preview = result
         for name, options in result.choices.items():
             self.editors[name].set_choices(options)
@@ -156,6 +150,7 @@ class QuestionsPage(QWizardPage):
             self.errors[name].setVisible(name == flagged)
         self.problem.setText("" if flagged else sentence)
         self.problem.setVisible(bool(sentence) and not flagged)
+        self.draft.full_answers = self.full_answers()
         self.completeChanged.emit()
 
     def shown_problem(self) -> tuple[str | None, str]:

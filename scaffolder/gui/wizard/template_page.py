@@ -1,4 +1,6 @@
-"""Wizard page 1: choose a bundled template or a custom template folder."""
+"""Wizard page 1: choose a bundled template or a custom template folder.
+
+Writes the chosen template and the user's consent to run it into the draft."""
 
 from __future__ import annotations
 
@@ -19,12 +21,17 @@ from PySide6.QtWidgets import (
 from scaffolder.core.catalogue import TemplateInfo, load_template
 from scaffolder.core.consent import consent_text, has_consent
 from scaffolder.core.errors import UserError
+from scaffolder.core.store import Store
 from scaffolder.gui import messages
+from scaffolder.gui.wizard.draft import WizardDraft
 
 
 class TemplatePage(QWizardPage):
-    def __init__(self, templates: list[TemplateInfo]) -> None:
+    def __init__(self, templates: list[TemplateInfo], draft: WizardDraft, store: Store | None = None) -> None:
+        """`store`: where earlier consents are recorded (a template agreed to before is not asked again)."""
         super().__init__()
+        self.draft = draft
+        self.store = store
         self.setTitle("Choose a template")
         self.setSubTitle(
             "Each bundled template is a complete project that installs, runs and passes its tests offline."
@@ -69,7 +76,7 @@ class TemplatePage(QWizardPage):
         self.group.buttonToggled.connect(lambda *_: self._update())
         self.custom_path.textChanged.connect(self._on_custom_path)
         self.browse.clicked.connect(self._browse)
-        self.hooks_agreed.toggled.connect(lambda *_: self.completeChanged.emit())
+        self.hooks_agreed.toggled.connect(lambda *_: self._write_draft())
         if templates:
             self.radios[templates[0].kind].setChecked(True)
         self._update()
@@ -99,9 +106,7 @@ class TemplatePage(QWizardPage):
         if text:
             try:
                 self.custom = load_template(Path(text))
-                wizard = self.wizard()
-                store = getattr(wizard, "store", None)
-                if store is not None and has_consent(store, self.custom):  # agreed before, same content
+                if self.store is not None and has_consent(self.store, self.custom):  # agreed before, same content
                     self.custom = self.custom.as_trusted()
             except UserError as err:
                 self.status.setText(f"<span style='color:#b3261e'>{err.message} {err.hint}</span>")
@@ -135,6 +140,11 @@ class TemplatePage(QWizardPage):
             elif not template.bundled:
                 note += " You agreed to run this template as it is now."
             self.status.setText(note)
+        self._write_draft()
+
+    def _write_draft(self) -> None:
+        self.draft.template = self.selected()
+        self.draft.accept_hooks = self.accept_hooks
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

@@ -39,8 +39,9 @@ def git_files(project: Path) -> set[str]:
     return set(listed.stdout.splitlines())
 
 
-def wizard_at_review(qtbot: QtBot, window: MainWindow, name: str) -> NewProjectWizard:
-    wizard = window.new_project("rag")
+def wizard_at_review(qtbot: QtBot, window: MainWindow, name: str, kind: str = "rag") -> NewProjectWizard:
+    """The wizard on its review page, for a project named `name` (typed as a user types it)."""
+    wizard = window.new_project(kind)
     qtbot.waitExposed(wizard)
     wizard.next()
     name_field = wizard.questions_page.editors["project_name"].widget
