@@ -179,7 +179,7 @@ class OpenInEditorButton(QToolButton):
         preferred_id = state.preferred.id if state.preferred else None
         for editor in state.detected.editors:
             if editor.id != preferred_id:
-                menu.addAction(f"Open in {editor.name}", lambda _checked=False, e=editor: self.open_with(e))
+                menu.addAction(f"Open in {editor.name}", self._opener(editor))
         menu.addSeparator()
         menu.addAction("Open folder", self.open_folder)
         terminal = menu.addAction("Open terminal here", self.open_terminal)
@@ -197,7 +197,7 @@ class OpenInEditorButton(QToolButton):
         default_name = (
             "custom command" if state.default.editor == CUSTOM else default.name if default else "first found"
         )
-        options = [(None, f"The default editor ({default_name})")]
+        options: list[tuple[str | None, str]] = [(None, f"The default editor ({default_name})")]
         options += [(e.id, e.name) for e in state.detected.editors]
         if state.project.editor and state.project.editor not in {e.id for e in state.detected.editors}:
             missing = spec_for(state.project.editor)
@@ -229,6 +229,12 @@ class OpenInEditorButton(QToolButton):
             self.open_with(self.state.preferred)
         elif self.state.problem is not None:
             self._show_failure(self.state.problem, failed_id=self.state.choice.editor)
+
+    def _opener(self, editor: Editor) -> Callable[[], None]:
+        def open_it() -> None:
+            self.open_with(editor)
+
+        return open_it
 
     def open_with(self, editor: Editor) -> None:
         """Start `editor` on the project folder now; on failure, say why and offer another."""

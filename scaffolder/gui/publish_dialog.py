@@ -46,7 +46,7 @@ class PublishDialog(QDialog):
         self.setWindowTitle(f"Publish {project.name} to GitHub")
         self.store = store
         self.project = project
-        self.result: PublishResult | None = None
+        self.result: PublishResult | None = None  # type: ignore[assignment]  # shadows QDialog.result(), unused here
         self._worker: workers.FunctionWorker | None = None
 
         self.account = QLabel("Checking the GitHub sign-in…")

@@ -94,7 +94,7 @@ class UpdateDialog(QDialog):
         self.resize(900, 600)
         self.project, self.store, self._host = project, store, host
         self.plan: UpdatePlan | None = None
-        self.result: UpdateResult | None = None
+        self.result: UpdateResult | None = None  # type: ignore[assignment]  # shadows QDialog.result(), unused here
         self.editors: dict[str, QuestionEditor] = {}
         self.editor_state: EditorState | None = None
         self.launched: list[LaunchPlan] = []
