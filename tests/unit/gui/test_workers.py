@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from scaffolder.gui import workers
+from scaffolder.gui import messages, workers
 
 
 def count_to(n: int, progress: Callable[[int], None]) -> int:
@@ -50,3 +53,47 @@ def test_a_function_that_takes_cancel_gets_an_event_that_cancel_sets(qtbot: QtBo
     with qtbot.waitSignal(worker.signals.finished, timeout=10000) as finished:
         worker.cancel()
     assert finished.args == ["cancelled"]
+
+
+def open_message_boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_a_failure_nobody_handles_is_logged_with_its_traceback_and_shown_as_a_bug(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode() -> None:
+        raise LookupError("no such thing")
+
+    caplog.set_level(logging.ERROR, logger="scaffolder")
+    with qtbot.waitSignal(messages.channel().posted, timeout=10000) as posted:
+        worker = workers.run_in_background(explode)  # nobody connects to worker.signals.failed
+    (message,) = posted.args
+    assert message.bug and "LookupError: no such thing" in message.text
+    assert "Traceback" in message.details and 'raise LookupError("no such thing")' in message.details
+    (record,) = [r for r in caplog.records if "no caller handled it" in r.getMessage()]
+    assert record.levelno == logging.ERROR and "explode" in record.getMessage()
+    assert "Traceback" in record.getMessage() and worker.signals.task.endswith("explode")
+    (box,) = open_message_boxes()  # the bug dialog, which does not block the window
+    assert box.text() == message.text and "Traceback" in box.detailedText()
+    box.close()
+
+
+def test_a_failure_a_caller_handles_is_left_to_that_caller(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    def explode() -> None:
+        raise LookupError("no such thing")
+
+    handled: list[BaseException] = []
+    posted: list[messages.Message] = []
+    messages.channel().posted.connect(posted.append)
+    try:
+        worker = workers.run_in_background(explode)
+        worker.signals.failed.connect(lambda err, _details: handled.append(err))
+        with qtbot.waitSignal(worker.signals.done, timeout=10000):
+            pass
+        qtbot.waitUntil(lambda: bool(handled))
+    finally:
+        messages.channel().posted.disconnect(posted.append)
+    assert isinstance(handled[0], LookupError)
+    assert posted == [] and open_message_boxes() == []
+    assert not [r for r in caplog.records if "no caller handled it" in r.getMessage()]
