@@ -39,6 +39,7 @@ from scaffolder.core.editors import (
     EditorProblem,
     EditorState,
     Host,
+    LaunchPlan,
     ProjectFolderMissing,
     detect,
     launch,
@@ -121,10 +122,10 @@ class OpenInEditorButton(QToolButton):
     `project_path` is asked for the folder each time; when the folder is a portfolio project,
     its per-project editor is used and can be changed from the menu."""
 
-    ready = Signal(object)  # EditorState, after each detection
-    launched = Signal(object, object)  # LaunchPlan, subprocess.Popen
-    failed = Signal(object)  # EditorProblem, shown to the user
-    folder_opened = Signal(object)  # QUrl handed to the system file manager
+    ready = Signal(EditorState)  # after each detection
+    launched = Signal(LaunchPlan, subprocess.Popen)
+    failed = Signal(EditorProblem)  # shown to the user
+    folder_opened = Signal(QUrl)  # handed to the system file manager
 
     def __init__(
         self, project_path: PathSource, store: Store, parent: QWidget | None = None, *, host: Host | None = None
@@ -307,7 +308,7 @@ class EditorChooser(QWidget):
     command line; "Re-detect" looks again (a newly installed editor appears)."""
 
     changed = Signal()
-    detected = Signal(object)  # Detected, after each detection
+    detected = Signal(Detected)  # after each detection
 
     def __init__(self, parent: QWidget | None = None, *, host: Host | None = None) -> None:
         super().__init__(parent)
