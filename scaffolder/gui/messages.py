@@ -88,9 +88,9 @@ def post(err: BaseException, details: str = "", *, unhandled: str = "") -> Messa
 
 
 def show(err: BaseException, details: str = "", *, unhandled: str = "") -> Message:
-    """Tell the user without interrupting them: a user error as a sentence in the main window's
-    status bar, a bug as a dialog with its details that does not block (a background task's
-    failure must not freeze the window it reports to)."""
+    """Tell the user of a failure nobody else reports: a user error as a sentence in the main
+    window's status bar, a bug as a dialog with its details. The dialog is opened, not `exec()`d:
+    a background task's failure must not start a nested event loop under whatever runs now."""
     message = post(err, details, unhandled=unhandled)
     window = main_window()
     if window is not None and not message.bug:
@@ -136,13 +136,18 @@ def _message_box(message: Message, parent: QWidget | None) -> QMessageBox:
     return box
 
 
-_open_boxes: set[QMessageBox] = set()
+_open_boxes: dict[int, QMessageBox] = {}
 
 
 def _keep_until_closed(box: QMessageBox) -> None:
-    """A box shown without `exec()` outlives this call; without a parent only Python holds it."""
-    _open_boxes.add(box)
-    box.finished.connect(lambda _result: _open_boxes.discard(box))
+    """A box shown without `exec()` outlives this call; without a parent only Python holds it.
+
+    The slot holds the box's id, not the box: a box referring to itself through its own signal
+    would be a cycle, freed by the garbage collector on whichever thread it happens to run, and
+    a widget must be destroyed on the UI thread. Dropped from here, it goes at once."""
+    key = id(box)
+    _open_boxes[key] = box
+    box.finished.connect(lambda _result: _open_boxes.pop(key, None))
 
 
 def ask_confirm(parent: QWidget | None, title: str, text: str, confirm_label: str = "OK") -> bool:
