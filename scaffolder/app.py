@@ -55,6 +55,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     import scaffolder.core.store  # noqa: F401
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("AI Portfolio Scaffolder")
     app.setApplicationDisplayName("AI Portfolio Scaffolder")
     app.setOrganizationName("ai-portfolio-scaffolder")
@@ -65,7 +66,6 @@ def run_gui(argv: list[str] | None = None) -> int:
 
     UiThreadGarbageCollector(app).start()  # Qt objects must never be freed on a worker thread
 
-    assert isinstance(app, QApplication)
     app.setWindowIcon(theme.app_icon())
     theme.follow_color_scheme(app)
     from scaffolder.core.errors import UserError

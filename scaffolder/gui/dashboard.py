@@ -5,9 +5,10 @@ Widgets here only show the portfolio state and send intents (signals); the main 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -127,10 +128,10 @@ class ProjectSlot(QFrame):
         layout.addLayout(buttons)
         self.show_project(None, None)
 
-    def _emit_with_id(self, signal: Signal) -> Slot:
+    def _emit_with_id(self, signal: SignalInstance) -> Callable[[], None]:
         def emit() -> None:
             if self.project is not None:
-                signal.emit(self.project.id)  # type: ignore[attr-defined]
+                signal.emit(self.project.id)
 
         return emit
 
@@ -272,7 +273,9 @@ class DashboardPage(QWidget):
         if self._others is None:
             self._others = OtherProjects(self)
             self._others.hide()
-            self.layout().insertWidget(self.others_at, self._others)
+            column = self.layout()
+            assert isinstance(column, QVBoxLayout)  # built in __init__
+            column.insertWidget(self.others_at, self._others)
         return self._others
 
     # The table's parts, by the names the rest of the app and the tests use.
@@ -315,10 +318,10 @@ class DashboardPage(QWidget):
         rows = self.others.selectionModel().selectedRows()
         return rows[0].data(PROJECT_ID_ROLE) if rows else None
 
-    def _emit_selected(self, signal: Signal) -> None:
+    def _emit_selected(self, signal: SignalInstance) -> None:
         project_id = self.selected_project_id()
         if project_id is not None:
-            signal.emit(project_id)  # type: ignore[attr-defined]
+            signal.emit(project_id)
 
     def _update_other_buttons(self) -> None:
         """Open with a present project selected; Locate… and Forget… with any project selected."""

@@ -145,12 +145,10 @@ class DeployDialog(QDialog):
 
     def _failed(self, err: BaseException, details: str) -> None:
         self._drain()
-        message, hint = messages.error_text(err)
+        message = messages.post(err, details)  # logged (a bug with its traceback); shown here, inline
         if not isinstance(err, Cancelled):
             self.status.setStyleSheet(ERROR_STYLE)
-        if not isinstance(err, UserError):
-            messages.log.error("unexpected error: %s\n%s", err, details)
-        self.status.setText(f"{message}\n{hint}".strip())
+        self.status.setText(f"{message.text}\n{message.hint}".strip())
 
     def _done(self) -> None:
         self.drain.stop()

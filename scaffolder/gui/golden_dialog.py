@@ -224,7 +224,11 @@ class GoldenDialog(QDialog):
 
     def selected_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [str(self.table.item(row, QUESTION).data(Qt.ItemDataRole.UserRole)) for row in rows]
+        return [self._question_id(row) for row in rows]
+
+    def _question_id(self, row: int) -> str:
+        item = self.table.item(row, QUESTION)  # every filled row has its question cell
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
 
     def set_status(self, status: str) -> None:
         ids = self.selected_ids()
@@ -235,8 +239,9 @@ class GoldenDialog(QDialog):
 
     def edit_current(self) -> None:
         row = self.table.currentRow()
-        if row >= 0:
-            self.table.editItem(self.table.item(row, QUESTION))
+        item = self.table.item(row, QUESTION) if row >= 0 else None
+        if item is not None:
+            self.table.editItem(item)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or self.review is None or item.column() != QUESTION:
@@ -268,7 +273,7 @@ class GoldenDialog(QDialog):
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for row in range(self.table.rowCount()):
-            if self.table.item(row, QUESTION).data(Qt.ItemDataRole.UserRole) in ids:
+            if self._question_id(row) in ids:
                 selection.select(self.table.model().index(row, QUESTION), flags)
 
     def save(self) -> bool:

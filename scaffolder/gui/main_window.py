@@ -14,7 +14,7 @@ from scaffolder.core.catalogue import TemplateInfo, bundled_templates
 from scaffolder.core.errors import UserError
 from scaffolder.core.git import Identity, configured_identity
 from scaffolder.core.settings import Settings, load_settings, save_settings, suggested_settings
-from scaffolder.core.store import Store
+from scaffolder.core.store import Project, Store
 from scaffolder.gui import messages, theme, workers
 from scaffolder.gui.dashboard import SLOT_TITLE, DashboardPage, DashboardScroll
 from scaffolder.gui.portfolio_state import PortfolioState
@@ -315,10 +315,13 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return
         worker = workers.run_in_background(import_project, self.store, chosen)
-        worker.signals.finished.connect(
-            lambda project: (self.state.reload(), self.statusBar().showMessage(f"Added {project.name}", 5000))
-        )
+        worker.signals.finished.connect(self._on_imported)
         worker.signals.failed.connect(lambda err, details: messages.report_error(self, err, details))
+
+    @Slot(object)
+    def _on_imported(self, project: Project) -> None:
+        self.state.reload()
+        self.statusBar().showMessage(f"Added {project.name}", 5000)
 
     @Slot()
     def edit_settings(self) -> None:

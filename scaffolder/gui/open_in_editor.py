@@ -39,6 +39,7 @@ from scaffolder.core.editors import (
     EditorProblem,
     EditorState,
     Host,
+    LaunchPlan,
     ProjectFolderMissing,
     detect,
     launch,
@@ -121,10 +122,10 @@ class OpenInEditorButton(QToolButton):
     `project_path` is asked for the folder each time; when the folder is a portfolio project,
     its per-project editor is used and can be changed from the menu."""
 
-    ready = Signal(object)  # EditorState, after each detection
-    launched = Signal(object, object)  # LaunchPlan, subprocess.Popen
-    failed = Signal(object)  # EditorProblem, shown to the user
-    folder_opened = Signal(object)  # QUrl handed to the system file manager
+    ready = Signal(EditorState)  # after each detection
+    launched = Signal(LaunchPlan, subprocess.Popen)
+    failed = Signal(EditorProblem)  # shown to the user
+    folder_opened = Signal(QUrl)  # handed to the system file manager
 
     def __init__(
         self, project_path: PathSource, store: Store, parent: QWidget | None = None, *, host: Host | None = None
@@ -179,7 +180,7 @@ class OpenInEditorButton(QToolButton):
         preferred_id = state.preferred.id if state.preferred else None
         for editor in state.detected.editors:
             if editor.id != preferred_id:
-                menu.addAction(f"Open in {editor.name}", lambda _checked=False, e=editor: self.open_with(e))
+                menu.addAction(f"Open in {editor.name}", self._opener(editor))
         menu.addSeparator()
         menu.addAction("Open folder", self.open_folder)
         terminal = menu.addAction("Open terminal here", self.open_terminal)
@@ -197,7 +198,7 @@ class OpenInEditorButton(QToolButton):
         default_name = (
             "custom command" if state.default.editor == CUSTOM else default.name if default else "first found"
         )
-        options = [(None, f"The default editor ({default_name})")]
+        options: list[tuple[str | None, str]] = [(None, f"The default editor ({default_name})")]
         options += [(e.id, e.name) for e in state.detected.editors]
         if state.project.editor and state.project.editor not in {e.id for e in state.detected.editors}:
             missing = spec_for(state.project.editor)
@@ -229,6 +230,12 @@ class OpenInEditorButton(QToolButton):
             self.open_with(self.state.preferred)
         elif self.state.problem is not None:
             self._show_failure(self.state.problem, failed_id=self.state.choice.editor)
+
+    def _opener(self, editor: Editor) -> Callable[[], None]:
+        def open_it() -> None:
+            self.open_with(editor)
+
+        return open_it
 
     def open_with(self, editor: Editor) -> None:
         """Start `editor` on the project folder now; on failure, say why and offer another."""
@@ -301,7 +308,7 @@ class EditorChooser(QWidget):
     command line; "Re-detect" looks again (a newly installed editor appears)."""
 
     changed = Signal()
-    detected = Signal(object)  # Detected, after each detection
+    detected = Signal(Detected)  # after each detection
 
     def __init__(self, parent: QWidget | None = None, *, host: Host | None = None) -> None:
         super().__init__(parent)

@@ -85,10 +85,10 @@ class ProjectPage(QWidget):
         self.forget_present = QPushButton("Forget…")
         self.forget_present.setToolTip("Stop tracking this project (no file is touched)")
         self.forget_present.clicked.connect(self._emit_forget)
-        self.actions = QHBoxLayout()
-        self.actions.addWidget(self.open_in_editor)
-        self.actions.addStretch(1)
-        self.actions.addWidget(self.forget_present)
+        self.actions_row = QHBoxLayout()  # not `actions`: QWidget.actions() is a method
+        self.actions_row.addWidget(self.open_in_editor)
+        self.actions_row.addStretch(1)
+        self.actions_row.addWidget(self.forget_present)
         self.update_banner = UpdateBanner(state.store)  # "Template 1.0.0 → 1.1.0 available" + Update…
         self.update_banner.updated.connect(lambda _result: state.reload())
         self.publish = QPushButton("Publish to &GitHub…")
@@ -127,7 +127,7 @@ class ProjectPage(QWidget):
         layout.addWidget(self.details)
         layout.addWidget(self.update_banner)
         layout.addWidget(self.missing)
-        layout.addLayout(self.actions)
+        layout.addLayout(self.actions_row)
         layout.addWidget(self.knowledge)
         layout.addLayout(self.body, 1)
         state.summaries_changed.connect(self.refresh)
@@ -136,15 +136,13 @@ class ProjectPage(QWidget):
 
     def add_action(self, widget: QWidget) -> None:
         """Another action for the project (Update…, Publish…): after the editor button, before Forget."""
-        self.actions.insertWidget(self.actions.count() - 2, widget)
+        self.actions_row.insertWidget(self.actions_row.count() - 2, widget)
 
     def _open_dialog(self, dialog_class: type[PublishDialog | DeployDialog], changed: str) -> None:
         """Publishing and deploying change the remote or the live URL: re-check when they do."""
         if self.project is not None:
             dialog = dialog_class(self.state.store, self.project, self)
-            getattr(dialog, changed).connect(
-                lambda _: (self.readiness and self.readiness.recheck(), self.state.reload())
-            )
+            getattr(dialog, changed).connect(self._on_published_or_deployed)
             self.dialog = dialog
             dialog.open()
 
@@ -154,7 +152,7 @@ class ProjectPage(QWidget):
 
         if self.project is not None:
             dialog = getattr(show_dialogs, name)(self.project, self)
-            dialog.finished.connect(lambda _code: self.readiness and self.readiness.recheck())
+            dialog.finished.connect(self._recheck_readiness)
             self.dialog = dialog
             dialog.open()
 
@@ -167,9 +165,21 @@ class ProjectPage(QWidget):
             # An agent's eval tasks drafted from the user's data, or a rag project's golden questions.
             review = TaskReviewDialog if TaskReview.exists(self.project.path) else GoldenDialog
             dialog = review(self.project.path, self)
-            dialog.finished.connect(lambda _code: (self.refresh(), self.readiness and self.readiness.recheck()))
+            dialog.finished.connect(self._on_golden_dialog_closed)
             self.dialog = dialog
             dialog.open()
+
+    def _recheck_readiness(self, _code: int = 0) -> None:
+        if self.readiness is not None:
+            self.readiness.recheck()
+
+    def _on_published_or_deployed(self, _what: object) -> None:
+        self._recheck_readiness()
+        self.state.reload()
+
+    def _on_golden_dialog_closed(self, _code: int) -> None:
+        self.refresh()
+        self._recheck_readiness()
 
     def _emit_locate(self) -> None:
         if self.project is not None:

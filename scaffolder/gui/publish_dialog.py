@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scaffolder.core.errors import UserError
 from scaffolder.core.github import remote
 from scaffolder.core.github.credentials import TOKEN_SCOPES, api_url
 from scaffolder.core.github.publish import (
@@ -39,14 +38,14 @@ ERROR_STYLE = "color: #b3261e"
 
 
 class PublishDialog(QDialog):
-    published = Signal(object)  # PublishResult, after the push (and again after a README fix)
+    published = Signal(PublishResult)  # after the push (and again after a README fix)
 
     def __init__(self, store: Store, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Publish {project.name} to GitHub")
         self.store = store
         self.project = project
-        self.result: PublishResult | None = None
+        self.result: PublishResult | None = None  # type: ignore[assignment]  # shadows QDialog.result(), unused here
         self._worker: workers.FunctionWorker | None = None
 
         self.account = QLabel("Checking the GitHub sign-in…")
@@ -133,14 +132,12 @@ class PublishDialog(QDialog):
             widget.setEnabled(not busy)
 
     def _show_error(self, err: BaseException, details: str, quiet: bool) -> None:
-        message, hint = messages.error_text(err)
+        message = messages.post(err, details)  # logged (a bug with its traceback); shown here, inline
         if quiet:  # the sign-in check on opening: say it where the account goes
-            self.account.setText(f"{message} {hint}".strip())
+            self.account.setText(message.sentence)
             return
-        if details and not isinstance(err, UserError):
-            messages.log.error("unexpected error: %s\n%s", err, details)
         self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(f"{message}\n{hint}".strip())
+        self.status.setText(f"{message.text}\n{message.hint}".strip())
 
     def _say(self, text: str) -> None:
         self.status.setStyleSheet("")

@@ -6,270 +6,56 @@ Every check run and store write goes through `workers.run_in_background`; the wi
 the last `Report` and turns clicks into intents. A file watcher on the project folder, its
 README/write-up and `.git` re-checks (offline, debounced) when something changes on disk.
 Only the Re-check button, a URL change and the first load probe the URLs.
+
+The parts: `models/checklist_model.py` (one checklist as a table model), `level_badge.py` (the
+level and score), `readiness_tasks.py` (what runs on workers, what to watch); this module is
+the view that puts them together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QFileSystemWatcher,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QFileSystemWatcher, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyle,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from scaffolder.core.readiness import (
-    Checklist,
-    CheckResult,
-    InvalidUrl,
-    Kind,
-    Report,
-    Result,
-    Surface,
-    check_projects,
-    validate_url,
-)
-from scaffolder.core.readiness.snapshot import README_NAMES, WRITEUP_NAMES
+from scaffolder.core.readiness import Checklist, InvalidUrl, Report, Result, validate_url
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import messages, theme, workers
 from scaffolder.gui.level_badge import LevelBadge
 from scaffolder.gui.messages import error_text
-
-ModelIndex = QModelIndex | QPersistentModelIndex
-
-RESULT_ICONS = {
-    Result.PASSED: QStyle.StandardPixmap.SP_DialogApplyButton,
-    Result.FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
-    Result.NOT_CHECKED: QStyle.StandardPixmap.SP_MessageBoxQuestion,
-    Result.NOT_APPLICABLE: QStyle.StandardPixmap.SP_DialogNoButton,
-}
-RESULT_WORDS = {
-    Result.PASSED: "Passed",
-    Result.FAILED: "Failed",
-    Result.NOT_CHECKED: "Not checked yet",
-    Result.NOT_APPLICABLE: "Not applicable",
-}
-# Folders whose new or removed files can change a result (Dockerfile, tests/, workflows, refs…).
-WATCHED_DIRS = (
-    "",
-    "docs",
-    "tests",
-    ".github",
-    ".github/workflows",
-    ".git",
-    ".git/refs",
-    ".git/refs/heads",
-    ".git/refs/remotes",
+from scaffolder.gui.models.checklist_model import ChecklistModel
+from scaffolder.gui.readiness_tasks import (
+    ReadinessState,
+    live_url_placeholder,
+    load_readiness,
+    save_tick,
+    save_url,
+    with_known_names,
 )
+
 # Quiet time after the last change before re-checking: long enough to coalesce a burst (a save,
 # a commit, a `git checkout` writes many files within a few ms of each other), short enough that
 # the page follows an edit or a commit in a shell within half a second.
 DEFAULT_DEBOUNCE_MS = 200
-# Where each deploy target serves an app, for the live-URL placeholder.
-LIVE_URL_HOSTS = {"render": "onrender.com", "fly": "fly.dev", "railway": "up.railway.app"}
-
-
-def live_url_placeholder(project: Project) -> str:
-    slug = str(project.answers.get("project_slug") or "your-app")
-    host = LIVE_URL_HOSTS.get(str(project.answers.get("deploy_target", "")), "onrender.com")
-    return f"https://{slug}.{host}"
-
-
-def with_known_names(text: str, project: Project, github_username: str) -> str:
-    """A fix hint with its placeholders filled from what the app knows (GitHub user, slug)."""
-    slug = str(project.answers.get("project_slug") or project.path.name)
-    if github_username:
-        text = text.replace("<you>/<repo>", f"{github_username}/{slug}")
-    return text.replace("<repo>", slug)
-
-
-@dataclass(frozen=True)
-class ReadinessState:
-    """What one check run brings back to the UI thread."""
-
-    report: Report
-    project: Project
-    github_username: str = ""
-    watch: frozenset[str] = frozenset()  # what to watch for the next re-check (see watch_paths)
-
-
-def load_readiness(store: Store, project_id: int, probe: bool) -> ReadinessState:
-    """Runs on a worker: re-read the project, check it, probe its URLs if asked."""
-    project = store.get(project_id)
-    report = check_projects(store, [project], offline=not probe, surface=Surface.APP)[0]
-    watch = frozenset(watch_paths(project.path)) if project.exists else frozenset()
-    return ReadinessState(report, project, store.setting("github_username"), watch)
-
-
-def save_url(store: Store, project_id: int, field: str, url: str | None) -> None:
-    name = store.get(project_id).name
-    (store.set_live_url if field == "live-url" else store.set_writeup_url)(name, url)
-
-
-def save_tick(store: Store, project_id: int, check_id: str, ticked: bool, evidence_url: str | None) -> None:
-    name = store.get(project_id).name
-    if ticked:
-        store.tick(name, check_id, evidence_url)
-    else:
-        store.untick(name, check_id)
-
-
-# Folders that are never the project's own work: their churn is no reason to re-check.
-UNWATCHED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox"}
-MAX_WATCHED_FOLDERS = 400  # inotify watches are a per-user budget: a huge tree gets its top levels
-
-
-def project_folders(root: Path) -> set[Path]:
-    """Every folder of the working tree, breadth first (so a cut keeps the top levels): a file
-    created, deleted or saved by rename in any of them shows as uncommitted changes."""
-    found: set[Path] = set()
-    queue = [root]
-    while queue and len(found) < MAX_WATCHED_FOLDERS:
-        folder = queue.pop(0)
-        found.add(folder)
-        try:
-            children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
-        except OSError:
-            continue
-        queue.extend(p for p in children if p.name not in UNWATCHED_DIRS)
-    return found
-
-
-def watch_paths(root: Path) -> set[str]:
-    """The folders and files whose change can change a check or the header, as they exist now.
-    Walks the tree: call it on a worker."""
-    wanted = {root / d for d in WATCHED_DIRS if (root / d).is_dir()} | project_folders(root)
-    remotes = root / ".git" / "refs" / "remotes"
-    if remotes.is_dir():
-        wanted.update(p for p in remotes.iterdir() if p.is_dir())
-    wanted.update(root / name for name in (*README_NAMES, *WRITEUP_NAMES) if (root / name).is_file())
-    return {str(p) for p in wanted}
-
-
-class ChecklistModel(QAbstractTableModel):
-    """One checklist's results as a table: check, evidence, how to fix. Manual checks are
-    checkable, and their evidence URL is editable; both changes leave as intents."""
-
-    COLUMNS = ("Check", "Evidence", "How to fix")
-    CHECK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-    tick_requested = Signal(str, bool)  # check id, ticked
-    evidence_url_entered = Signal(str, str)  # check id, URL as typed
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.results: list[CheckResult] = []
-        self.evidence_urls: dict[str, str] = {}
-        self.fill: Callable[[str], str] = lambda text: text
-
-    def set_results(
-        self, results: list[CheckResult], evidence_urls: dict[str, str], fill: Callable[[str], str] | None = None
-    ) -> None:
-        """`fill` puts what the app knows into a fix hint's placeholders."""
-        self.beginResetModel()
-        self.results, self.evidence_urls = list(results), dict(evidence_urls)
-        if fill is not None:
-            self.fill = fill
-        self.endResetModel()
-
-    def is_manual(self, row: int) -> bool:
-        return 0 <= row < len(self.results) and self.results[row].check.kind is Kind.MANUAL
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008  (Qt's own default)
-        return 0 if parent.isValid() else len(self.results)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def _manual(self, index: ModelIndex) -> bool:
-        return self.results[index.row()].check.kind is Kind.MANUAL
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._manual(index) and index.column() == 0:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        if self._manual(index) and index.column() == 1:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.results):
-            return None
-        r, column = self.results[index.row()], index.column()
-        if role == self.CHECK_ID_ROLE:
-            return r.check.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (r.check.title, r.evidence, self.fill(r.fix))[column]
-        if role == Qt.ItemDataRole.EditRole and column == 1:
-            return self.evidence_urls.get(r.check.id, "")
-        if role == Qt.ItemDataRole.DecorationRole and column == 0 and r.check.kind is Kind.AUTO:
-            return _icon(r.result)
-        if role == Qt.ItemDataRole.CheckStateRole and column == 0 and r.check.kind is Kind.MANUAL:
-            return Qt.CheckState.Checked if r.result is Result.PASSED else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 0:
-                return f"{RESULT_WORDS[r.result]}. Why it matters: {r.check.why}"
-            if column == 1 and r.check.kind is Kind.MANUAL:
-                return "Select the row and use “Evidence URL…” to give a URL that shows it (a post, a recording…)"
-            return (None, r.evidence, self.fill(r.fix))[column] or None
-        return None
-
-    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or not self._manual(index):
-            return False
-        check_id = self.results[index.row()].check.id
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
-            self.tick_requested.emit(check_id, Qt.CheckState(value) == Qt.CheckState.Checked)
-            return True
-        if role == Qt.ItemDataRole.EditRole and index.column() == 1:
-            self.evidence_url_entered.emit(check_id, str(value or "").strip())
-            return True
-        return False
-
-
-def _icon(result: Result) -> QIcon:
-    style = QApplication.style()
-    return style.standardIcon(RESULT_ICONS[result]) if style is not None else QIcon()
 
 
 class ReadinessView(QWidget):
     """The readiness page of one project (by store id). Emits `report_changed(Report)` after each
     check run. Re-checks itself when the project changes on disk."""
 
-    report_changed = Signal(object)  # Report
-    error_occurred = Signal(object, str)  # the exception, its traceback: for the app's message channel
+    report_changed = Signal(Report)
+    error_occurred = Signal(BaseException, str)  # the exception, its traceback: for the app's message channel
 
     def __init__(
         self,
@@ -388,10 +174,6 @@ class ReadinessView(QWidget):
         worker.signals.failed.connect(self._on_failed)
         worker.signals.done.connect(self._on_done)
         self._running = worker
-
-    @property
-    def busy(self) -> bool:
-        return self._running is not None
 
     @Slot(object)
     def _on_checked(self, state: ReadinessState) -> None:

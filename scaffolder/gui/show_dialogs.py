@@ -123,12 +123,11 @@ class RecordDemoDialog(QDialog):
     def _failed(self, err: BaseException, details: str) -> None:
         self._running(False)
         message, hint = messages.error_text(err)
+        messages.post(err, details)  # logged (a bug with its traceback); shown here, inline
         self.status.setText("Cancelled: nothing was changed." if isinstance(err, Cancelled) else f"{message}\n{hint}")
         shot = hint.split("The page as it was: ")[1].split(". Fix")[0] if "The page as it was: " in hint else ""
         if shot:
             self._show_image(Path(shot))  # the last frame of the step that failed
-        if not isinstance(err, UserError):
-            messages.log.error("recording the demo failed: %s\n%s", err, details)
 
     def _show_image(self, path: Path) -> None:
         pixmap = QPixmap(str(path))
@@ -209,8 +208,8 @@ class DraftWriteupDialog(QDialog):
 
     def _failed(self, err: BaseException, details: str) -> None:
         self.draft_button.setEnabled(True)
-        message, hint = messages.error_text(err)
-        self.outcome.setText(f"{message}\n{hint}")
+        message = messages.post(err, details)  # logged (a bug with its traceback); shown here, inline
+        self.outcome.setText(f"{message.text}\n{message.hint}")
 
 
 class ExportDialog(QDialog):

@@ -86,7 +86,7 @@ class DiffHighlighter(QSyntaxHighlighter):
 class UpdateDialog(QDialog):
     """Plan → review (new questions, files and diffs) → merge with progress → result."""
 
-    updated = Signal(object)  # UpdateResult, when the project's repository changed
+    updated = Signal(UpdateResult)  # when the project's repository changed
 
     def __init__(self, project: Project, store: Store, parent: QWidget | None = None, *, host: Host | None = None):
         super().__init__(parent)
@@ -94,7 +94,7 @@ class UpdateDialog(QDialog):
         self.resize(900, 600)
         self.project, self.store, self._host = project, store, host
         self.plan: UpdatePlan | None = None
-        self.result: UpdateResult | None = None
+        self.result: UpdateResult | None = None  # type: ignore[assignment]  # shadows QDialog.result(), unused here
         self.editors: dict[str, QuestionEditor] = {}
         self.editor_state: EditorState | None = None
         self.launched: list[LaunchPlan] = []
@@ -342,8 +342,8 @@ class UpdateDialog(QDialog):
         self, message: str, hint: str = "", *, error: BaseException | None = None, details: str = ""
     ) -> None:
         self.result_label.setText(f"{message}\n{hint}".strip())
-        if error is not None and not isinstance(error, UserError):
-            messages.log.error("update failed: %s\n%s", error, details)
+        if error is not None:
+            messages.post(error, details)  # logged (a bug with its traceback); shown here, inline
         self._show(self.result_page)
 
     def _show_conflicts(self, conflicts: tuple[str, ...]) -> None:
@@ -387,8 +387,8 @@ class UpdateDialog(QDialog):
 class UpdateBanner(QWidget):
     """ "Template 1.0.0 → 1.1.0 available" with *Update…*, on the project page; hidden otherwise."""
 
-    updated = Signal(object)  # UpdateResult
-    checked = Signal(object)  # AvailableUpdate | None, after each check
+    updated = Signal(UpdateResult)
+    checked = Signal(object)  # AvailableUpdate | None (a signal type cannot say "or None"), after each check
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)

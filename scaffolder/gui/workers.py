@@ -1,8 +1,11 @@
 """The only place the GUI starts threads: run a core function on the thread pool and report
 back by signals, which Qt delivers on the UI thread.
 
-A job catches every exception and emits it (a QRunnable that raises dies silently).
-A progress callback and a cancel event are passed to functions that accept them.
+A job catches every exception and emits it (a QRunnable that raises dies silently). A
+failure that no caller handles (nothing connected to `failed`) is not lost either: it is logged
+with its traceback and shown through `messages`, as superqt's `create_worker` re-raises an
+unhandled error and napari's workers notify. A progress callback and a cancel event are passed
+to functions that accept them.
 """
 
 from __future__ import annotations
@@ -15,17 +18,34 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import SIGNAL, QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 PROGRESS_INTERVAL_S = 0.04
+FAILED_SIGNATURE = SIGNAL("failed(PyObject,QString)")  # for counting who listens to `failed`
 
 
 class WorkerSignals(QObject):
+    """Made on the UI thread with its worker, so every slot here runs there."""
+
     started = Signal()
-    progress = Signal(object)
-    finished = Signal(object)  # the function's return value
-    failed = Signal(object, str)  # the exception, its formatted traceback
+    progress = Signal(object)  # whatever the function reports: a step's name, a fraction, a path
+    finished = Signal(object)  # the function's return value, of the function's own type
+    failed = Signal(BaseException, str)  # the exception, its formatted traceback
     done = Signal()  # after finished or failed, always
+
+    def __init__(self, task: str = "A background task") -> None:
+        super().__init__()
+        self.task = task
+        self.failed.connect(self._report_if_unhandled)  # first: it runs before any caller's slot
+
+    @Slot(BaseException, str)
+    def _report_if_unhandled(self, err: BaseException, details: str) -> None:
+        """The failure road of last resort: if this is the only slot on `failed`, no caller will
+        tell the user, so the message channel does."""
+        if self.receivers(FAILED_SIGNATURE) <= 1:
+            from scaffolder.gui import messages
+
+            messages.show(err, details, unhandled=self.task)
 
 
 class FunctionWorker:
@@ -40,7 +60,7 @@ class FunctionWorker:
     loop, and a worker kept alive by its own connections would never be freed at all."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        self.signals = WorkerSignals()
+        self.signals = WorkerSignals(task_name(fn))
         self.cancel_event = threading.Event()
         params = inspect.signature(fn).parameters
         self._wants_progress = "progress" in params and "progress" not in kwargs
@@ -139,6 +159,13 @@ def _relay() -> _Relay:
 
 def _release(key: int) -> None:
     _active.pop(key, None)
+
+
+def task_name(fn: Callable[..., Any]) -> str:
+    """How the log names a task: `module.function`, which a developer can find."""
+    name = getattr(fn, "__qualname__", None) or repr(fn)
+    module = getattr(fn, "__module__", None)
+    return f"{module}.{name}" if module else name
 
 
 def start(worker: FunctionWorker, pool: QThreadPool | None = None) -> FunctionWorker:

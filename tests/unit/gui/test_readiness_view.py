@@ -13,7 +13,9 @@ from pytestqt.qtbot import QtBot
 from scaffolder.core.readiness import Checklist, Level, Report, Result
 from scaffolder.core.store import Store
 from scaffolder.gui import workers
-from scaffolder.gui.readiness_view import ChecklistModel, LevelBadge, ReadinessView
+from scaffolder.gui.level_badge import LevelBadge
+from scaffolder.gui.models.checklist_model import ChecklistModel
+from scaffolder.gui.readiness_view import ReadinessView
 from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, GOOD_README, Repo, answer, http_site, make_repo
 
 DEBOUNCE_MS = 200

@@ -148,5 +148,6 @@ def test_a_checkout_burst_gives_one_or_two_rechecks_not_one_per_file(
     view.report_changed.connect(rechecks.append)
     subprocess.run([*git, "switch", "-q", "many"], check=True)  # writes 30 files and the refs
     qtbot.waitUntil(lambda: "on many" in window.project_page.details.text(), timeout=5000)
-    qtbot.waitUntil(lambda: not view.busy and not view.debounce.isActive(), timeout=5000)
+    # Settled: no check running (the status says "Checking…" while one does) and none waiting.
+    qtbot.waitUntil(lambda: view.status.text().startswith("Checked") and not view.debounce.isActive(), timeout=5000)
     assert 1 <= len(rechecks) <= 2

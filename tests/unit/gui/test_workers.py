@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import weakref
 from collections.abc import Callable
 
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from scaffolder.gui import workers
+from scaffolder.gui import messages, workers
 
 
 def count_to(n: int, progress: Callable[[int], None]) -> int:
@@ -67,3 +70,47 @@ def test_a_finished_worker_is_freed_on_the_ui_thread_and_none_is_kept_alive(qtbo
     gc.collect()
     qtbot.waitUntil(lambda: len(freed_on) == 200, timeout=10000)
     assert set(freed_on) == {threading.main_thread().name}
+
+
+def open_message_boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_a_failure_nobody_handles_is_logged_with_its_traceback_and_shown_as_a_bug(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode() -> None:
+        raise LookupError("no such thing")
+
+    caplog.set_level(logging.ERROR, logger="scaffolder")
+    with qtbot.waitSignal(messages.channel().posted, timeout=10000) as posted:
+        worker = workers.run_in_background(explode)  # nobody connects to worker.signals.failed
+    (message,) = posted.args
+    assert message.bug and "LookupError: no such thing" in message.text
+    assert "Traceback" in message.details and 'raise LookupError("no such thing")' in message.details
+    (record,) = [r for r in caplog.records if "no caller handled it" in r.getMessage()]
+    assert record.levelno == logging.ERROR and "explode" in record.getMessage()
+    assert "Traceback" in record.getMessage() and worker.signals.task.endswith("explode")
+    (box,) = open_message_boxes()  # the bug dialog, which does not block the window
+    assert box.text() == message.text and "Traceback" in box.detailedText()
+    box.close()
+
+
+def test_a_failure_a_caller_handles_is_left_to_that_caller(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> None:
+    def explode() -> None:
+        raise LookupError("no such thing")
+
+    handled: list[BaseException] = []
+    posted: list[messages.Message] = []
+    messages.channel().posted.connect(posted.append)
+    try:
+        worker = workers.run_in_background(explode)
+        worker.signals.failed.connect(lambda err, _details: handled.append(err))
+        with qtbot.waitSignal(worker.signals.done, timeout=10000):
+            pass
+        qtbot.waitUntil(lambda: bool(handled))
+    finally:
+        messages.channel().posted.disconnect(posted.append)
+    assert isinstance(handled[0], LookupError)
+    assert posted == [] and open_message_boxes() == []
+    assert not [r for r in caplog.records if "no caller handled it" in r.getMessage()]
