@@ -29,6 +29,11 @@ def register(subparsers: Any) -> None:
         "--source", metavar="FILE", help="rag: the document that answers it; agent: the tool that answers it"
     )
     p.add_argument("--expect", metavar="TEXT", help="agent: what the answer must contain, with --add")
+    p.add_argument(
+        "--eval",
+        action="store_true",
+        help="rag: then run the project's eval (in its .venv) and write its figures on your documents into the README",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_golden)
 
@@ -70,12 +75,28 @@ def cmd_golden(args: argparse.Namespace) -> int:
         f"{counts['accepted']} accepted, {counts['pending']} pending, {counts['rejected']} rejected."
         + (f" The eval runs on the accepted ones: {accepted_file}." if counts["accepted"] else "")
     )
-    emit(
-        args,
-        {"corpus": review.corpus, "counts": counts, "questions": [q.to_dict() for q in review.questions]},
-        "\n".join(lines),
-    )
+    data: dict[str, Any] = {
+        "corpus": review.corpus,
+        "counts": counts,
+        "questions": [q.to_dict() for q in review.questions],
+    }
+    if args.eval:
+        data["eval"] = _run_eval(project.path, tasks, args.json)
+        lines += ["", data["eval"]["table"], "Written into README.md and evals/results.md: commit them when you agree."]
+    emit(args, data, "\n".join(lines))
     return 0
+
+
+def _run_eval(project: Path, tasks: bool, quiet: bool) -> dict[str, Any]:
+    """The project's own eval on the accepted questions; its progress on stderr."""
+    from scaffolder.core.errors import UserError
+    from scaffolder.core.rag_runs import run_your_eval
+
+    if tasks:
+        raise UserError("--eval is for rag projects.", "Run the agent's eval in its folder, as its README says.")
+    print("Running the project's eval: the bundled suites and your accepted questions …", file=sys.stderr)
+    run = run_your_eval(project, on_line=lambda line: None if quiet else print(f"  {line}", file=sys.stderr))
+    return {"table": run.table}
 
 
 def _line(draft: Any) -> str:
@@ -93,6 +114,11 @@ def add_docs_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--docs", type=Path, metavar="FOLDER", help="rag: your own documents, copied into the project")
     group.add_argument(
         "--private-docs", type=Path, metavar="FOLDER", help="rag: your own documents, referenced only (never in git)"
+    )
+    parser.add_argument(
+        "--no-index",
+        action="store_true",
+        help="rag: do not build the project's index over your documents now (it needs the project's .venv)",
     )
 
 
@@ -131,13 +157,35 @@ def add_docs_after_generating(args: argparse.Namespace, project: Any, report: An
         f" {kb.drafted_questions} golden questions: review them with  scaffolder golden {project.name!r}",
         file=sys.stderr,
     )
-    return {
+    added: dict[str, Any] = {
         "documents": kb.documents,
         "private": kb.private,
         "corpus": kb.corpus_path,
         "drafted_questions": kb.drafted_questions,
         "commit": kb.commit,
+        "index": None,
     }
+    if not args.no_index:
+        added["index"] = _build_index(project.path, kb.corpus_path, quiet=args.json)
+    return added
+
+
+def _build_index(project: Path, corpus: str, quiet: bool) -> dict[str, Any] | None:
+    """The project's own ingest over the documents, in its .venv; a failure is said, not fatal (the
+    project and its documents are committed already, and the index is a file the project rebuilds)."""
+    from scaffolder.core.errors import UserError
+    from scaffolder.core.rag_runs import build_index
+
+    print("Building the index over your documents (the project's .venv, then its ingest) …", file=sys.stderr)
+    try:
+        built = build_index(
+            project, corpus, on_line=lambda line: None if quiet else print(f"  {line}", file=sys.stderr)
+        )
+    except UserError as err:
+        print(f"The index was not built: {err.message} {err.hint}", file=sys.stderr)
+        return None
+    print(f"Indexed {built.documents} documents ({built.chunks} chunks) into {built.path}.", file=sys.stderr)
+    return {"path": str(built.path), "documents": built.documents, "chunks": built.chunks}
 
 
 # --- `scaffolder new agent --data PATH --openapi FILE_OR_URL` ----------------------------------------

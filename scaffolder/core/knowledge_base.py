@@ -19,6 +19,7 @@ from pathlib import Path
 from scaffolder.core.corpus import CorpusReport, require_readable
 from scaffolder.core.errors import UserError
 from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenReview, draft_golden
+from scaffolder.core.rag_runs import YOUR_TABLE_END, YOUR_TABLE_START
 
 PUBLIC_FOLDER = "data/mine"
 RECORD_FILE = ".scaffolder/corpus.json"
@@ -53,10 +54,15 @@ def _readme_section(report: CorpusReport, corpus: str, private: bool, slug: str)
         "```bash\n"
         f"{slug} ingest {corpus}\n"
         f'{slug} ask "{_first_question(report)}"\n'
-        f"{slug} eval --corpus {corpus} --golden {GOLDEN_FILE}   # on the questions you accepted\n"
+        f"{slug} eval   # the bundled suites and the questions I accepted from {GOLDEN_FILE}\n"
         "```\n\n"
         f"The questions in `{GOLDEN_FILE}` were drafted from the documents and reviewed by me"
-        f" (`scaffolder golden`); the review, with where each question came from, is in `{REVIEW_FILE}`.\n"
+        f" (`scaffolder golden`); the review, with where each question came from, is in `{REVIEW_FILE}`.\n\n"
+        "Retrieval on these documents, measured by `eval` on the questions I accepted, beside the bundled"
+        " corpora in the same run:\n\n"
+        f"{YOUR_TABLE_START}\n"
+        "_Not measured yet: accept questions with `scaffolder golden`, then run `eval`._\n"
+        f"{YOUR_TABLE_END}\n"
     )
 
 
