@@ -30,6 +30,13 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--expect", metavar="TEXT", help="agent: what the answer must contain, with --add")
     p.add_argument(
+        "--draft-with",
+        choices=("offline", "openai", "anthropic", "ollama"),
+        metavar="PROVIDER",
+        help="rag: draft more questions from your documents (openai, anthropic or ollama: with a model, by the"
+        " same environment variables the project reads; offline: from definitions and headings); new ones are pending",
+    )
+    p.add_argument(
         "--eval",
         action="store_true",
         help="rag: then run the project's eval (in its .venv) and write its figures on your documents into the README",
@@ -49,6 +56,15 @@ def cmd_golden(args: argparse.Namespace) -> int:
     tasks = TaskReview.exists(project.path)
     review: GoldenReview | TaskReview = TaskReview.load(project.path) if tasks else GoldenReview.load(project.path)
     changed = False
+    drafted = None
+    if args.draft_with:
+        if tasks:
+            raise UserError("--draft-with is for rag projects.", "Add eval tasks of your own with --add.")
+        from scaffolder.core.knowledge_base import draft_more
+
+        print(f"Drafting questions from your documents ({_drafter(args.draft_with)}) …", file=sys.stderr)
+        drafted = draft_more(project.path, args.draft_with)
+        review = GoldenReview.load(project.path)
     if args.edit or args.question:
         if not (args.edit and args.question):
             raise UserError("--edit and --question go together.", "scaffolder golden NAME --edit ID --question TEXT")
@@ -70,6 +86,8 @@ def cmd_golden(args: argparse.Namespace) -> int:
         review.save()
     counts = {s: sum(q.status == s for q in review.questions) for s in ("accepted", "pending", "rejected")}
     lines = [_line(q) for q in review.questions]
+    if drafted is not None:
+        lines.insert(0, f"{drafted} new question{'s' * (drafted != 1)} drafted, pending your review.")
     accepted_file = "evals/my-tasks.jsonl" if tasks else "evals/my-golden.jsonl"
     lines.append(
         f"{counts['accepted']} accepted, {counts['pending']} pending, {counts['rejected']} rejected."
@@ -100,10 +118,17 @@ def _run_eval(project: Path, tasks: bool, quiet: bool) -> dict[str, Any]:
 
 
 def _line(draft: Any) -> str:
+    from scaffolder.core.golden import origin_label
+
     where = ", ".join(draft.sources)
     if hasattr(draft, "expected_tools"):  # an agent task: the tool it must call matters as much as its subject
         where = f"{', '.join(draft.expected_tools)}: {where}" if where else ", ".join(draft.expected_tools)
-    return f"{draft.id}  {draft.status:<8}  {draft.question}  [{where}; {draft.origin}]"
+    origin = draft.origin if hasattr(draft, "expected_tools") else origin_label(draft.origin)
+    return f"{draft.id}  {draft.status:<8}  {draft.question}  [{where}; {origin}]"
+
+
+def _drafter(provider: str) -> str:
+    return "offline: definitions and headings" if provider == "offline" else f"with a model: {provider}"
 
 
 # --- `scaffolder new rag --docs FOLDER` ---------------------------------------------------------------
@@ -114,6 +139,14 @@ def add_docs_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--docs", type=Path, metavar="FOLDER", help="rag: your own documents, copied into the project")
     group.add_argument(
         "--private-docs", type=Path, metavar="FOLDER", help="rag: your own documents, referenced only (never in git)"
+    )
+    parser.add_argument(
+        "--draft-with",
+        choices=("offline", "openai", "anthropic", "ollama"),
+        default="offline",
+        metavar="PROVIDER",
+        help="rag: who drafts the golden questions from your documents: offline (definitions and headings, the"
+        " default) or a model (openai, anthropic, ollama; by the same environment variables the project reads)",
     )
     parser.add_argument(
         "--no-index",
@@ -146,22 +179,35 @@ def scan_docs_before_generating(args: argparse.Namespace, kind: str | None) -> A
 
 
 def add_docs_after_generating(args: argparse.Namespace, project: Any, report: Any) -> dict[str, Any] | None:
+    from scaffolder.core.golden import providers_with_keys
     from scaffolder.core.knowledge_base import add_knowledge_base
 
     if report is None:
         return None
     slug = str(project.answers.get("project_slug") or project.path.name)
-    kb = add_knowledge_base(project.path, report, private=args.private_docs is not None, slug=slug)
+    provider = getattr(args, "draft_with", "offline")
+    kb = add_knowledge_base(project.path, report, private=args.private_docs is not None, slug=slug, provider=provider)
+    by = "" if kb.drafted_by == "offline" else f" (with the model {kb.drafted_by})"
     print(
         f"Added your knowledge base ({kb.documents} documents, {'private' if kb.private else 'copied'}) and drafted"
-        f" {kb.drafted_questions} golden questions: review them with  scaffolder golden {project.name!r}",
+        f" {kb.drafted_questions} golden questions{by}: review them with  scaffolder golden {project.name!r}",
         file=sys.stderr,
     )
+    if kb.drafting_note:
+        print(kb.drafting_note, file=sys.stderr)
+    offered = providers_with_keys()
+    if provider == "offline" and offered:
+        print(
+            f"A model can draft questions too ({', '.join(offered)} is set up):"
+            f"  scaffolder golden {project.name!r} --draft-with {offered[0]}",
+            file=sys.stderr,
+        )
     added: dict[str, Any] = {
         "documents": kb.documents,
         "private": kb.private,
         "corpus": kb.corpus_path,
         "drafted_questions": kb.drafted_questions,
+        "drafted_by": kb.drafted_by,
         "commit": kb.commit,
         "index": None,
     }

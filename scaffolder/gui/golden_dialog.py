@@ -6,7 +6,6 @@ accepted questions (`evals/my-golden.jsonl`, what the project's eval runs on) in
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from scaffolder.core.corpus import SUPPORTED
 from scaffolder.core.errors import UserError
 from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenQuestion, GoldenReview
-from scaffolder.core.knowledge_base import LOCAL_RECORD_FILE
+from scaffolder.core.knowledge_base import corpus_folder
 from scaffolder.gui import messages, theme
 
 COLUMNS = ("Question", "Expected source", "Drafted from", "Status")
@@ -53,17 +52,6 @@ def golden_summary(project: Path) -> str | None:
     return f"Golden set from {where}: {len(review.questions)} questions, {accepted} accepted" + (
         f", {pending} still to review." if pending else "."
     )
-
-
-def corpus_folder(project: Path, review: GoldenReview) -> Path | None:
-    """Where the documents are: the project's copy, or the private folder this machine recorded."""
-    if not review.corpus.startswith("private:"):
-        return Path(project) / review.corpus if review.corpus else None
-    try:
-        recorded = json.loads((Path(project) / LOCAL_RECORD_FILE).read_text(encoding="utf-8"))
-        return Path(recorded["path"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # cloned elsewhere: the questions' own sources are still offered
 
 
 def corpus_documents(project: Path, review: GoldenReview) -> list[str]:

@@ -17,7 +17,8 @@ from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError
 from .thresholds import THRESHOLDS_FILE
-from .your_corpus import rows_table, update_readme as update_your_readme, your_suite
+from .your_corpus import rows_table, your_suite
+from .your_corpus import update_readme as update_your_readme
 
 PROG = "{{ cookiecutter.project_slug }}"
 

@@ -48,7 +48,8 @@ def your_suite(root: Path = Path(".")) -> Suite | None:
     if accepted == 0:
         return None
     label = f"your documents ({accepted} question{'s' * (accepted != 1)}, accepted by you)"
-    return Suite(label, corpus, golden, "your own documents; questions drafted from them, accepted by you")
+    note = "your own documents; questions drafted from them, accepted by you"
+    return Suite(label, corpus, golden, note)
 
 
 def rows_table(results: dict[str, EvalResult]) -> str:
