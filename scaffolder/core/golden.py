@@ -183,14 +183,18 @@ def draft_golden(
     the corpus is asked about before any document gets a third question.
 
     With a provider, a model drafts for the first MODEL_DOCUMENTS documents (one request each,
-    so a large corpus is not thousands of requests); the rest, and any document the model had
-    nothing for, are drafted offline. A provider that fails raises its ProviderError."""
+    so a large corpus is not thousands of requests), ahead of the offline drafts; the rest are
+    drafted offline only. A provider that fails raises its ProviderError."""
     per_doc = []
     for index, doc in enumerate(report.documents):
         if cancel is not None and cancel.is_set():
             raise Cancelled("Drafting was cancelled; no question was added.")
         asked = provider != "offline" and index < MODEL_DOCUMENTS
-        per_doc.append((_model_drafts(doc, provider) if asked else []) or _offline_drafts(doc))
+        drafts = (_model_drafts(doc, provider) if asked else []) + _offline_drafts(doc)  # the model's first
+        unique: dict[str, GoldenQuestion] = {}
+        for draft in drafts:
+            unique.setdefault(draft.question.lower(), draft)
+        per_doc.append(list(unique.values()))
     chosen: list[GoldenQuestion] = []
     for round_ in range(PER_DOCUMENT):
         for drafts in per_doc:
@@ -273,7 +277,11 @@ class GoldenReview:
         return [q for q in self.questions if q.status == "accepted"]
 
     def save(self) -> None:
-        review = {"corpus": self.corpus, "questions": [q.to_dict() for q in self.questions]}
+        """The review (committed) and the accepted questions. A private corpus's review keeps no
+        evidence: those are sentences quoted from documents that must not reach git."""
+        private = self.corpus.startswith("private:")
+        questions = [replace(q, evidence="") if private else q for q in self.questions]
+        review = {"corpus": self.corpus, "questions": [q.to_dict() for q in questions]}
         write_atomically(self.project / REVIEW_FILE, json.dumps(review, indent=2, ensure_ascii=False) + "\n")
         lines = [
             json.dumps({"question": q.question, "sources": list(q.sources)}, ensure_ascii=False) for q in self.accepted

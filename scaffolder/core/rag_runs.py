@@ -74,7 +74,7 @@ def _run(
     except Cancelled:
         if expired.is_set():
             raise UserError(
-                f"{what} took longer than {timeout_s / 60:.0f} minutes and was stopped.",
+                f"{what} took longer than {_duration(timeout_s)} and was stopped.",
                 "Run it yourself in the project folder to see where it waits.",
             ) from None
         raise
@@ -84,6 +84,10 @@ def _run(
         tail = "\n".join(done.lines[-8:])
         raise UserError(f"{what} failed (exit {done.returncode}):\n{tail}", "Fix the error above and run it again.")
     return done.lines
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds:.0f} seconds"
 
 
 def _watch(
