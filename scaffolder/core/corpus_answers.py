@@ -45,7 +45,7 @@ def corpus_title(report: CorpusReport) -> str:
         if "/" not in doc.path and stem in _INDEX_STEMS and doc.title.lower() != stem:
             return _clean(doc.title, MAX_TITLE)
     folder = report.root.name
-    if folder and folder.lower().replace("_", "-") not in _GENERIC_FOLDERS:
+    if folder and "-".join(folder.lower().replace("_", " ").replace("-", " ").split()) not in _GENERIC_FOLDERS:
         words = folder.replace("_", " ").replace("-", " ")
         return _clean(words[:1].upper() + words[1:], MAX_TITLE)
     topics = list(report.topics[:2])

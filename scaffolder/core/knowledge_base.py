@@ -223,19 +223,25 @@ def corpus_folder(project: Path, review: GoldenReview) -> Path | None:
         return None  # cloned elsewhere: the documents are not on this machine
 
 
-def draft_more(project: Path, provider: str, cancel: threading.Event | None = None) -> int:
-    """Draft questions again from the project's documents (with a model, when `provider` is one)
-    and add the new ones to the review as pending; how many were added. The review is saved only
-    when every draft is in: a failed or cancelled drafting changes nothing."""
+def drafts_from_corpus(
+    project: Path, review: GoldenReview, provider: str, cancel: threading.Event | None = None
+) -> list[GoldenQuestion]:
+    """Questions drafted again from the project's documents (with a model, when `provider` is one)."""
     from scaffolder.core.corpus import scan_corpus
 
-    review = GoldenReview.load(project)
     folder = corpus_folder(project, review)
     if folder is None or not folder.is_dir():
         raise UserError(
             "The documents of this project are not on this machine, so nothing can be drafted from them.",
             "Add questions of your own (scaffolder golden NAME --add TEXT --source FILE).",
         )
-    added = review.add_drafts(draft_golden(require_readable(scan_corpus(folder)), provider=provider, cancel=cancel))
+    return draft_golden(require_readable(scan_corpus(folder)), provider=provider, cancel=cancel)
+
+
+def draft_more(project: Path, provider: str, cancel: threading.Event | None = None) -> int:
+    """Draft again and add the new questions to the review as pending; how many were added. The
+    review is saved only when every draft is in: a failed or cancelled drafting changes nothing."""
+    review = GoldenReview.load(project)
+    added = review.add_drafts(drafts_from_corpus(project, review, provider, cancel))
     review.save()
     return added

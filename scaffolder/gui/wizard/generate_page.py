@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from scaffolder.core.corpus import CorpusReport
+from scaffolder.core.corpus_answers import with_corpus_answers
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
 from scaffolder.core.knowledge_base import KnowledgeBase, add_knowledge_base
@@ -156,10 +157,13 @@ class GeneratePage(QWizardPage):
         self.back_to_answers.hide()
         self.success.hide()
         self.setTitle("Generating")
+        answers = wizard.questions_page.full_answers()
+        if corpus is not None:  # the README's pitch, sample questions and web UI placeholder: about the corpus
+            answers = with_corpus_answers(answers, corpus, {q.name for q in template.asked_questions})
         worker = workers.FunctionWorker(
             generate,
             template,
-            wizard.questions_page.full_answers(),
+            answers,
             wizard.output_dir,
             store=wizard.store,
             accept_hooks=wizard.template_page.accept_hooks,

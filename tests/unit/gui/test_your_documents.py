@@ -99,6 +99,8 @@ def test_a_user_brings_their_documents_and_the_project_commits_them_in_data_mine
     assert status.stdout == ""
     drafted = json.loads((project / "evals/my-golden.review.json").read_text(encoding="utf-8"))["questions"]
     assert drafted and {q["sources"][0] for q in drafted} <= CORPUS_FILES
+    readme = (project / "README.md").read_text(encoding="utf-8")  # the pitch is about the user's corpus
+    assert "It answers questions about **Residential leases and Hives** (Residential leases, Hives" in readme
 
     page = wizard.generate_page
     assert page.success.isVisible()
