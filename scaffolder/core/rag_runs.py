@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scaffolder.core.errors import Cancelled, UserError
 from scaffolder.core.process_group import run_streaming
@@ -150,8 +151,8 @@ def build_index(
         os.replace(partial, target)
     finally:
         _remove_database(partial)
-    documents = len(report.get("added", [])) + len(report.get("updated", [])) + len(report.get("unchanged", []))
-    return IndexBuilt(target, documents, int(report.get("chunks_written", 0)))
+    documents = sum(len(report.get(key) or []) for key in ("added", "updated", "unchanged"))
+    return IndexBuilt(target, documents, int(report.get("chunks_written") or 0))
 
 
 def _until_report(on_line: OnLine) -> OnLine:
@@ -172,7 +173,7 @@ def _remove_database(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def _last_json(lines: tuple[str, ...]) -> dict[str, list[object]]:
+def _last_json(lines: tuple[str, ...]) -> dict[str, Any]:
     """The JSON object a `--json` command printed last (progress lines come before it)."""
     start = max((i for i, line in enumerate(lines) if line == "{"), default=None)
     try:

@@ -25,17 +25,24 @@ ROW_LABELS = {
 }
 
 
+def _read(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _corpus(root: Path) -> Path | None:
-    for record, key in ((root / LOCAL_RECORD, "path"), (root / RECORD, "folder")):
-        try:
-            value = json.loads(record.read_text(encoding="utf-8")).get(key)
-        except (OSError, ValueError, AttributeError):
-            continue
-        if isinstance(value, str) and value:
-            folder = Path(value) if Path(value).is_absolute() else root / value
-            if folder.is_dir():
-                return folder
-    return None
+    record = _read(root / RECORD)
+    if record.get("private"):  # only this machine knows where: its folder name is not a path here
+        value = _read(root / LOCAL_RECORD).get("path")
+    else:
+        value = record.get("folder")
+    if not isinstance(value, str) or not value:
+        return None
+    folder = Path(value) if Path(value).is_absolute() else root / value
+    return folder if folder.is_dir() else None
 
 
 def your_suite(root: Path = Path(".")) -> Suite | None:
