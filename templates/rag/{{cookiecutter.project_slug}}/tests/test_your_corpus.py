@@ -36,7 +36,8 @@ def test_there_is_no_suite_until_a_question_is_accepted(tmp_path: Path) -> None:
 
 
 def test_your_row_sits_beside_the_sample_and_the_readme_shows_it(tmp_path: Path) -> None:
-    answerable = [line for line in GOLDEN.read_text().splitlines() if json.loads(line).get("sources")]
+    lines = GOLDEN.read_text().splitlines()
+    answerable = [line for line in lines if json.loads(line).get("sources")]
     project = project_with(tmp_path / "p", answerable[:3], {"folder": "data/mine"})
     shutil.copytree(CORPUS, project / "data" / "mine")
     suite = your_suite(project)
@@ -60,7 +61,8 @@ def test_your_row_sits_beside_the_sample_and_the_readme_shows_it(tmp_path: Path)
 def test_private_documents_are_found_through_the_local_record(tmp_path: Path) -> None:
     private = tmp_path / "elsewhere"
     shutil.copytree(CORPUS, private)
-    record = {"folder": "data", "private": True}  # a private folder's name, even one the project has
+    # A private folder's name is recorded, not its path: even a folder of that name here is not it.
+    record = {"folder": "data", "private": True}
     project = project_with(tmp_path / "p", [GOLDEN.read_text().splitlines()[0]], record)
     (project / "data").mkdir()
     assert your_suite(project) is None  # cloned elsewhere: no local record, no suite
