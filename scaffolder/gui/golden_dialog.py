@@ -208,6 +208,7 @@ class GoldenDialog(QDialog):
         self.cancel_button.hide()
         runs = QHBoxLayout()
         for button in (self.draft_button, self.index_button, self.eval_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in the table must not start a model or an eval
             runs.addWidget(button)
         runs.addStretch(1)
         buttons = QHBoxLayout()
