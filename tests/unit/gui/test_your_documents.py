@@ -259,3 +259,20 @@ def test_choosing_another_folder_while_one_is_read_shows_only_the_newer_folder(
     assert "1 document (1 markdown)" in documents.status.text()
     assert workers.wait_for_all()
     assert documents.report.root == second.resolve()  # the first scan, finishing later, changed nothing
+
+
+def test_with_a_provider_set_up_the_choice_says_where_a_model_can_draft(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    from scaffolder.gui.wizard.documents_choice import DocumentsChoice
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-not-real")
+    chosen_folders.append(two_topic_corpus(tmp_path / "my documents"))
+    choice = DocumentsChoice()
+    qtbot.addWidget(choice)
+    choice.show()
+    assert not choice.model_note.isVisible()  # the sample: nothing is drafted
+    with qtbot.waitSignal(choice.scanned, timeout=20000):
+        choice.radios[DocumentsMode.COPIED].setChecked(True)
+    assert choice.model_note.isVisible()
+    assert "anthropic is set up, so a model can draft more in Review golden questions…" in choice.model_note.text()
