@@ -143,6 +143,11 @@ def build_index(
             argv, project, f"Building the index of {corpus}", INDEX_TIMEOUT_S, _until_report(on_line), cancel, env
         )
         report = _last_json(lines)
+        if not partial.is_file():  # connecting would create an empty file and replace the index with it
+            raise UserError(
+                f"The project's ingest reported success but wrote no index at {partial}.",
+                "Check that its DATABASE_URL is not set to another database in its .env.",
+            )
         with sqlite3.connect(partial) as connection:  # the write-ahead log folded in: one file to rename
             connection.execute("PRAGMA journal_mode=DELETE")
         connection.close()

@@ -25,6 +25,9 @@ import json, os, sqlite3, subprocess, sys, time
 from pathlib import Path
 database = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
 behaviour = Path("behaviour").read_text().strip()
+if behaviour == "elsewhere":  # its .env points DATABASE_URL at another database
+    print(json.dumps({"added": ["a.md"], "chunks_written": 3}, indent=2))
+    sys.exit(0)
 connection = sqlite3.connect(database)
 connection.execute("PRAGMA journal_mode=WAL")
 connection.execute("CREATE TABLE chunks (source TEXT)")
@@ -137,3 +140,12 @@ def test_a_folder_that_is_not_a_generated_rag_project_is_said(tmp_path: Path) ->
     with pytest.raises(UserError) as refused:
         build_index(tmp_path, "data/mine")
     assert "not a RAG project the app generated" in refused.value.message
+
+
+def test_an_ingest_that_wrote_elsewhere_does_not_empty_the_index(project: Path) -> None:
+    behave(project, "elsewhere")
+    before = a_previous_index(project)
+    with pytest.raises(UserError) as refused:
+        build_index(project, "data/mine")
+    assert "wrote no index" in refused.value.message and "DATABASE_URL" in refused.value.hint
+    assert (project / "data/index.sqlite3").read_bytes() == before and leftovers(project) == []
