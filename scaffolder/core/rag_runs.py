@@ -201,7 +201,13 @@ def run_your_eval(
         [str(python), "-m", _package(project), "eval"], project, "The project's eval", EVAL_TIMEOUT_S, on_line, cancel
     )
     readme = (project / "README.md").read_text(encoding="utf-8")
-    if YOUR_TABLE_START not in readme or "your documents (" not in readme:
+    if YOUR_TABLE_START not in readme or YOUR_TABLE_END not in readme:
+        raise UserError(
+            "The eval ran, but the README has no table for your documents to write its figures into.",
+            f"Add the lines {YOUR_TABLE_START} and {YOUR_TABLE_END} where the table belongs, then run it again"
+            " (evals/results.md has the figures already).",
+        )
+    if "your documents (" not in readme:
         raise UserError(
             "The eval ran, but no figures on your documents were written: no question is accepted yet, or the"
             " documents' folder is gone.",
