@@ -16,7 +16,7 @@ import pytest
 
 from scaffolder.core import rag_runs
 from scaffolder.core.errors import Cancelled, UserError
-from scaffolder.core.rag_runs import build_index
+from scaffolder.core.rag_runs import build_index, run_your_eval
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and the .venv layout are POSIX here")
 
@@ -25,6 +25,9 @@ import json, os, sqlite3, subprocess, sys, time
 from pathlib import Path
 database = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
 behaviour = Path("behaviour").read_text().strip()
+if sys.argv[1] == "eval":  # the bundled suites only: nothing of yours is written
+    print("wrote evals/results.md", flush=True)
+    sys.exit(0)
 if behaviour == "elsewhere":  # its .env points DATABASE_URL at another database
     print(json.dumps({"added": ["a.md"], "chunks_written": 3}, indent=2))
     sys.exit(0)
@@ -149,3 +152,17 @@ def test_an_ingest_that_wrote_elsewhere_does_not_empty_the_index(project: Path) 
         build_index(project, "data/mine")
     assert "wrote no index" in refused.value.message and "DATABASE_URL" in refused.value.hint
     assert (project / "data/index.sqlite3").read_bytes() == before and leftovers(project) == []
+
+
+def test_an_eval_that_wrote_no_figures_of_yours_says_why(project: Path) -> None:
+    behave(project, "ok")
+    (project / "README.md").write_text("# Docs QA\n", encoding="utf-8")
+    with pytest.raises(UserError) as missing:
+        run_your_eval(project)
+    assert "the README has no table for your documents" in missing.value.message
+    (project / "README.md").write_text(
+        "# Docs QA\n<!-- my-eval-results:start -->\n_Not measured yet_\n<!-- my-eval-results:end -->\n"
+    )
+    with pytest.raises(UserError) as unmeasured:
+        run_your_eval(project)
+    assert "no question is accepted yet, or the documents' folder is gone" in unmeasured.value.message
