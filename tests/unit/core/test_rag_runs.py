@@ -23,11 +23,11 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups 
 STAND_IN = """
 import json, os, sqlite3, subprocess, sys, time
 from pathlib import Path
-database = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
-behaviour = Path("behaviour").read_text().strip()
 if sys.argv[1] == "eval":  # the bundled suites only: nothing of yours is written
     print("wrote evals/results.md", flush=True)
     sys.exit(0)
+database = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+behaviour = Path("behaviour").read_text().strip()
 if behaviour == "elsewhere":  # its .env points DATABASE_URL at another database
     print(json.dumps({"added": ["a.md"], "chunks_written": 3}, indent=2))
     sys.exit(0)
