@@ -162,6 +162,11 @@ def scan_docs_before_generating(args: argparse.Namespace, kind: str | None) -> A
 
     folder = getattr(args, "docs", None) or getattr(args, "private_docs", None)
     if folder is None:
+        if getattr(args, "draft_with", "offline") != "offline" or getattr(args, "no_index", False):
+            raise UserError(
+                "--draft-with and --no-index go with your documents: nothing was generated.",
+                "Use: scaffolder new rag --docs FOLDER --draft-with openai",
+            )
         return None
     if kind != "rag":
         raise UserError("--docs and --private-docs are for the rag template.", "Use: scaffolder new rag --docs FOLDER")

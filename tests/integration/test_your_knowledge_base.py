@@ -203,3 +203,9 @@ def test_a_document_gone_since_the_scan_leaves_the_project_as_generated(
     assert (project / "README.md").read_text(encoding="utf-8") == readme
     assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
     assert git(project, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_the_documents_options_need_documents(tmp_path: Path, isolated_user: Path) -> None:
+    done = scaffolder("new", "rag", "-o", str(tmp_path / "out"), "--draft-with", "openai", "--no-input")
+    assert done.returncode == 1 and "--draft-with and --no-index go with your documents" in done.stderr
+    assert not (tmp_path / "out").exists()
