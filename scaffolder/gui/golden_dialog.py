@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -206,10 +207,16 @@ class GoldenDialog(QDialog):
         self.cancel_button.setObjectName("cancel-golden-run")
         self.cancel_button.clicked.connect(self.cancel_run)
         self.cancel_button.hide()
+        self.busy = QProgressBar()  # a run's length is not known ahead (pip, ingest, eval): a busy bar
+        self.busy.setObjectName("golden-run-progress")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
         runs = QHBoxLayout()
         for button in (self.draft_button, self.index_button, self.eval_button, self.cancel_button):
             button.setAutoDefault(False)  # Enter in the table must not start a model or an eval
             runs.addWidget(button)
+        runs.addWidget(self.busy)
         runs.addStretch(1)
         buttons = QHBoxLayout()
         for button in (self.accept_button, self.reject_button, self.edit_button, self.add_button):
@@ -377,6 +384,7 @@ class GoldenDialog(QDialog):
         for button in (self.draft_button, self.index_button, self.eval_button):
             button.setEnabled(False)
         self.cancel_button.show()
+        self.busy.show()
         self.status.setStyleSheet("")
         self.status.setText(text)
         workers.start(worker)
@@ -407,6 +415,7 @@ class GoldenDialog(QDialog):
     def _on_run_done(self) -> None:
         self.worker = None
         self.cancel_button.hide()
+        self.busy.hide()
         self.draft_button.setEnabled(bool(self.providers) and self.review is not None)
         self.index_button.setEnabled(self.review is not None)
         self.eval_button.setEnabled(self.review is not None)

@@ -281,13 +281,13 @@ def test_run_the_eval_saves_first_and_shows_the_figures_on_your_documents(
     select(dialog, "What is a lease?", "What is a swarm?")
     qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.eval_button, Qt.MouseButton.LeftButton)
-    assert dialog.cancel_button.isVisible() and not dialog.eval_button.isEnabled()
+    assert dialog.cancel_button.isVisible() and dialog.busy.isVisible() and not dialog.eval_button.isEnabled()
     wait_for_run(qtbot, dialog)
     assert len(golden_lines(project)) == 2  # saved before the eval ran on it
     assert "Measured on your documents: | your documents (2 questions, accepted by you) | 2 | 1.000 |" in (
         dialog.status.text()
     )
-    assert not dialog.cancel_button.isVisible() and dialog.eval_button.isEnabled()
+    assert not dialog.cancel_button.isVisible() and not dialog.busy.isVisible() and dialog.eval_button.isEnabled()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the .venv layout and process groups are POSIX here")
