@@ -42,7 +42,7 @@ def test_your_row_sits_beside_the_sample_and_the_readme_shows_it(tmp_path: Path)
     shutil.copytree(CORPUS, project / "data" / "mine")
     suite = your_suite(project)
     assert suite is not None and suite.name == "your documents (3 questions, accepted by you)"
-    settings = Settings.from_env({"EMBEDDING_PROVIDER": "none"})
+    settings = Settings.from_env({"LLM_PROVIDER": "offline", "EMBEDDING_PROVIDER": "none"})
     results = {
         "sample": run_eval(settings, CORPUS, GOLDEN, k=5),
         suite.name: run_eval(settings, suite.corpus, suite.golden, k=5),
