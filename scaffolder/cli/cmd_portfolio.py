@@ -196,6 +196,7 @@ def _created_text(result: Any) -> str:
 def cmd_new(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
     from scaffolder.core.catalogue import resolve_template
+    from scaffolder.core.corpus_answers import with_corpus_answers
     from scaffolder.core.generate import execute_plan, plan_generation
     from scaffolder.core.settings import load_settings
     from scaffolder.core.store import Store
@@ -209,7 +210,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     trust = _agree_to(template, store, args, interactive)  # before any question: defaults are template code
     asked = {q.name for q in template.asked_questions}  # a custom template may have no author questions
     prefill = {key: value for key, value in settings.template_answers().items() if key in asked}
-    answers = {**prefill, **_parse_sets(args.answers)}
+    answers: dict[str, Any] = {**prefill, **_parse_sets(args.answers)}
+    if documents is not None:  # the README's pitch, sample questions and web UI placeholder: about them
+        answers = with_corpus_answers(answers, documents, asked)
     if trust:
         template = template.as_trusted()  # its defaults are rendered for real from here on
     if interactive:

@@ -136,7 +136,7 @@ def _as_markdownish(kind: str, raw: str) -> str:
 def _sections(text: str, kind: str) -> tuple[str, tuple[Section, ...]]:
     """Sections split at headings; plain text has none ('#' there is a comment, not a heading)."""
     if kind == "text" or kind == "pdf":
-        return "", (Section("", " ".join(text.split())),)
+        return _first_line_title(text) if kind == "pdf" else "", (Section("", " ".join(text.split())),)
     title = ""
     sections: list[Section] = []
     heading, body = "", list[str]()
@@ -153,6 +153,12 @@ def _sections(text: str, kind: str) -> tuple[str, tuple[Section, ...]]:
     if heading or body:
         sections.append(Section(heading, " ".join(" ".join(body).split())))
     return title, tuple(s for s in sections if s.heading or s.text)[:MAX_HEADINGS_PER_FILE]
+
+
+def _first_line_title(text: str) -> str:
+    """A PDF's first line, when it is short enough to be its title (a PDF has no marked headings)."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if len(first) <= 80 and len(first.split()) <= 10 else ""
 
 
 def _pdf(path: Path) -> tuple[str, int]:

@@ -18,17 +18,20 @@ import hashlib
 import json
 import os
 import re
+import threading
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from scaffolder.core.corpus import CorpusReport, Document
-from scaffolder.core.errors import UserError
+from scaffolder.core.errors import Cancelled, UserError
 
 REVIEW_FILE = "evals/my-golden.review.json"
 GOLDEN_FILE = "evals/my-golden.jsonl"
 MAX_QUESTIONS = 40
 PER_DOCUMENT = 2
+MODEL_DOCUMENTS = MAX_QUESTIONS // PER_DOCUMENT
 STATUSES = ("pending", "accepted", "rejected")
 # "A lease is a contract …" anywhere (PDF text loses its line breaks), or a capitalised term that
 # starts a sentence ("Scaled dot-product attention is the operation …").
@@ -152,13 +155,46 @@ def _model_drafts(doc: Document, provider: str) -> list[GoldenQuestion]:
     ][:PER_DOCUMENT]
 
 
-def draft_golden(report: CorpusReport, *, provider: str = "offline") -> list[GoldenQuestion]:
+def providers_with_keys(env: Mapping[str, str] | None = None) -> list[str]:
+    """The model providers the environment is set up for, by the variables the generated RAG
+    project reads too (a key, or a local server's address): what model drafting can offer."""
+    env = os.environ if env is None else env
+    found = []
+    if env.get("OPENAI_API_KEY") or env.get("OPENAI_BASE_URL"):
+        found.append("openai")
+    if env.get("ANTHROPIC_API_KEY"):
+        found.append("anthropic")
+    if env.get("OLLAMA_HOST") or env.get("OLLAMA_BASE_URL"):
+        found.append("ollama")
+    return found
+
+
+def origin_label(origin: str) -> str:
+    """Who drafted a question, as the review table says it."""
+    if origin.startswith("model:"):
+        return f"drafted by the model {origin.removeprefix('model:')}"
+    return {"definition": "a definition (offline)", "heading": "a heading (offline)"}.get(origin, origin)
+
+
+def draft_golden(
+    report: CorpusReport, *, provider: str = "offline", cancel: threading.Event | None = None
+) -> list[GoldenQuestion]:
     """Up to MAX_QUESTIONS questions, PER_DOCUMENT from each document in turn, so every part of
-    the corpus is asked about before any document gets a third question."""
-    per_doc = [
-        (_model_drafts(doc, provider) if provider != "offline" else []) or _offline_drafts(doc)
-        for doc in report.documents
-    ]
+    the corpus is asked about before any document gets a third question.
+
+    With a provider, a model drafts for the first MODEL_DOCUMENTS documents (one request each,
+    so a large corpus is not thousands of requests), ahead of the offline drafts; the rest are
+    drafted offline only. A provider that fails raises its ProviderError."""
+    per_doc = []
+    for index, doc in enumerate(report.documents):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("Drafting was cancelled; no question was added.")
+        asked = provider != "offline" and index < MODEL_DOCUMENTS
+        drafts = (_model_drafts(doc, provider) if asked else []) + _offline_drafts(doc)  # the model's first
+        unique: dict[str, GoldenQuestion] = {}
+        for draft in drafts:
+            unique.setdefault(draft.question.lower(), draft)
+        per_doc.append(list(unique.values()))
     chosen: list[GoldenQuestion] = []
     for round_ in range(PER_DOCUMENT):
         for drafts in per_doc:
@@ -229,12 +265,23 @@ class GoldenReview:
         self.questions.append(question)
         return question
 
+    def add_drafts(self, drafts: list[GoldenQuestion]) -> int:
+        """Add the drafts not already in the review (by wording), pending; how many were new."""
+        known = {q.question.lower() for q in self.questions} | {q.id for q in self.questions}
+        new = [d for d in drafts if d.question.lower() not in known and d.id not in known]
+        self.questions.extend(replace(d, status="pending") for d in new)
+        return len(new)
+
     @property
     def accepted(self) -> list[GoldenQuestion]:
         return [q for q in self.questions if q.status == "accepted"]
 
     def save(self) -> None:
-        review = {"corpus": self.corpus, "questions": [q.to_dict() for q in self.questions]}
+        """The review (committed) and the accepted questions. A private corpus's review keeps no
+        evidence: those are sentences quoted from documents that must not reach git."""
+        private = self.corpus.startswith("private:")
+        questions = [replace(q, evidence="") if private else q for q in self.questions]
+        review = {"corpus": self.corpus, "questions": [q.to_dict() for q in questions]}
         write_atomically(self.project / REVIEW_FILE, json.dumps(review, indent=2, ensure_ascii=False) + "\n")
         lines = [
             json.dumps({"question": q.question, "sources": list(q.sources)}, ensure_ascii=False) for q in self.accepted

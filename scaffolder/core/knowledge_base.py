@@ -13,12 +13,14 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.core.corpus import CorpusReport, require_readable
 from scaffolder.core.errors import UserError
-from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenReview, draft_golden
+from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenQuestion, GoldenReview, draft_golden
+from scaffolder.core.rag_runs import YOUR_TABLE_END, YOUR_TABLE_START
 
 PUBLIC_FOLDER = "data/mine"
 RECORD_FILE = ".scaffolder/corpus.json"
@@ -32,9 +34,11 @@ class KnowledgeBase:
     documents: int
     drafted_questions: int
     commit: str
+    drafted_by: str = "offline"  # or the model's name, when a provider drafted (some of) them
+    drafting_note: str = ""  # why a provider asked for did not draft (the questions are offline ones)
 
 
-def _readme_section(report: CorpusReport, corpus: str, private: bool, slug: str) -> str:
+def _readme_section(report: CorpusReport, corpus: str, private: bool, slug: str, drafted_by: str = "offline") -> str:
     """The README's part on the corpus; a private folder's path never appears in it (it is committed)."""
     if private:
         corpus = "path/to/your/documents"
@@ -53,10 +57,17 @@ def _readme_section(report: CorpusReport, corpus: str, private: bool, slug: str)
         "```bash\n"
         f"{slug} ingest {corpus}\n"
         f'{slug} ask "{_first_question(report)}"\n'
-        f"{slug} eval --corpus {corpus} --golden {GOLDEN_FILE}   # on the questions you accepted\n"
+        f"{slug} eval   # the bundled suites and the questions I accepted from {GOLDEN_FILE}\n"
         "```\n\n"
-        f"The questions in `{GOLDEN_FILE}` were drafted from the documents and reviewed by me"
-        f" (`scaffolder golden`); the review, with where each question came from, is in `{REVIEW_FILE}`.\n"
+        f"The questions in `{GOLDEN_FILE}` were drafted from the documents"
+        + ("" if drafted_by == "offline" else f" (some by the model {drafted_by})")
+        + " and reviewed by me"
+        f" (`scaffolder golden`); the review, with where each question came from, is in `{REVIEW_FILE}`.\n\n"
+        "Retrieval on these documents, measured by `eval` on the questions I accepted, beside the bundled"
+        " corpora in the same run:\n\n"
+        f"{YOUR_TABLE_START}\n"
+        "_Not measured yet: accept questions with `scaffolder golden`, then run `eval`._\n"
+        f"{YOUR_TABLE_END}\n"
     )
 
 
@@ -87,7 +98,9 @@ def _git(project: Path, *args: str) -> str:
     return done.stdout
 
 
-def add_knowledge_base(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
+def add_knowledge_base(
+    project: Path, report: CorpusReport, *, private: bool, slug: str, provider: str = "offline"
+) -> KnowledgeBase:
     """Copy (or reference) the documents, draft the golden set, and commit it all as one change:
     the whole change or none of it (a document that vanished since the scan, a full disk, a git
     failure: what was written is taken back, and the project stays as generated)."""
@@ -100,7 +113,7 @@ def add_knowledge_base(project: Path, report: CorpusReport, *, private: bool, sl
             "Review it with  scaffolder golden, or remove it (git rm) before adding another.",
         )
     try:
-        return _add(project, report, private=private, slug=slug)
+        return _add(project, report, private=private, slug=slug, provider=provider)
     except (OSError, UserError) as err:
         _take_back(project, written)
         if isinstance(err, UserError):
@@ -132,11 +145,26 @@ def _take_back(project: Path, written: tuple[str, ...]) -> None:
     repo.run("checkout", "-q", "HEAD", "--", *_EDITED)  # the generated README and .gitignore again
 
 
-def _add(project: Path, report: CorpusReport, *, private: bool, slug: str) -> KnowledgeBase:
+def _drafts(report: CorpusReport, provider: str) -> tuple[list[GoldenQuestion], str, str]:
+    """(questions, drafted by, note): a provider that fails is said, and the offline drafts stand in."""
+    from scaffolder.core.llm import ProviderError
+
+    if provider == "offline":
+        return draft_golden(report), "offline", ""
+    try:
+        questions = draft_golden(report, provider=provider)
+    except ProviderError as err:
+        note = f"{provider} did not draft ({err.message}); the questions were drafted offline."
+        return draft_golden(report), "offline", note
+    models = sorted({q.origin.removeprefix("model:") for q in questions if q.origin.startswith("model:")})
+    return questions, ", ".join(models) or "offline", "" if models else f"{provider} drafted no usable question."
+
+
+def _add(project: Path, report: CorpusReport, *, private: bool, slug: str, provider: str) -> KnowledgeBase:
     corpus = str(report.root) if private else PUBLIC_FOLDER
+    questions, drafted_by, note = _drafts(report, provider)  # before any file: a slow model writes nothing half
     if not private:
         _copy_documents(report, project / PUBLIC_FOLDER)
-    questions = draft_golden(report)
     review = GoldenReview(project, corpus if not private else f"private:{report.root.name}", questions)
     review.save()
     record = {
@@ -160,7 +188,9 @@ def _add(project: Path, report: CorpusReport, *, private: bool, slug: str) -> Kn
         paths.append(PUBLIC_FOLDER)
     readme = project / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else f"# {slug}\n"
-    readme.write_text(text.rstrip("\n") + "\n" + _readme_section(report, corpus, private, slug), encoding="utf-8")
+    readme.write_text(
+        text.rstrip("\n") + "\n" + _readme_section(report, corpus, private, slug, drafted_by), encoding="utf-8"
+    )
     _git(project, "add", "--", *paths)
     what = "private, referenced" if private else f"copied into {PUBLIC_FOLDER}"
     _git(
@@ -171,9 +201,8 @@ def _add(project: Path, report: CorpusReport, *, private: bool, slug: str) -> Kn
         "-m",
         f"Add my knowledge base: {len(report.documents)} documents ({what})",
     )
-    return KnowledgeBase(
-        corpus, private, len(report.documents), len(questions), _git(project, "rev-parse", "HEAD").strip()
-    )
+    commit = _git(project, "rev-parse", "HEAD").strip()
+    return KnowledgeBase(corpus, private, len(report.documents), len(questions), commit, drafted_by, note)
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
@@ -181,3 +210,38 @@ def _write_json(path: Path, data: dict[str, object]) -> None:
     temp = path.with_name(f".{path.name}.partial")
     temp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(temp, path)
+
+
+def corpus_folder(project: Path, review: GoldenReview) -> Path | None:
+    """Where the documents are: the project's copy, or the private folder this machine recorded."""
+    if not review.corpus.startswith("private:"):
+        return Path(project) / review.corpus if review.corpus else None
+    try:
+        recorded = json.loads((Path(project) / LOCAL_RECORD_FILE).read_text(encoding="utf-8"))
+        return Path(recorded["path"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # cloned elsewhere: the documents are not on this machine
+
+
+def drafts_from_corpus(
+    project: Path, review: GoldenReview, provider: str, cancel: threading.Event | None = None
+) -> list[GoldenQuestion]:
+    """Questions drafted again from the project's documents (with a model, when `provider` is one)."""
+    from scaffolder.core.corpus import scan_corpus
+
+    folder = corpus_folder(project, review)
+    if folder is None or not folder.is_dir():
+        raise UserError(
+            "The documents of this project are not on this machine, so nothing can be drafted from them.",
+            "Add questions of your own (scaffolder golden NAME --add TEXT --source FILE).",
+        )
+    return draft_golden(require_readable(scan_corpus(folder)), provider=provider, cancel=cancel)
+
+
+def draft_more(project: Path, provider: str, cancel: threading.Event | None = None) -> int:
+    """Draft again and add the new questions to the review as pending; how many were added. The
+    review is saved only when every draft is in: a failed or cancelled drafting changes nothing."""
+    review = GoldenReview.load(project)
+    added = review.add_drafts(drafts_from_corpus(project, review, provider, cancel))
+    review.save()
+    return added

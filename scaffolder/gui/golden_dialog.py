@@ -6,8 +6,9 @@ accepted questions (`evals/my-golden.jsonl`, what the project's eval runs on) in
 
 from __future__ import annotations
 
-import json
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,11 +32,19 @@ from PySide6.QtWidgets import (
 
 from scaffolder.core.corpus import SUPPORTED
 from scaffolder.core.errors import UserError
-from scaffolder.core.golden import GOLDEN_FILE, REVIEW_FILE, GoldenQuestion, GoldenReview
-from scaffolder.core.knowledge_base import LOCAL_RECORD_FILE
-from scaffolder.gui import messages, theme
+from scaffolder.core.golden import (
+    GOLDEN_FILE,
+    REVIEW_FILE,
+    GoldenQuestion,
+    GoldenReview,
+    origin_label,
+    providers_with_keys,
+)
+from scaffolder.core.knowledge_base import corpus_folder, drafts_from_corpus
+from scaffolder.core.rag_runs import EvalRun, IndexBuilt, build_index, run_your_eval
+from scaffolder.gui import messages, theme, workers
 
-COLUMNS = ("Question", "Expected source", "Drafted from", "Status")
+COLUMNS = ("Question", "Expected source", "Drafted by", "Status")
 QUESTION, SOURCE, ORIGIN, STATUS = range(len(COLUMNS))
 MAX_LISTED_DOCUMENTS = 5000
 
@@ -53,17 +63,6 @@ def golden_summary(project: Path) -> str | None:
     return f"Golden set from {where}: {len(review.questions)} questions, {accepted} accepted" + (
         f", {pending} still to review." if pending else "."
     )
-
-
-def corpus_folder(project: Path, review: GoldenReview) -> Path | None:
-    """Where the documents are: the project's copy, or the private folder this machine recorded."""
-    if not review.corpus.startswith("private:"):
-        return Path(project) / review.corpus if review.corpus else None
-    try:
-        recorded = json.loads((Path(project) / LOCAL_RECORD_FILE).read_text(encoding="utf-8"))
-        return Path(recorded["path"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # cloned elsewhere: the questions' own sources are still offered
 
 
 def corpus_documents(project: Path, review: GoldenReview) -> list[str]:
@@ -123,6 +122,26 @@ class AddQuestionDialog(QDialog):
         super().accept()
 
 
+def index_documents(project: Path, progress: Callable[[str], None], cancel: threading.Event) -> IndexBuilt:
+    """The project's own ingest over its documents, in its .venv (core: whole or not at all)."""
+    review = GoldenReview.load(project)
+    folder = corpus_folder(project, review)
+    if folder is None or not folder.is_dir():
+        raise UserError("The documents of this project are not on this machine.", "Nothing can be indexed here.")
+    corpus = review.corpus if not review.corpus.startswith("private:") else str(folder)
+    return build_index(project, corpus, on_line=progress, cancel=cancel)
+
+
+def evaluate(project: Path, progress: Callable[[str], None], cancel: threading.Event) -> EvalRun:
+    return run_your_eval(project, on_line=progress, cancel=cancel)
+
+
+def draft_with_model(
+    project: Path, review: GoldenReview, provider: str, cancel: threading.Event
+) -> list[GoldenQuestion]:
+    return drafts_from_corpus(project, review, provider, cancel)
+
+
 class GoldenDialog(QDialog):
     def __init__(self, project: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +182,42 @@ class GoldenDialog(QDialog):
         self.add_button.clicked.connect(self.add_question)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
+        self.worker: workers.FunctionWorker | None = None
+        self.providers = providers_with_keys()
+        self.draft_button = QPushButton("Draft with a &model")
+        self.draft_button.setObjectName("draft-with-model")
+        self.draft_button.setEnabled(bool(self.providers))
+        self.draft_button.setToolTip(
+            f"Ask {self.providers[0]} for more questions from your documents (they arrive pending)"
+            if self.providers
+            else "Set a provider's key (OPENAI_API_KEY, ANTHROPIC_API_KEY or OLLAMA_HOST) to draft with a model"
+        )
+        self.draft_button.clicked.connect(self.draft_with_model)
+        self.index_button = QPushButton("Build the &index")
+        self.index_button.setObjectName("build-index")
+        self.index_button.setToolTip("Run the project's own ingest over your documents, in its .venv")
+        self.index_button.clicked.connect(lambda: self._run("index"))
+        self.eval_button = QPushButton("Run the e&val")
+        self.eval_button.setObjectName("run-eval")
+        self.eval_button.setToolTip(
+            "Save, then run the project's eval on the questions you accepted: its figures go into the README"
+        )
+        self.eval_button.clicked.connect(lambda: self._run("eval"))
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel-golden-run")
+        self.cancel_button.clicked.connect(self.cancel_run)
+        self.cancel_button.hide()
+        self.busy = QProgressBar()  # a run's length is not known ahead (pip, ingest, eval): a busy bar
+        self.busy.setObjectName("golden-run-progress")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        runs = QHBoxLayout()
+        for button in (self.draft_button, self.index_button, self.eval_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in the table must not start a model or an eval
+            runs.addWidget(button)
+        runs.addWidget(self.busy)
+        runs.addStretch(1)
         buttons = QHBoxLayout()
         for button in (self.accept_button, self.reject_button, self.edit_button, self.add_button):
             buttons.addWidget(button)
@@ -176,6 +231,7 @@ class GoldenDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
+        layout.addLayout(runs)
         layout.addLayout(buttons)
         self.resize(860, 520)
         self.load()
@@ -186,7 +242,15 @@ class GoldenDialog(QDialog):
         except UserError as err:
             self.review = None
             self._show_problem(err)
-            for button in (self.accept_button, self.reject_button, self.edit_button, self.add_button):
+            for button in (
+                self.accept_button,
+                self.reject_button,
+                self.edit_button,
+                self.add_button,
+                self.draft_button,
+                self.index_button,
+                self.eval_button,
+            ):
                 button.setEnabled(False)
             self.save_button.setEnabled(False)
             return
@@ -198,7 +262,7 @@ class GoldenDialog(QDialog):
         self._filling = True
         self.table.setRowCount(len(self.review.questions))
         for row, question in enumerate(self.review.questions):
-            cells = (question.question, ", ".join(question.sources), question.origin, question.status)
+            cells = (question.question, ", ".join(question.sources), origin_label(question.origin), question.status)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, question.id)
@@ -289,9 +353,82 @@ class GoldenDialog(QDialog):
         self.status.setText(f"{self.status.text()} Saved to {GOLDEN_FILE}.")
         return True
 
+    # --- long work on a worker: drafting with a model, the index, the eval ---------------------------
+
+    def draft_with_model(self) -> None:
+        if self.review is None or not self.providers or self.worker is not None:
+            return
+        worker = workers.FunctionWorker(draft_with_model, self.project, self.review, self.providers[0])
+        self._start(worker, f"Asking {self.providers[0]} for questions from your documents…")
+        worker.signals.finished.connect(self._on_drafted)
+
+    def _on_drafted(self, drafts: list[GoldenQuestion]) -> None:
+        assert self.review is not None
+        added = self.review.add_drafts(drafts)
+        self._changed()
+        models = sorted({d.origin.removeprefix("model:") for d in drafts if d.origin.startswith("model:")})
+        by = f" by {', '.join(models)}" if models else " (the model had none: offline drafts)"
+        self.status.setText(f"{self.status.text()} {added} new questions drafted{by}, pending your review.")
+
+    def _run(self, what: str) -> None:
+        if self.review is None or self.worker is not None:
+            return
+        if what == "eval" and self.unsaved and not self.save():
+            return  # the eval runs on the saved set: a failed save is said, nothing runs
+        fn = evaluate if what == "eval" else index_documents
+        worker = workers.FunctionWorker(fn, self.project)
+        intro = "Running the project's eval on the questions you accepted" if what == "eval" else "Building the index"
+        self._start(worker, f"{intro} (the project's .venv is made first if it has none)…")
+        worker.signals.finished.connect(self._on_evaluated if what == "eval" else self._on_indexed)
+
+    def _start(self, worker: workers.FunctionWorker, text: str) -> None:
+        self.worker = worker
+        worker.signals.progress.connect(self._on_progress)
+        worker.signals.failed.connect(self._on_run_failed)
+        worker.signals.done.connect(self._on_run_done)
+        for button in (self.draft_button, self.index_button, self.eval_button):
+            button.setEnabled(False)
+        self.cancel_button.show()
+        self.busy.show()
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+        workers.start(worker)
+
+    def cancel_run(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()  # the core stops the project's process group
+            self.status.setText("Cancelling…")
+
+    def _on_progress(self, line: object) -> None:
+        self.status.setText(str(line)[:200])
+
+    def _on_indexed(self, built: IndexBuilt) -> None:
+        self.status.setText(f"Indexed {built.documents} documents ({built.chunks} chunks) into {built.path.name}.")
+
+    def _on_evaluated(self, run: EvalRun) -> None:
+        rows = [line for line in run.table.splitlines() if line.startswith("| your documents")]
+        figures = rows[0] if rows else run.table.splitlines()[-1]
+        self.status.setText(f"Measured on your documents: {figures} Written into README.md and evals/results.md.")
+
+    def _on_run_failed(self, err: BaseException, details: str) -> None:
+        message, hint = messages.error_text(err)
+        self.status.setStyleSheet(theme.error_style())
+        self.status.setText(f"{message} {hint}".strip())
+        if details and not isinstance(err, UserError):
+            messages.log.error("a golden-set run failed unexpectedly\n%s", details)
+
+    def _on_run_done(self) -> None:
+        self.worker = None
+        self.cancel_button.hide()
+        self.busy.hide()
+        self.draft_button.setEnabled(bool(self.providers) and self.review is not None)
+        self.index_button.setEnabled(self.review is not None)
+        self.eval_button.setEnabled(self.review is not None)
+
     def reject(self) -> None:
         """Close; unsaved changes are saved or dropped only when the user says so."""
         asked = "Save your changes to the golden questions? Cancel closes without saving them."
         if self.unsaved and messages.ask_confirm(self, "Golden questions", asked, "Save") and not self.save():
             return  # the save failed: stay open, the sentence says why
+        self.cancel_run()  # closing stops a run (and the project's processes); its partial index is not kept
         super().reject()

@@ -81,6 +81,7 @@ def test_new_rag_with_docs_copies_them_drafts_the_golden_set_and_the_user_review
         "project_name=Tenancy QA",
         "--docs",
         str(corpus),
+        "--no-index",  # the index, built in the project's own .venv, is the slow end-to-end test's
         "--no-input",
         "--json",
     )
@@ -98,7 +99,9 @@ def test_new_rag_with_docs_copies_them_drafts_the_golden_set_and_the_user_review
     assert git(project, "status", "--porcelain") == ""
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert "## My knowledge base" in readme and "**4 documents**" in readme and "copied into `data/mine/`" in readme
-    assert "eval --corpus data/mine --golden evals/my-golden.jsonl" in readme
+    assert "tenancy-qa eval   # the bundled suites and the questions I accepted" in readme
+    assert "<!-- my-eval-results:start -->\n_Not measured yet" in readme  # figures come from a run only
+    assert data["knowledge_base"]["index"] is None and not (project / "data/index.sqlite3").exists()
 
     listing = json.loads(scaffolder("golden", "Tenancy QA", "--json").stdout)
     assert listing["counts"]["accepted"] == 0 and listing["counts"]["pending"] >= 4
@@ -141,6 +144,7 @@ def test_private_docs_never_reach_git(corpus: Path, tmp_path: Path, isolated_use
         "project_name=Private QA",
         "--private-docs",
         str(corpus),
+        "--no-index",
         "--no-input",
         "--json",
     )
@@ -153,6 +157,11 @@ def test_private_docs_never_reach_git(corpus: Path, tmp_path: Path, isolated_use
     assert git(project, "status", "--porcelain", "--untracked-files=all") == ""  # the local record is ignored
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert "They stay private" in readme and str(corpus) not in readme
+    # Not a sentence of them either: the review's evidence quotes the documents, so it is not kept.
+    blobs = subprocess.run(
+        ["git", "-C", str(project), "cat-file", "--batch-all-objects", "--batch"], capture_output=True, check=True
+    ).stdout
+    assert b"lets a tenant use a property" not in blobs and b"brood chamber" not in blobs
 
 
 def test_a_folder_with_nothing_readable_generates_nothing(tmp_path: Path, isolated_user: Path) -> None:
@@ -194,3 +203,9 @@ def test_a_document_gone_since_the_scan_leaves_the_project_as_generated(
     assert (project / "README.md").read_text(encoding="utf-8") == readme
     assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
     assert git(project, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_the_documents_options_need_documents(tmp_path: Path, isolated_user: Path) -> None:
+    done = scaffolder("new", "rag", "-o", str(tmp_path / "out"), "--draft-with", "openai", "--no-input")
+    assert done.returncode == 1 and "--draft-with and --no-index go with your documents" in done.stderr
+    assert not (tmp_path / "out").exists()

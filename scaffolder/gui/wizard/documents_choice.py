@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from scaffolder.core.corpus import CorpusReport, require_readable, scan_corpus
 from scaffolder.core.errors import UserError
+from scaffolder.core.golden import providers_with_keys
 from scaffolder.gui import messages, theme, workers
 from scaffolder.gui.wizard.draft import DocumentsMode
 
@@ -117,6 +118,15 @@ class DocumentsChoice(QGroupBox):
         row.addWidget(self.choose)
         row.addWidget(self.status, 1)
         layout.addLayout(row)
+        # Model drafting is offered where it can be cancelled: the golden review, after generating.
+        self.providers = providers_with_keys()
+        self.model_note = QLabel(
+            f"The golden questions are drafted offline; {' and '.join(self.providers)} is set up, so a model can draft"
+            " more in Review golden questions… once the project is generated."
+        )
+        self.model_note.setObjectName("documents-model-note")
+        self.model_note.setWordWrap(True)
+        layout.addWidget(self.model_note)
         self.group.buttonToggled.connect(self._on_mode)
         self._show_state()
 
@@ -210,4 +220,5 @@ class DocumentsChoice(QGroupBox):
             text = self.report.summary()
         self.status.setText(text)
         self.status.setStyleSheet(theme.error_style() if self.problem and not sample else "")
+        self.model_note.setVisible(bool(self.providers) and not sample)
         self.changed.emit()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from scaffolder.core.agent_data import DataReport
 from scaffolder.core.agent_project import DATABASE_FILE, AgentData, add_agent_data
 from scaffolder.core.corpus import CorpusReport
+from scaffolder.core.corpus_answers import with_corpus_answers
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import GenerationResult, Progress, generate
 from scaffolder.core.knowledge_base import KnowledgeBase, add_knowledge_base
@@ -193,10 +194,13 @@ class GeneratePage(QWizardPage):
         self.back_to_answers.hide()
         self.success.hide()
         self.setTitle("Generating")
+        answers = draft.full_answers
+        if self.documents is not None:  # the README's pitch, sample questions and web UI placeholder: about the corpus
+            answers = with_corpus_answers(answers, self.documents[0], {q.name for q in template.asked_questions})
         worker = workers.FunctionWorker(
             generate,
             template,
-            draft.full_answers,
+            answers,
             draft.output_dir,
             store=self.store,
             accept_hooks=draft.accept_hooks,

@@ -4,7 +4,9 @@ rewords one in place, adds their own, saves; the eval's file holds exactly the a
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from scaffolder.gui import messages
 from scaffolder.gui.golden_dialog import GoldenDialog
 from scaffolder.gui.main_window import MainWindow
 from tests.helpers.documents import two_topic_corpus
+from tests.helpers.fake_openai import MODEL, drafted_question, fake_openai
 
 
 def project_with_documents(root: Path, corpus: Path, *, private: bool = False) -> Path:
@@ -77,12 +80,12 @@ def test_accepted_edited_and_added_questions_are_exactly_what_the_eval_runs_on(q
     assert [table.horizontalHeaderItem(c).text() for c in range(4)] == [
         "Question",
         "Expected source",
-        "Drafted from",
+        "Drafted by",
         "Status",
     ]
     lease = row_of(dialog, "What is a lease?")
     assert table.item(lease, 1).text() == "tenancy/lease.md"
-    assert table.item(lease, 2).text() == "definition"
+    assert table.item(lease, 2).text() == "a definition (offline)"
     assert table.item(lease, 3).text() == "pending"
     assert "0 accepted, 7 pending, 0 rejected." in dialog.status.text()
 
@@ -205,3 +208,108 @@ def test_the_project_page_offers_golden_questions_only_when_there_is_a_review(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     dialog.reject()
     assert window.project_page.knowledge_text.text().endswith("7 questions, 1 accepted, 6 still to review.")
+
+
+# --- drafting with a model, the index and the eval: long work on a worker, cancellable -------------
+
+
+def wait_for_run(qtbot: QtBot, dialog: GoldenDialog) -> None:
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=60000)
+
+
+def test_with_a_provider_set_up_a_model_drafts_more_and_the_table_says_which(
+    qtbot: QtBot, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fake_openai() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+        dialog = open_dialog(qtbot, project)
+        assert dialog.draft_button.isEnabled() and "openai" in dialog.draft_button.toolTip()
+        qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+        wait_for_run(qtbot, dialog)
+    assert len(server.requests) == 4
+    row = row_of(dialog, drafted_question("Swarming"))
+    assert dialog.table.item(row, 1).text() == "bees/swarming.md"
+    assert dialog.table.item(row, 2).text() == f"drafted by the model {MODEL}"
+    assert dialog.table.item(row, 3).text() == "pending"
+    assert "4 new questions drafted by fake-gpt-drafter, pending your review." in dialog.status.text()
+    assert "Not saved yet." in dialog.status.text() and golden_lines(project) == []
+
+
+def test_without_a_provider_the_model_is_not_offered_and_says_what_to_set(
+    qtbot: QtBot, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "OLLAMA_HOST", "OLLAMA_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    dialog = open_dialog(qtbot, project)
+    assert not dialog.draft_button.isEnabled() and "OPENAI_API_KEY" in dialog.draft_button.toolTip()
+
+
+# The project's own command line, as a stand-in: its eval writes the README's table of your documents
+# from the accepted questions, or hangs with a child of its own (the real eval is the end-to-end test's).
+STAND_IN = """
+import subprocess, sys, time
+from pathlib import Path
+if Path("hang").exists():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    Path("grandchild.pid").write_text(str(child.pid))
+    print("indexing the sample corpus", flush=True)
+    time.sleep(600)
+accepted = len(Path("evals/my-golden.jsonl").read_text().splitlines())
+readme = Path("README.md").read_text()
+head, rest = readme.split("<!-- my-eval-results:start -->")
+table = f"| corpus | questions | hit@3 |\\n| --- | --- | --- |\\n| your documents ({accepted} questions, accepted by you) | {accepted} | 1.000 |"
+Path("README.md").write_text(head + "<!-- my-eval-results:start -->\\n" + table + "\\n<!-- my-eval-results:end -->" + rest.split("<!-- my-eval-results:end -->")[1])
+print("updated the table of your documents in README.md", flush=True)
+"""
+
+
+def with_stand_in_project(project: Path) -> None:
+    (project / "src" / "docs_qa").mkdir(parents=True)
+    (project / "src" / "docs_qa" / "__main__.py").write_text(STAND_IN, encoding="utf-8")
+    (project / ".venv" / "bin").mkdir(parents=True)
+    (project / ".venv" / "bin" / "python").symlink_to(sys.executable)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the .venv layout and process groups are POSIX here")
+def test_run_the_eval_saves_first_and_shows_the_figures_on_your_documents(
+    qtbot: QtBot, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_stand_in_project(project)
+    monkeypatch.setenv("PYTHONPATH", str(project / "src"))
+    dialog = open_dialog(qtbot, project)
+    select(dialog, "What is a lease?", "What is a swarm?")
+    qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.eval_button, Qt.MouseButton.LeftButton)
+    assert dialog.cancel_button.isVisible() and dialog.busy.isVisible() and not dialog.eval_button.isEnabled()
+    wait_for_run(qtbot, dialog)
+    assert len(golden_lines(project)) == 2  # saved before the eval ran on it
+    assert "Measured on your documents: | your documents (2 questions, accepted by you) | 2 | 1.000 |" in (
+        dialog.status.text()
+    )
+    assert not dialog.cancel_button.isVisible() and not dialog.busy.isVisible() and dialog.eval_button.isEnabled()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the .venv layout and process groups are POSIX here")
+def test_cancelling_the_eval_stops_the_projects_processes(
+    qtbot: QtBot, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_stand_in_project(project)
+    (project / "hang").write_text("", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(project / "src"))
+    dialog = open_dialog(qtbot, project)
+    qtbot.mouseClick(dialog.eval_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "indexing the sample corpus" in dialog.status.text(), timeout=30000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    wait_for_run(qtbot, dialog)
+    assert "cancelled" in dialog.status.text()
+    grandchild = int((project / "grandchild.pid").read_text())
+    qtbot.waitUntil(lambda: not alive(grandchild), timeout=5000)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

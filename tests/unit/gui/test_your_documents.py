@@ -100,6 +100,8 @@ def test_a_user_brings_their_documents_and_the_project_commits_them_in_data_mine
     assert status.stdout == ""
     drafted = json.loads((project / "evals/my-golden.review.json").read_text(encoding="utf-8"))["questions"]
     assert drafted and {q["sources"][0] for q in drafted} <= CORPUS_FILES
+    readme = (project / "README.md").read_text(encoding="utf-8")  # the pitch is about the user's corpus
+    assert "It answers questions about **Residential leases and Hives** (Residential leases, Hives" in readme
 
     page = wizard.generate_page
     assert page.success.isVisible()
@@ -260,3 +262,20 @@ def test_choosing_another_folder_while_one_is_read_shows_only_the_newer_folder(
     assert "1 document (1 markdown)" in documents.status.text()
     assert workers.wait_for_all()
     assert documents.report.root == second.resolve()  # the first scan, finishing later, changed nothing
+
+
+def test_with_a_provider_set_up_the_choice_says_where_a_model_can_draft(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    from scaffolder.gui.wizard.documents_choice import DocumentsChoice
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-not-real")
+    chosen_folders.append(two_topic_corpus(tmp_path / "my documents"))
+    choice = DocumentsChoice()
+    qtbot.addWidget(choice)
+    choice.show()
+    assert not choice.model_note.isVisible()  # the sample: nothing is drafted
+    with qtbot.waitSignal(choice.scanned, timeout=20000):
+        choice.radios[DocumentsMode.COPIED].setChecked(True)
+    assert choice.model_note.isVisible()
+    assert "anthropic is set up, so a model can draft more in Review golden questions…" in choice.model_note.text()

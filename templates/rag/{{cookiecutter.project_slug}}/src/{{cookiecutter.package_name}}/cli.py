@@ -17,6 +17,8 @@ from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError
 from .thresholds import THRESHOLDS_FILE
+from .your_corpus import rows_table, your_suite
+from .your_corpus import update_readme as update_your_readme
 
 PROG = "{{ cookiecutter.project_slug }}"
 
@@ -216,14 +218,25 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             f'calibrated the "don\'t know" threshold on {suites[0].golden}: '
             f"{results[suites[0].name].config['min relevance']}; wrote {thresholds}"
         )
+    yours = your_suite() if args.corpus is None else None
+    mine = {}  # your accepted questions on your documents: a table of their own, beside these
+    if yours is not None:
+        mine[yours.name] = run_eval(settings, yours.corpus, yours.golden, k=args.k)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     notes = {suite.name: suite.note for suite in suites}
-    args.out.write_text(render_markdown(results, f"{PROG} eval", notes), encoding="utf-8")
+    markdown = render_markdown(results, f"{PROG} eval", notes)
+    if mine:
+        markdown += f"\n## {yours.name}\n\n{rows_table(results | mine)}\n"
+    args.out.write_text(markdown, encoding="utf-8")
     table = metrics_table(results)
     print(table)
+    if mine:
+        print(f"\n{rows_table(results | mine)}")
     print(f"\nwrote {args.out}")
     if not args.no_readme and update_readme(args.readme, table):
         print(f"updated the results table in {args.readme}")
+    if mine and not args.no_readme and update_your_readme(args.readme, rows_table(results | mine)):
+        print(f"updated the table of your documents in {args.readme}")
     return 0
 
 
