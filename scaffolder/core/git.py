@@ -104,8 +104,7 @@ def resolve_identity(fallback: Identity | None) -> Identity | None:
         return fallback
     raise GitIdentityMissing(
         "Git does not know who you are, and the first commit needs an author name and e-mail.",
-        'Run  git config --global user.name "Your Name"  and  git config --global user.email you@example.com,'
-        " or fill in your name and e-mail in the app's Settings (or the template's author questions).",
+        "{git_identity}",
     )
 
 

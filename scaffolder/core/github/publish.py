@@ -104,7 +104,7 @@ def _existing(client: GitHubClient, url: str) -> tuple[RemoteRepo, bool]:
     raise UserError(
         f"This project's origin remote points at {url}, which is not a repository on {client.api_url} the token can see.",
         "Push it yourself (git push), or remove that remote (git remote remove origin) to publish a new repository."
-        " For GitHub Enterprise Server, sign in with its --api-url.",
+        " For GitHub Enterprise Server, {sign_in_with_api_url}.",
     )
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scaffolder.core.store import ManualCheck, Probe
+from scaffolder.core.surface import Surface as Surface  # where a fix is read; re-exported
+from scaffolder.core.surface import word
 
 if TYPE_CHECKING:
     from scaffolder.core.readiness.snapshot import RepoSnapshot
@@ -125,14 +127,6 @@ class Facts:
 CheckFunction = Callable[[Facts], Finding]
 
 
-class Surface(StrEnum):
-    """Where a fix is read. A fix names the user's next action as `{action}`, and each surface
-    words it the way it offers that action: a command to run, or a field or button to use."""
-
-    CLI = "cli"
-    APP = "app"
-
-
 # action: (command line, app). {name} is the project's name (shell-quoted), {check} the check's id.
 ACTIONS: dict[str, tuple[str, str]] = {
     "record_live_url": ("scaffolder set {name} live-url https://…", "type it in the Live URL field"),
@@ -153,9 +147,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
 
 def word_fix(fix: str, surface: Surface, name: str, check_id: str) -> str:
     """A fix as `surface` shows it: its actions worded for that surface, the names filled in."""
-    for action, wordings in ACTIONS.items():
-        fix = fix.replace("{" + action + "}", wordings[surface is Surface.APP])
-    return fix.replace("{name}", shlex.quote(name)).replace("{check}", check_id)
+    worded = word(fix, surface, name, check_id, actions=ACTIONS)
+    return worded.replace("{name}", shlex.quote(name)).replace("{check}", check_id)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,17 @@ from pytestqt.qtbot import QtBot
 
 from scaffolder.core.settings import Settings, save_settings
 from scaffolder.core.store import Store
+from scaffolder.core.surface import Surface, speak_on
 from scaffolder.gui import messages, workers
 from scaffolder.gui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def speaking_on_the_app() -> Iterator[None]:
+    """Errors are worded for the app, as `run_gui` sets it at start."""
+    speak_on(Surface.APP)
+    yield
+    speak_on(Surface.CLI)
 
 
 @pytest.fixture
