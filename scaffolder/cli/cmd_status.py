@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-URL_FIELDS = ("live-url", "writeup-url")
+from scaffolder.core.paths import BUNDLED_KINDS
+from scaffolder.core.store import UrlField
 
 
 def register(subparsers: Any) -> None:
@@ -39,7 +40,7 @@ def register(subparsers: Any) -> None:
         description="Record the URL the app probes and expects the README to link.",
     )
     p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
-    p.add_argument("field", choices=URL_FIELDS, help="which URL")
+    p.add_argument("field", choices=[f.value for f in UrlField], help="which URL")
     p.add_argument("url", nargs="?", help="an http or https URL")
     p.add_argument("--clear", action="store_true", help="forget the recorded URL")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -85,7 +86,7 @@ def _next_lines(report: Any) -> list[str]:
 
 def _portfolio_text(portfolio: Any, updates: dict[str, Any] | None = None) -> str:
     if not portfolio.reports:
-        return "The portfolio is empty. Start with: scaffolder new rag"
+        return f"The portfolio is empty. Start with: scaffolder new {BUNDLED_KINDS[0]}"
     missing = f"; not started: {', '.join(portfolio.missing_kinds)}" if portfolio.missing_kinds else ""
     weakest = f" (held back by {portfolio.weakest}{missing})" if portfolio.weakest else ""
     lines = [f"Portfolio: {portfolio.level.label}{weakest}", ""]
@@ -175,14 +176,13 @@ def cmd_set(args: argparse.Namespace) -> int:
             f"For example: scaffolder set {args.name!r} {args.field} https://docs-qa.onrender.com",
         )
     url = None if args.clear else validate_url(args.url)
-    store = Store()
-    setter = store.set_live_url if args.field == "live-url" else store.set_writeup_url
-    project = setter(args.name, url)
-    what = "live URL" if args.field == "live-url" else "write-up URL"
+    field = UrlField(args.field)
+    project = Store().set_url(args.name, field, url)
+    what = field.label
     text = (
         f"Recorded the {what} of {project.name}: {url}\nRun  scaffolder status {project.name!r}  to probe it."
         if url
         else f"Cleared the {what} of {project.name}."
     )
-    emit(args, {"name": project.name, "field": args.field, "url": url}, text)
+    emit(args, {"name": project.name, "field": field.value, "url": url}, text)
     return 0

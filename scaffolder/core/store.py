@@ -17,22 +17,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
 from scaffolder.core import store_recovery
 from scaffolder.core.errors import FolderTaken, NameTaken, ProjectNotFound, StoreError, UserError
-from scaffolder.core.paths import data_dir
+from scaffolder.core.paths import KINDS, data_dir
 from scaffolder.core.surface import current_surface, word
 
 log = logging.getLogger(__name__)
 
-KINDS = ("rag", "agent", "fullstack", "custom")
 DB_FILENAME = "portfolio.sqlite3"
 BUSY_TIMEOUT_S = 10.0  # how long a write waits for another writer before saying so
 _LOGGED_AS_BUG = "(logged by the portfolio store as a bug, not a failure of the file)"
 
 
+# The kinds are paths.KINDS (the bundled templates' own); this CHECK is their state when _V1
+# shipped, so a bundled template of a new kind also needs a migration that widens it
+# (tests/unit/core/test_kinds.py compares the two).
 _V1 = """
         CREATE TABLE projects (
             id INTEGER PRIMARY KEY,
@@ -92,6 +95,22 @@ MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class UrlField(StrEnum):
+    """The URLs a project records, as the command line and the app name them; `column` is the
+    store's."""
+
+    LIVE = "live-url"
+    WRITEUP = "writeup-url"
+
+    @property
+    def column(self) -> str:
+        return self.value.replace("-", "_")
+
+    @property
+    def label(self) -> str:
+        return {UrlField.LIVE: "live URL", UrlField.WRITEUP: "write-up URL"}[self]
+
+
 @dataclass(frozen=True)
 class ManualCheck:
     check_id: str
@@ -122,6 +141,9 @@ class Project:
     writeup_url: str | None = None
     editor: str | None = None
     manual_checks: dict[str, ManualCheck] = field(default_factory=dict)
+
+    def url(self, field: UrlField) -> str | None:
+        return self.live_url if field is UrlField.LIVE else self.writeup_url
 
     @property
     def exists(self) -> bool:
@@ -473,11 +495,15 @@ class Store:
             db.execute(f"UPDATE projects SET {column} = ? WHERE id = ?", (value, project.id))
         return self.get(project.id)
 
+    def set_url(self, name: str, field: UrlField | str, url: str | None) -> Project:
+        """Record (None: forget) the project's URL of `field` (`UrlField`, or its name)."""
+        return self._set_column(name, UrlField(field).column, url)
+
     def set_live_url(self, name: str, url: str | None) -> Project:
-        return self._set_column(name, "live_url", url)
+        return self.set_url(name, UrlField.LIVE, url)
 
     def set_writeup_url(self, name: str, url: str | None) -> Project:
-        return self._set_column(name, "writeup_url", url)
+        return self.set_url(name, UrlField.WRITEUP, url)
 
     def record_template_version(self, project_id: int, version: str, answers: dict[str, Any]) -> Project:
         """After an update from a newer template: the version and answers the project now has."""

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scaffolder.core.store import ManualCheck, Probe
+from scaffolder.core.store import ManualCheck, Probe, UrlField
 from scaffolder.core.surface import Surface as Surface  # where a fix is read; re-exported
 from scaffolder.core.surface import word
 
@@ -129,8 +129,11 @@ CheckFunction = Callable[[Facts], Finding]
 
 # action: (command line, app). {name} is the project's name (shell-quoted), {check} the check's id.
 ACTIONS: dict[str, tuple[str, str]] = {
-    "record_live_url": ("scaffolder set {name} live-url https://…", "type it in the Live URL field"),
-    "record_writeup_url": ("scaffolder set {name} writeup-url https://…", "type it in the Write-up URL field"),
+    "record_live_url": (f"scaffolder set {{name}} {UrlField.LIVE} https://…", "type it in the Live URL field"),
+    "record_writeup_url": (
+        f"scaffolder set {{name}} {UrlField.WRITEUP} https://…",
+        "type it in the Write-up URL field",
+    ),
     "tick": ("tick it: scaffolder check {name} {check}", "tick its box in this list"),
     "tick_with_url": (
         "tick it with its URL: scaffolder check {name} {check} --evidence https://…",
