@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
 from scaffolder.core.paths import BUNDLED_KINDS
 from scaffolder.core.store import UrlField
 
@@ -15,35 +16,33 @@ def register(subparsers: Any) -> None:
         "status",
         help="readiness of each project: level, score, checklists and what to do next",
         description="Check the README, Deployment and Write-up checklists of one project or the whole portfolio.",
+        parents=[JSON_OUTPUT],
     )
     p.add_argument("name", nargs="?", help="one project (default: every project, and the portfolio's level)")
     p.add_argument("--offline", action="store_true", help="do not probe URLs; use the last recorded probes")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_status)
 
     p = subparsers.add_parser(
         "check",
         help="tick a manual check (or --undo it)",
         description="Tick a check only you can decide, optionally with a URL that proves it.",
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("check_id", help="e.g. writeup-shared or explain-architecture")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--undo", action="store_true", help="untick it")
     group.add_argument("--evidence", metavar="URL", help="where it can be seen (http or https)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser(
         "set",
         help="record a project's live URL or published write-up URL",
         description="Record the URL the app probes and expects the README to link.",
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("field", choices=[f.value for f in UrlField], help="which URL")
     p.add_argument("url", nargs="?", help="an http or https URL")
     p.add_argument("--clear", action="store_true", help="forget the recorded URL")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_set)
 
 
