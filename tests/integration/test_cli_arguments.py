@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from scaffolder.cli import build_parser
 from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
 from scaffolder.core.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.cli import run_scaffolder
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
@@ -60,15 +57,7 @@ def test_every_command_that_answers_in_json_takes_the_same_option() -> None:
 
 
 def _scaffolder(*args: str, cwd: Path) -> dict[str, object] | list[dict[str, object]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args, "--json"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    done = run_scaffolder(*args, "--json", cwd=cwd)
     assert done.returncode == 0, done.stderr
     data: dict[str, object] | list[dict[str, object]] = json.loads(done.stdout)
     return data

@@ -18,6 +18,7 @@ import pytest
 from scaffolder.core import store_recovery
 from scaffolder.core.errors import StoreError
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 
 ROOT = Path(__file__).resolve().parents[3]
 NAMES = ["Docs Q&A", "Support Agent", "Meeting Notes"]
@@ -235,14 +236,7 @@ def test_the_command_line_shows_a_restored_portfolio_and_says_so(tmp_path: Path,
     path = _portfolio(folder).path
     path.write_bytes(b"")
 
-    listing = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "status", "--offline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    listing = run_scaffolder("status", "--offline")
 
     assert listing.returncode == 0, listing.stderr
     assert "restored the backup of" in listing.stderr and "Traceback" not in listing.stderr
@@ -256,14 +250,7 @@ def test_the_command_line_lists_a_project_with_a_bad_row_and_warns(tmp_path: Pat
     with sqlite3.connect(path) as db:
         db.execute("UPDATE projects SET answers = 'not json' WHERE name = 'Meeting Notes'")
 
-    status = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "status", "--offline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    status = run_scaffolder("status", "--offline")
 
     assert status.returncode == 0, status.stderr
     assert all(name in status.stdout for name in NAMES)
