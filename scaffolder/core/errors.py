@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 from scaffolder.core.surface import Surface, current_surface, word
 
@@ -120,12 +121,17 @@ class FolderTaken(UserError):
         )
 
 
+# Why the portfolio could not be used: "newer" is a file from a newer app, "unusable" a damaged
+# one whose backup could not be restored, "other" an OperationalError of no known code.
+StoreReason = Literal["locked", "read-only", "full", "damaged", "cannot-open", "io", "newer", "unusable", "other"]
+
+
 class StoreError(UserError):
     """The portfolio database cannot be opened or written: the environment's doing (locked,
     read-only, full, damaged), never a bug; the message says which and the hint what to do, as
     qutebrowser's `KnownError`. `reason` names the case for callers that act on it."""
 
-    def __init__(self, message: str, hint: str = "", *, reason: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, reason: StoreReason = "other") -> None:
         super().__init__(message, hint)
         self.reason = reason
 

@@ -440,7 +440,9 @@ def _register(plan: GenerationPlan, store: Store, project: Path) -> int:
         if isinstance(err, StoreError):  # the store already said why, by SQLite's error code
             why = err.message[:1].lower() + err.message[1:]
             raise StoreError(
-                f"The portfolio could not record {plan.project_name!r}, so the project was not kept: {why}", err.hint
+                f"The portfolio could not record {plan.project_name!r}, so the project was not kept: {why}",
+                err.unworded[1],
+                reason=err.reason,
             ) from err
         raise
     return project_id

@@ -180,6 +180,7 @@ def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             raise StoreError(
                 f"The portfolio was written by a newer version of the app (schema {current}, this app knows {SCHEMA_VERSION}).",
                 "Update the app, or set SCAFFOLDER_HOME to use another portfolio.",
+                reason="newer",
             )
         if current >= target:
             return current
@@ -265,6 +266,7 @@ class Store:
             raise StoreError(
                 f"The portfolio file {self.path} cannot be read: permission denied.",
                 f"Make it readable and writable for you (chmod u+rw {self.path}), then try again.",
+                reason="cannot-open",
             )
         else:
             health = store_recovery.check_health(self.path)

@@ -173,13 +173,15 @@ def explain_os_error(err: OSError, path: Path) -> StoreError:
         return StoreError(
             f"The disk that holds the portfolio ({path.parent}) is full; nothing was changed.",
             "Free some space on that disk, then try again.",
+            reason="full",
         )
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StoreError(
             f"The portfolio folder {path.parent} cannot be written ({err.strerror or err}).",
             "Make it writable, or set SCAFFOLDER_HOME to a folder you can write, then try again.",
+            reason="read-only",
         )
-    return StoreError(f"The portfolio folder {path.parent} cannot be used: {err.strerror or err}.")
+    return StoreError(f"The portfolio folder {path.parent} cannot be used: {err.strerror or err}.", reason="other")
 
 
 # --- the lock -------------------------------------------------------------------------------
@@ -206,6 +208,7 @@ def portfolio_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None
                     raise StoreError(
                         f"Another scaffolder kept the portfolio {path} locked for more than {timeout:g} s.",
                         "Let it finish or close it, then try again.",
+                        reason="locked",
                     ) from None
                 time.sleep(0.01)
         try:

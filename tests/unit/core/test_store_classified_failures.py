@@ -20,6 +20,7 @@ import pytest
 from scaffolder.core import store_recovery
 from scaffolder.core.errors import StoreError
 from scaffolder.core.store import Probe, Store
+from tests.unit.core.test_store_failures import add_until_refused
 
 NAMES = ["Docs Q&A", "Support Agent"]
 _CONNECT = store_recovery.connect  # the real one, before a test limits it
@@ -167,24 +168,15 @@ def full_portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
 def test_a_full_disk_refuses_a_change_that_needs_room_with_a_sentence(full_portfolio: Store, tmp_path: Path) -> None:
     kept = len(full_portfolio.projects())
 
-    with pytest.raises(StoreError) as refused:
-        for n in range(50):  # until a page more is needed
-            full_portfolio.add_project(
-                name=f"Extra {n}",
-                kind="rag",
-                path=tmp_path / f"extra-{n}",
-                template=None,
-                template_version=None,
-                answers={"notes": "x" * 3000},
-            )
+    refused = add_until_refused(full_portfolio, tmp_path, 50, 3000)  # until a page more is needed
 
-    assert refused.value.reason == "full"
-    assert refused.value.message == (
+    assert refused.reason == "full"
+    assert refused.message == (
         f"The disk that holds the portfolio ({tmp_path}) is full, so the change was not saved;"
         " your projects are untouched."
     )
-    assert refused.value.hint == "Free some space on that disk, then try again."
-    assert "database or disk is full" in str(refused.value.__cause__)
+    assert refused.hint == "Free some space on that disk, then try again."
+    assert "database or disk is full" in str(refused.__cause__)
     names = [p.name for p in full_portfolio.projects()]
     assert names[:2] == NAMES and f"Extra {len(names) - kept}" not in names  # the refused one left no row
 

@@ -37,6 +37,21 @@ def _portfolio(folder: Path, names: list[str] = NAMES) -> Store:
     return store
 
 
+def add_until_refused(store: Store, folder: Path, rows: int, notes_bytes: int) -> StoreError:
+    """Add projects with long notes until the portfolio refuses one; what it said."""
+    with pytest.raises(StoreError) as refused:
+        for n in range(rows):
+            store.add_project(
+                name=f"Extra {n}",
+                kind="rag",
+                path=folder / f"extra-{n}",
+                template=None,
+                template_version=None,
+                answers={"notes": "x" * notes_bytes},
+            )
+    return refused.value
+
+
 def _names(store: Store) -> list[str]:
     return [p.name for p in store.projects()]
 
@@ -104,23 +119,14 @@ def test_a_full_disk_is_a_sentence_and_nothing_already_saved_is_lost(small_disk:
             os.write(fd, b"\0" * 4096)
     os.close(fd)
 
-    with pytest.raises(StoreError) as refused:
-        for n in range(200):  # enough rows that the WAL must grow past the last free block
-            store.add_project(
-                name=f"Extra {n}",
-                kind="rag",
-                path=small_disk / f"extra-{n}",
-                template=None,
-                template_version=None,
-                answers={"notes": "x" * 2000},
-            )
+    refused = add_until_refused(store, small_disk, 200, 2000)  # the WAL must grow past the last free block
     filler.unlink()
 
-    assert refused.value.message == (
+    assert refused.message == (
         f"The disk that holds the portfolio ({small_disk}) is full, so the change was not saved;"
         " your projects are untouched."
     )
-    assert "move it aside" not in str(refused.value)
+    assert "move it aside" not in str(refused)
     assert _names(Store(store.path))[:3] == NAMES
 
 
