@@ -10,8 +10,7 @@ import logging
 import os
 import sqlite3
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,28 +101,19 @@ def test_a_write_lock_held_by_another_program_refuses_every_change_with_the_same
 
 
 @pytest.fixture
-def read_only_portfolio(tmp_path: Path) -> Iterator[Path]:
+def read_only_portfolio(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """A portfolio its user cannot change: the file made read-only (chmod), or, for root, whom
-    permissions do not stop, a real filesystem remounted read-only."""
+    permissions do not stop, a real filesystem remounted read-only (`small_disk`)."""
     if os.geteuid() != 0:
         path = _portfolio(tmp_path).path
         for side in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
             if side.exists():
                 side.chmod(0o444)
-        yield path
-        return
-    if sys.platform != "linux":
-        pytest.skip("root cannot be refused by permissions, and a read-only mount needs Linux")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=False).returncode:
-        pytest.skip("root cannot be refused by permissions, and no filesystem can be mounted here")
-    try:
-        path = _portfolio(mount).path
-        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+        return path
+    disk: Path = request.getfixturevalue("small_disk")
+    path = _portfolio(disk).path
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+    return path
 
 
 @pytest.mark.parametrize("call", sorted(WRITES))
