@@ -65,13 +65,13 @@ def register(subparsers: Any) -> None:
 
 def cmd_writeup(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
-    from scaffolder.core.errors import UserError
+    from scaffolder.core.errors import FolderMissing
     from scaffolder.core.store import Store
     from scaffolder.core.writeup_draft import draft_writeup
 
     project = Store().get(args.name)
     if not project.exists:
-        raise UserError(f"The folder of {project.name!r} is missing: {project.path}.", "Locate it first.")
+        raise FolderMissing(project.name, project.path)
     result = draft_writeup(project.path, provider=args.provider, name=project.name)
     by = f" by {result.model}" if result.model else " (offline: facts laid out for you to rewrite)"
     lines = [f"{result.path}: drafted {len(result.drafted)} section(s){by}."]
@@ -117,13 +117,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from scaffolder.cli._output import emit
     from scaffolder.core.demo import commit_demo, record_demo, what_runs
-    from scaffolder.core.errors import UserError
+    from scaffolder.core.errors import FolderMissing, UserError
     from scaffolder.core.paths import BUNDLED_KINDS
     from scaffolder.core.store import Store
 
     project = Store().get(args.name)
     if not project.exists:
-        raise UserError(f"The folder of {project.name!r} is missing: {project.path}.", "Locate it first.")
+        raise FolderMissing(project.name, project.path)
     runs = what_runs(project.path)
     if project.template not in BUNDLED_KINDS and not args.trust:
         # An imported project (or one from a third-party template) is code the user did not write.

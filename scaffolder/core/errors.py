@@ -110,6 +110,14 @@ class NameTaken(UserError):
         )
 
 
+class FolderMissing(UserError):
+    """The project's folder was moved or deleted: it must be found again before `then` (", then
+    deploy") can happen. The app locates it in place; the command line forgets and imports it."""
+
+    def __init__(self, name: str, folder: str | Path, then: str = "") -> None:
+        super().__init__(f"The folder of {name} is missing: {folder}.", "{locate_project}" + then + ".", name=name)
+
+
 class FolderTaken(UserError):
     """The folder is already another project's in the portfolio."""
 

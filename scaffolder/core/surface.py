@@ -26,6 +26,11 @@ HINT_ACTIONS: dict[str, tuple[str, str]] = {
         "press Agree when asked, or tick “I have read this template and trust it”",
     ),
     "import_folder": ("scaffolder import FOLDER", "File → Import…"),
+    "locate_project": (
+        "Bring it back, or forget it and import it from where it is now (scaffolder forget {name},"
+        " then scaffolder import FOLDER)",
+        "Locate it first (Locate… on its page)",
+    ),
     "repair_portfolio": ("Run  scaffolder doctor --repair", "Close and reopen the app"),
     "run_repair": ("run  scaffolder doctor --repair", "close and reopen the app"),
     "check_portfolio": ("Run  scaffolder doctor  to check it.", "Close and reopen the app to check it."),

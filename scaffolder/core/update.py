@@ -26,7 +26,7 @@ from typing import Any
 from scaffolder.core import update_git
 from scaffolder.core.catalogue import Question, TemplateInfo, render_context, resolve_template
 from scaffolder.core.consent import has_consent, record_consent
-from scaffolder.core.errors import Cancelled, InvalidAnswer, TemplateError, UserError
+from scaffolder.core.errors import Cancelled, FolderMissing, InvalidAnswer, TemplateError, UserError
 from scaffolder.core.generate import GenerationPlan, Progress, ProgressCallback, plan_generation
 from scaffolder.core.git import TEMPLATE_REF, Identity
 from scaffolder.core.staging import remove_tree
@@ -129,10 +129,7 @@ def find_template(recorded: RecordedAnswers) -> TemplateInfo:
 
 def _checked_repository(project: Project) -> Git:
     if not project.exists:
-        raise UserError(
-            f"The folder of {project.name} is missing: {project.path}.",
-            "Locate it in the app (Locate… on its page), or forget it and import it from where it is now.",
-        )
+        raise FolderMissing(project.name, project.path)
     git = Git(project.path)
     refusal = update_git.repository_state_refusal(git)
     if refusal is not None:

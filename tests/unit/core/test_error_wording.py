@@ -16,8 +16,10 @@ import pytest
 import scaffolder.core
 from scaffolder.cli import build_parser
 from scaffolder.core import store_recovery
+from scaffolder.core.deploy.plan import plan_deploy
 from scaffolder.core.errors import (
     Cancelled,
+    FolderMissing,
     FolderTaken,
     NameTaken,
     ProjectNotFound,
@@ -162,6 +164,8 @@ def _errors_with_their_own_wording(tmp_path: Path) -> list[UserError]:
         NameTaken("Docs Q&A"),
         NameTaken("Docs Q&A", tmp_path / "docs-qa"),
         FolderTaken("Docs Q&A", tmp_path / "docs-qa"),
+        FolderMissing("Docs Q&A", tmp_path / "docs-qa"),
+        FolderMissing("Docs Q&A", tmp_path / "docs-qa", then=", then deploy"),
         ProjectNotFound("Docs", ["Docs Q&A", "Support Agent"]),
         ProjectNotFound("Docs", []),
         Cancelled.generation(),
@@ -189,6 +193,22 @@ def test_a_taken_name_says_forget_as_a_command_in_the_terminal_and_a_button_in_t
         taken.worded(Surface.APP)[1]
         == "Choose another project name, or forget the old one first (press Forget… on its page)."
     )
+
+
+def test_a_moved_project_is_located_in_the_app_and_imported_again_on_the_command_line(tmp_path: Path) -> None:
+    store = Store(tmp_path / "portfolio.sqlite3")
+    store.add_project(
+        name="Docs Q&A", kind="rag", path=tmp_path / "gone", template=None, template_version=None, answers={}
+    )
+    with pytest.raises(FolderMissing) as refused:
+        plan_deploy(store.get("Docs Q&A"))
+
+    assert refused.value.worded(Surface.CLI) == (
+        f"The folder of Docs Q&A is missing: {(tmp_path / 'gone').resolve()}.",
+        "Bring it back, or forget it and import it from where it is now (scaffolder forget 'Docs Q&A',"
+        " then scaffolder import FOLDER), then deploy.",
+    )
+    assert refused.value.worded(Surface.APP)[1] == "Locate it first (Locate… on its page), then deploy."
 
 
 def test_the_app_words_every_error_it_shows_for_itself(tmp_path: Path) -> None:
