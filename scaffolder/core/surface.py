@@ -52,7 +52,10 @@ HINT_ACTIONS: dict[str, tuple[str, str]] = {
         "Type the question and choose the file it comes from",
     ),
     "generate_with_documents": ("scaffolder new rag --docs FOLDER", "the wizard's Your documents choice"),
-    "generate_with_data": ("scaffolder new agent --data PATH", "the wizard's data choice"),
+    "generate_with_data": (
+        "scaffolder new agent --data PATH",
+        "which only the command line brings in for now, as its new command's data option",
+    ),
     "review_golden": ("scaffolder golden", "Golden questions… on its page"),
     "publish_elsewhere": (
         "publish under another name (--repo NAME) or another owner (--org ORG)",
