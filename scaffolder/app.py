@@ -70,9 +70,11 @@ def run_gui(argv: list[str] | None = None) -> int:
     theme.follow_color_scheme(app)
     from scaffolder.core.errors import UserError
     from scaffolder.core.store import Store
+    from scaffolder.core.surface import Surface, speak_on
     from scaffolder.gui import messages
     from scaffolder.gui.main_window import MainWindow
 
+    speak_on(Surface.APP)  # every error from here on names buttons and fields, never a command
     try:
         store = Store()
     except UserError as err:

@@ -10,6 +10,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
+# Shared fixtures: the fake editors' `fakes` and `host`.
+pytest_plugins = ["tests.helpers.fake_editors"]
+
 TEST_GIT_NAME = "Ada Tester"
 TEST_GIT_EMAIL = "ada@example.com"
 

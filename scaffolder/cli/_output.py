@@ -6,10 +6,35 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.core.errors import UserError
+
+if TYPE_CHECKING:
+    from scaffolder.core.store import Project
+
+# What --json can say of a project beyond its name, kind and path, each said the same way by
+# every command that says it.
+PROJECT_FIELDS: dict[str, Callable[[Project], Any]] = {
+    "exists": lambda p: p.exists,
+    "template": lambda p: p.template,
+    "template_version": lambda p: p.template_version,
+    "created_at": lambda p: p.created_at.isoformat(),
+    "live_url": lambda p: p.live_url,
+    "writeup_url": lambda p: p.writeup_url,
+    "editor": lambda p: p.editor,
+}
+
+
+def project_json(project: Project, *more: str) -> dict[str, Any]:
+    """A project as --json shows it: its name, kind and path, then the `more` of PROJECT_FIELDS."""
+    return {
+        "name": project.name,
+        "kind": project.kind,
+        "path": str(project.path),
+        **{field: PROJECT_FIELDS[field](project) for field in more},
+    }
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from scaffolder.cli._arguments import PROJECT_NAME
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -13,8 +15,8 @@ def register(subparsers: Any) -> None:
         help="deploy the project: Render's Blueprint link, or run flyctl/railway when installed",
         description="Deploy the project to the platform its config names (render.yaml, fly.toml, railway.json)."
         " The URL the platform prints is offered as the live URL.",
+        parents=[PROJECT_NAME],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("--no-input", action="store_true", help="do not ask: record the URL the platform prints")
     p.add_argument("--json", action="store_true", help="machine-readable output (the CLI's output goes to stderr)")
     p.set_defaults(handler=cmd_deploy)

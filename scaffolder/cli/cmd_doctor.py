@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -14,6 +16,7 @@ def register(subparsers: Any) -> None:
         description="Check the app's state: the portfolio file's integrity, its backup, rows that cannot be read,"
         " projects whose folder is missing, and files a killed process left behind. Nothing changes without"
         " --repair or --restore, and no project record or project file is ever deleted.",
+        parents=[JSON_OUTPUT],
     )
     p.add_argument("--repair", action="store_true", help="restore a damaged portfolio, refresh the backup, tidy up")
     p.add_argument(
@@ -21,7 +24,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="put the backup in place of the current portfolio (which is kept aside)",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_doctor)
 
 

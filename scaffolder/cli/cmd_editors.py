@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
+
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("editors", help="list the editors and terminals found on this computer")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = subparsers.add_parser(
+        "editors", help="list the editors and terminals found on this computer", parents=[JSON_OUTPUT]
+    )
     p.set_defaults(handler=cmd_editors)
 
     p = subparsers.add_parser(
@@ -16,8 +19,8 @@ def register(subparsers: Any) -> None:
         help="open a project in your editor",
         description="Open a portfolio project in its own editor, else the default editor from settings, "
         "else the first one found. The editor starts detached: it stays open after this command ends.",
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--editor", metavar="ID", help="an editor id from `scaffolder editors`")
     how.add_argument(
@@ -26,7 +29,6 @@ def register(subparsers: Any) -> None:
         metavar="CMD",
         help='a command line, {path} where the folder goes, e.g. --with "kate -n {path}"',
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_open)
 
 
@@ -71,7 +73,7 @@ def cmd_editors(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from scaffolder.cli._output import emit
+    from scaffolder.cli._output import emit, project_json
     from scaffolder.core.editors import open_project
     from scaffolder.core.store import Store
 
@@ -79,8 +81,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     emit(
         args,
         {
-            "name": opened.project.name,
-            "path": str(opened.project.path),
+            **project_json(opened.project),
             "editor": opened.editor.id,
             "editor_name": opened.editor.name,
             "argv": list(opened.plan.argv),

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -18,8 +20,8 @@ def register(subparsers: Any) -> None:
             "The project's eval runs on what you accepted (rag: evals/my-golden.jsonl, agent: evals/my-tasks.jsonl)."
             " With no option, lists every draft with its id, status, expected source or tool and where it came from."
         ),
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("--accept", nargs="+", metavar="ID", help="accept these questions ('all' for every one)")
     p.add_argument("--reject", nargs="+", metavar="ID", help="reject these questions")
     p.add_argument("--edit", metavar="ID", help="reword a question (with --question); it counts as accepted")
@@ -41,7 +43,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="rag: then run the project's eval (in its .venv) and write its figures on your documents into the README",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_golden)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
 from scaffolder.cli.cmd_golden import (
     add_data_after_generating,
     add_data_options,
@@ -21,14 +22,14 @@ from scaffolder.cli.cmd_golden import (
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("templates", help="list the templates and their questions")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = subparsers.add_parser("templates", help="list the templates and their questions", parents=[JSON_OUTPUT])
     p.set_defaults(handler=cmd_templates)
 
     p = subparsers.add_parser(
         "new",
         help="generate a project, commit it to a new git repository and add it to the portfolio",
         description="Generate a project from a bundled template (rag, agent, fullstack) or a local cookiecutter template folder.",
+        parents=[JSON_OUTPUT],
     )
     p.add_argument("template", help="rag, agent, fullstack, or the path of a folder holding a cookiecutter.json")
     p.add_argument("-o", "--output-dir", type=Path, help="parent folder (default: the projects folder from settings)")
@@ -46,22 +47,21 @@ def register(subparsers: Any) -> None:
     )
     add_docs_options(p)
     add_data_options(p)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_new)
 
-    p = subparsers.add_parser("list", help="list the portfolio's projects")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = subparsers.add_parser("list", help="list the portfolio's projects", parents=[JSON_OUTPUT])
     p.set_defaults(handler=cmd_list)
 
-    p = subparsers.add_parser("import", help="add an existing git repository to the portfolio")
+    p = subparsers.add_parser("import", help="add an existing git repository to the portfolio", parents=[JSON_OUTPUT])
     p.add_argument("path", type=Path, help="the repository's folder")
     p.add_argument("--name", help="display name (default: its recorded project name or folder name)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_import)
 
-    p = subparsers.add_parser("forget", help="remove a project from the portfolio (its files are not touched)")
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = subparsers.add_parser(
+        "forget",
+        help="remove a project from the portfolio (its files are not touched)",
+        parents=[PROJECT_NAME, JSON_OUTPUT],
+    )
     p.set_defaults(handler=cmd_forget)
 
 
@@ -194,7 +194,7 @@ def _created_text(result: Any) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from scaffolder.cli._output import emit
+    from scaffolder.cli._output import emit, project_json
     from scaffolder.core.catalogue import resolve_template
     from scaffolder.core.corpus_answers import with_corpus_answers
     from scaffolder.core.generate import execute_plan, plan_generation
@@ -234,15 +234,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     emit(
         args,
         {
-            "name": project.name,
-            "kind": project.kind,
-            "path": str(project.path),
+            **project_json(project, "template", "template_version"),
             "commit": result.commit,
             "branch": result.branch,
             "commit_count": result.commit_count,
             "template_made_repository": result.template_made_repository,
-            "template": project.template,
-            "template_version": project.template_version,
             "knowledge_base": knowledge_base,
             "data_and_tools": data_and_tools,
         },
@@ -252,28 +248,22 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from scaffolder.cli._output import emit
+    from scaffolder.cli._output import emit, project_json
     from scaffolder.cli.cmd_update import update_note
+    from scaffolder.core.paths import BUNDLED_KINDS
     from scaffolder.core.store import Store
 
     projects = Store().projects()
     updates = {p.id: update_note(p) for p in projects}
     data = [
         {
-            "name": p.name,
-            "kind": p.kind,
-            "path": str(p.path),
-            "exists": p.exists,
-            "template": p.template,
-            "created_at": p.created_at.isoformat(),
-            "live_url": p.live_url,
-            "writeup_url": p.writeup_url,
+            **project_json(p, "exists", "template", "created_at", "live_url", "writeup_url"),
             "template_update": updates[p.id],
         }
         for p in projects
     ]
     if not projects:
-        text = "The portfolio is empty. Start with: scaffolder new rag"
+        text = f"The portfolio is empty. Start with: scaffolder new {BUNDLED_KINDS[0]}"
     else:
         width = max(len(p.name) for p in projects)
         text = "\n".join(
@@ -289,27 +279,27 @@ def _update_suffix(note: dict[str, str] | None) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from scaffolder.cli._output import emit
+    from scaffolder.cli._output import emit, project_json
     from scaffolder.core.portfolio import import_project
     from scaffolder.core.store import Store
 
     project = import_project(Store(), args.path, args.name)
     emit(
         args,
-        {"name": project.name, "kind": project.kind, "path": str(project.path)},
+        project_json(project),
         f"Added {project.name} ({project.kind}) at {project.path}",
     )
     return 0
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    from scaffolder.cli._output import emit
+    from scaffolder.cli._output import emit, project_json
     from scaffolder.core.store import Store
 
     project = Store().forget(args.name)
     emit(
         args,
-        {"name": project.name, "path": str(project.path), "forgotten": True},
+        {**project_json(project), "forgotten": True},
         f"Forgot {project.name}; its files at {project.path} are untouched.",
     )
     return 0

@@ -7,6 +7,8 @@ import argparse
 import sys
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -15,8 +17,8 @@ def register(subparsers: Any) -> None:
         description="Create a GitHub repository for the project (name = its slug, description = its pitch,"
         " homepage = its live URL, topics by kind), add it as origin and push the branch. Publishing a"
         " published project pushes. The token comes from GITHUB_TOKEN/GH_TOKEN or `scaffolder github login`.",
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("--private", action="store_true", help="create a private repository (default: public)")
     p.add_argument("--org", metavar="ORG", help="create it under this organisation instead of your account")
     p.add_argument("--repo", metavar="NAME", help="the repository's name (default: the project's slug)")
@@ -24,7 +26,6 @@ def register(subparsers: Any) -> None:
         "--api-url", metavar="URL", help="GitHub Enterprise Server's API, e.g. https://github.example.com/api/v3"
     )
     p.add_argument("--fix-readme", action="store_true", help="fix README links to your-github-username without asking")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_publish)
 
     github = subparsers.add_parser("github", help="sign in to GitHub (or out) for publishing")
@@ -34,18 +35,16 @@ def register(subparsers: Any) -> None:
         help="check a personal access token and keep it in the system's credential store",
         description="Paste a GitHub personal access token at the prompt (or pipe it with --with-token)."
         " It is kept in the operating system's credential store, never in a file.",
+        parents=[JSON_OUTPUT],
     )
     login.add_argument("--with-token", action="store_true", help="read the token from standard input")
     login.add_argument("--api-url", metavar="URL", help="GitHub Enterprise Server's API URL (remembered)")
-    login.add_argument("--json", action="store_true", help="machine-readable output")
     login.set_defaults(handler=cmd_login)
-    logout = actions.add_parser("logout", help="remove the kept token from the credential store")
+    logout = actions.add_parser("logout", help="remove the kept token from the credential store", parents=[JSON_OUTPUT])
     logout.add_argument("--api-url", metavar="URL", help="the API URL whose token to remove")
-    logout.add_argument("--json", action="store_true", help="machine-readable output")
     logout.set_defaults(handler=cmd_logout)
-    status = actions.add_parser("status", help="which account the token belongs to")
+    status = actions.add_parser("status", help="which account the token belongs to", parents=[JSON_OUTPUT])
     status.add_argument("--api-url", metavar="URL", help="the API URL to ask")
-    status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(handler=cmd_status)
 
 

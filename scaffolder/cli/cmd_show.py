@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
+
 
 def register(subparsers: Any) -> None:
     from scaffolder.core.export import FORMATS
@@ -21,15 +23,14 @@ def register(subparsers: Any) -> None:
             " template's prompts, from the project's own files. Your own words are never touched; drafted text is"
             " not counted by the write-up checklist until you edit it."
         ),
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument(
         "--provider",
         choices=PROVIDERS,
         default="offline",
         help="offline lays out the facts for you to rewrite; a provider writes prose from the same facts",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_writeup)
 
     p = subparsers.add_parser(
@@ -40,8 +41,8 @@ def register(subparsers: Any) -> None:
             " if missing) in headless Chromium, writes docs/demo.gif (at most 15 s, 900 px wide, 3 MB), puts it in"
             " the README's demo slot and, if you agree, commits both."
         ),
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("--no-input", action="store_true", help="do not ask: record and fill the README, do not commit")
     p.add_argument("--commit", action="store_true", help="commit the GIF and the README without asking")
     p.add_argument(
@@ -49,7 +50,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="agree to run an imported project's own start command (docs/demo.toml) without asking",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_demo)
 
     p = subparsers.add_parser(
@@ -65,13 +65,13 @@ def register(subparsers: Any) -> None:
 
 def cmd_writeup(args: argparse.Namespace) -> int:
     from scaffolder.cli._output import emit
-    from scaffolder.core.errors import UserError
+    from scaffolder.core.errors import FolderMissing
     from scaffolder.core.store import Store
     from scaffolder.core.writeup_draft import draft_writeup
 
     project = Store().get(args.name)
     if not project.exists:
-        raise UserError(f"The folder of {project.name!r} is missing: {project.path}.", "Locate it first.")
+        raise FolderMissing(project.name, project.path)
     result = draft_writeup(project.path, provider=args.provider, name=project.name)
     by = f" by {result.model}" if result.model else " (offline: facts laid out for you to rewrite)"
     lines = [f"{result.path}: drafted {len(result.drafted)} section(s){by}."]
@@ -117,13 +117,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from scaffolder.cli._output import emit
     from scaffolder.core.demo import commit_demo, record_demo, what_runs
-    from scaffolder.core.errors import UserError
+    from scaffolder.core.errors import FolderMissing, UserError
     from scaffolder.core.paths import BUNDLED_KINDS
     from scaffolder.core.store import Store
 
     project = Store().get(args.name)
     if not project.exists:
-        raise UserError(f"The folder of {project.name!r} is missing: {project.path}.", "Locate it first.")
+        raise FolderMissing(project.name, project.path)
     runs = what_runs(project.path)
     if project.template not in BUNDLED_KINDS and not args.trust:
         # An imported project (or one from a third-party template) is code the user did not write.

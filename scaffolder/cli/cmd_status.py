@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any
 
-URL_FIELDS = ("live-url", "writeup-url")
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
+from scaffolder.core.paths import BUNDLED_KINDS
+from scaffolder.core.store import UrlField
 
 
 def register(subparsers: Any) -> None:
@@ -14,35 +16,33 @@ def register(subparsers: Any) -> None:
         "status",
         help="readiness of each project: level, score, checklists and what to do next",
         description="Check the README, Deployment and Write-up checklists of one project or the whole portfolio.",
+        parents=[JSON_OUTPUT],
     )
     p.add_argument("name", nargs="?", help="one project (default: every project, and the portfolio's level)")
     p.add_argument("--offline", action="store_true", help="do not probe URLs; use the last recorded probes")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_status)
 
     p = subparsers.add_parser(
         "check",
         help="tick a manual check (or --undo it)",
         description="Tick a check only you can decide, optionally with a URL that proves it.",
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("check_id", help="e.g. writeup-shared or explain-architecture")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--undo", action="store_true", help="untick it")
     group.add_argument("--evidence", metavar="URL", help="where it can be seen (http or https)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser(
         "set",
         help="record a project's live URL or published write-up URL",
         description="Record the URL the app probes and expects the README to link.",
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
-    p.add_argument("field", choices=URL_FIELDS, help="which URL")
+    p.add_argument("field", choices=[f.value for f in UrlField], help="which URL")
     p.add_argument("url", nargs="?", help="an http or https URL")
     p.add_argument("--clear", action="store_true", help="forget the recorded URL")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_set)
 
 
@@ -85,7 +85,7 @@ def _next_lines(report: Any) -> list[str]:
 
 def _portfolio_text(portfolio: Any, updates: dict[str, Any] | None = None) -> str:
     if not portfolio.reports:
-        return "The portfolio is empty. Start with: scaffolder new rag"
+        return f"The portfolio is empty. Start with: scaffolder new {BUNDLED_KINDS[0]}"
     missing = f"; not started: {', '.join(portfolio.missing_kinds)}" if portfolio.missing_kinds else ""
     weakest = f" (held back by {portfolio.weakest}{missing})" if portfolio.weakest else ""
     lines = [f"Portfolio: {portfolio.level.label}{weakest}", ""]
@@ -175,14 +175,13 @@ def cmd_set(args: argparse.Namespace) -> int:
             f"For example: scaffolder set {args.name!r} {args.field} https://docs-qa.onrender.com",
         )
     url = None if args.clear else validate_url(args.url)
-    store = Store()
-    setter = store.set_live_url if args.field == "live-url" else store.set_writeup_url
-    project = setter(args.name, url)
-    what = "live URL" if args.field == "live-url" else "write-up URL"
+    field = UrlField(args.field)
+    project = Store().set_url(args.name, field, url)
+    what = field.label
     text = (
         f"Recorded the {what} of {project.name}: {url}\nRun  scaffolder status {project.name!r}  to probe it."
         if url
         else f"Cleared the {what} of {project.name}."
     )
-    emit(args, {"name": project.name, "field": args.field, "url": url}, text)
+    emit(args, {"name": project.name, "field": field.value, "url": url}, text)
     return 0

@@ -7,6 +7,8 @@ import contextlib
 import sys
 from typing import Any
 
+from scaffolder.cli._arguments import JSON_OUTPUT, PROJECT_NAME
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -17,8 +19,8 @@ def register(subparsers: Any) -> None:
             " project's branch with git's three-way merge: your changes are kept, the template's are applied,"
             " and lines both changed are merged or left as a git conflict for you to finish."
         ),
+        parents=[PROJECT_NAME, JSON_OUTPUT],
     )
-    p.add_argument("name", help="the project's name, as `scaffolder list` shows it")
     p.add_argument("--dry-run", action="store_true", help="show what the template changes, with diffs; change nothing")
     p.add_argument(
         "--set", dest="answers", action="append", default=[], metavar="KEY=VALUE", help="answer a question (repeatable)"
@@ -39,7 +41,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="for a project without refs/scaffolder/template: lay it from the recorded answers and version",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_update)
 
 

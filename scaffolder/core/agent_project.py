@@ -120,7 +120,7 @@ def _copy_database(source: Path, target: Path) -> None:
 def add_agent_data(project: Path, data: DataReport | None, openapi: OpenApiReport | None, *, slug: str) -> AgentData:
     """Copy the database and the HTTP tools in, draft the tasks, and commit it all as one change."""
     if data is None and openapi is None:
-        raise UserError("There is no data or API to add.", "Give --data PATH, --openapi FILE, or both.")
+        raise UserError("There is no data or API to add.", "{give_agent_data}.")
     if data is not None and (data.database is None or not data.tables):
         raise UserError(f"No table in {data.source} can be used.", "Give a SQLite file or CSV files with a header row.")
     project = Path(project)

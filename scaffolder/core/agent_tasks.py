@@ -223,13 +223,11 @@ class TaskReview:
 
     def add(self, text: str, tool: str, expect: str | None = None) -> TaskDraft:
         if not text.strip() or not tool.strip():
-            raise UserError(
-                "A task needs its question and the tool that answers it.", "Give both: --add TEXT --source TOOL."
-            )
+            raise UserError("A task needs its question and the tool that answers it.", "{add_task}.")
         if not expect or not expect.strip():
             raise UserError(
                 "A task of your own needs the answer it must contain, or the eval could not fail it.",
-                "Add --expect TEXT (e.g. --expect 42).",
+                "{add_expected_answer}.",
             )
         check = {"type": "contains", "value": [expect.strip()]}
         task = TaskDraft(_id(text), text.strip(), (tool.strip(),), check, (), "added by you", "", "accepted")

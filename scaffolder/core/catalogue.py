@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from scaffolder.core.consent import TemplateCode, hook_files, inspect_template
 from scaffolder.core.errors import InvalidAnswer, TemplateError
-from scaffolder.core.paths import BUNDLED_KINDS, templates_root
+from scaffolder.core.paths import BUNDLED_KINDS, CUSTOM_KIND, templates_root
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -199,7 +199,7 @@ def load_template(path: Path, *, kind: str | None = None, bundled: bool = False)
     return TemplateInfo(
         name=path.name if not bundled else (kind or path.name),
         path=path,
-        kind=kind or "custom",
+        kind=kind or CUSTOM_KIND,
         title=str(context.get("_template_title") or path.name),
         description=str(context.get("_template_description") or ""),
         version=_template_version(path, context),

@@ -192,7 +192,7 @@ def _run_streamed(argv: list[str], cwd: Path, progress: Progress, cancel: thread
         progress(line.rstrip())
     process.wait()
     if cancel.is_set():
-        raise Cancelled("Recording cancelled; nothing was changed in the project.")
+        raise Cancelled.recording()
     if process.returncode != 0:
         raise DemoError(f"{what} failed (exit {process.returncode}):\n" + "\n".join(tail), "Fix the error above.")
 
@@ -285,7 +285,7 @@ def _wait_healthy(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if cancel.is_set():
-            raise Cancelled("Recording cancelled; nothing was changed in the project.")
+            raise Cancelled.recording()
         if process.poll() is not None:
             tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-8:]
             raise DemoError(
@@ -313,7 +313,7 @@ class _Recorder:
 
     def snap(self) -> None:
         if self.cancel.is_set():
-            raise Cancelled("Recording cancelled; nothing was changed in the project.")
+            raise Cancelled.recording()
         self.frames.append((self.page.screenshot(type="png"), time.monotonic()))
 
     def hold(self, ms: int, every_ms: int = 150) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from scaffolder.core.deferred_import import deferred_import
 from scaffolder.core.errors import (
     Cancelled,
     GitIdentityMissing,
+    NameTaken,
     OutsideProjectFolder,
     PlaceholderAuthor,
     StoreError,
@@ -174,10 +174,7 @@ def _consented(template: TemplateInfo, store: Store | None, agreed: bool) -> Tem
         record_consent(store, template)
     if agreed or (store is not None and has_consent(store, template)):
         return template.as_trusted()
-    raise TemplateNotTrusted(
-        f"The template {template.name!r} has not been agreed to, and nothing of it runs until it is.",
-        f"{consent_text(template)}\nTo agree, answer yes when asked, or pass --trust.",
-    )
+    raise TemplateNotTrusted.not_agreed(template.name, consent_text(template))
 
 
 def plan_generation(
@@ -212,10 +209,7 @@ def plan_generation(
     check_paths_stay_inside(template, context, target)
     project_name = str(context.get("project_name") or folder)
     if store is not None and store.name_taken(project_name):
-        raise UserError(
-            f"The portfolio already has a project named {project_name!r}.",
-            f"Choose another project name, or forget the old one first (scaffolder forget {project_name!r}).",
-        )
+        raise NameTaken(project_name)
     try:
         identity = git.resolve_identity(_fallback_identity(context, fallback_identity, template))
     except GitIdentityMissing as missing:
@@ -223,7 +217,7 @@ def plan_generation(
         # wizard's own sentence (answer_rules), with every way out (git's config or the answers).
         placeholder = answers_problem(context, identity_known=False)
         if placeholder is not None:
-            raise PlaceholderAuthor(placeholder.question, placeholder.message, missing.hint) from missing
+            raise PlaceholderAuthor(placeholder.question, placeholder.message, missing.unworded[1]) from missing
         raise
     total = sum(len(files) for _root, _dirs, files in os.walk(_project_dir_template(template)))
     return GenerationPlan(
@@ -310,7 +304,7 @@ def render_template(
     def counting_generate_file(project_dir: str, infile: str, context: dict[str, Any], env: Any, *args: Any) -> Any:
         nonlocal rendered
         if cancel is not None and cancel.is_set():
-            raise Cancelled("Generation was cancelled; nothing was written.")
+            raise Cancelled.generation()
         if os.path.islink(infile) and not _inside(os.path.realpath(infile), template_root):
             raise OutsideProjectFolder(
                 f"The template file {infile} is a symbolic link to {os.readlink(infile)}, outside the template.",
@@ -402,21 +396,6 @@ def _write_answers(plan: GenerationPlan, project: Path) -> None:
         (project / ANSWERS_FILE).write_text(text, encoding="utf-8")
 
 
-def _registration_error(err: sqlite3.Error, store: Store, name: str) -> StoreError:
-    text = str(err)
-    if "full" in text:
-        hint = f"Free some space on the disk that holds the portfolio ({store.path.parent}), then generate again."
-    elif "locked" in text or "busy" in text:
-        hint = (
-            "Another scaffolder is writing to the portfolio: wait for it to finish (or close it), then generate again."
-        )
-    elif "readonly" in text or "read-only" in text:
-        hint = f"The portfolio file {store.path} cannot be written: fix its permissions, then generate again."
-    else:
-        hint = "Generate again; if it fails the same way, the portfolio file itself needs attention."
-    return StoreError(f"The portfolio could not record {name!r} ({text}), so the project was not kept.", hint)
-
-
 def _take_back(target: Path, staging_copy: Path, emptied: bool) -> None:
     """Undo the rename: the project goes back into staging (removed with it), the user's empty
     folder comes back."""
@@ -458,12 +437,12 @@ def _register(plan: GenerationPlan, store: Store, project: Path) -> int:
         # back, so the folder must go too.
         if moved and not committed:
             _take_back(plan.target, project, emptied)
-        if isinstance(err, sqlite3.Error):
-            raise _registration_error(err, store, plan.project_name) from err
         if isinstance(err, StoreError):  # the store already said why, by SQLite's error code
             why = err.message[:1].lower() + err.message[1:]
             raise StoreError(
-                f"The portfolio could not record {plan.project_name!r}, so the project was not kept: {why}", err.hint
+                f"The portfolio could not record {plan.project_name!r}, so the project was not kept: {why}",
+                err.unworded[1],
+                reason=err.reason,
             ) from err
         raise
     return project_id
@@ -504,7 +483,7 @@ def execute_plan(
         made_by_template = (project / ".git").exists()
         _write_answers(plan, project)
         if cancel is not None and cancel.is_set():
-            raise Cancelled("Generation was cancelled; nothing was written.")
+            raise Cancelled.generation()
         steps = ["git init", "git add", "git commit"]
 
         def on_git_step(step: str) -> None:
@@ -515,7 +494,7 @@ def execute_plan(
         )
         branch, commit_count = _repository_facts(project, made_by_template)
         if cancel is not None and cancel.is_set():  # the last point before anything is kept
-            raise Cancelled("Generation was cancelled; nothing was written.")
+            raise Cancelled.generation()
         report(Progress("register", 0, 1, "Adding to the portfolio"))
         project_id = _register(plan, store, project)
     except OSError as err:

@@ -72,13 +72,13 @@ def import_in_background() -> None:
     threading.Thread(target=import_quietly, name="import-gitpython").start()
 
 
-def configured_identity() -> Identity | None:
-    """user.name and user.email as git sees them outside any repository (global and system
-    config, with their includes). The repository the app happens to run from does not count:
-    its local identity is not the new repository's. One `git config` process, no GitPython."""
+def global_config(*query: str) -> str:
+    """What `git config QUERY` prints outside any repository (global and system config, with
+    their includes): the repository the app happens to run from does not count, its local
+    identity is not a new repository's. Empty when nothing is set."""
     no_repository = os.path.join(os.devnull, "no-repository")  # never exists: no local config is read
     result = subprocess.run(
-        [git_executable(), "config", "--get-regexp", r"^user\.(name|email)$"],
+        [git_executable(), "config", *query],
         env={**os.environ, "GIT_DIR": no_repository},
         capture_output=True,
         text=True,
@@ -86,8 +86,16 @@ def configured_identity() -> Identity | None:
         errors="replace",
         check=False,
     )
+    return result.stdout
+
+
+def configured_identity() -> Identity | None:
+    """user.name and user.email as git sees them outside any repository (`global_config`).
+    One `git config` process, no GitPython."""
     values: dict[str, str] = {}
-    for line in result.stdout.splitlines():  # exit 1 and no output when neither is set
+    for line in global_config(
+        "--get-regexp", r"^user\.(name|email)$"
+    ).splitlines():  # exit 1 and no output when neither is set
         key, _, value = line.partition(" ")
         values[key.lower()] = value.strip()  # the last one wins, as in git
     name, email = values.get("user.name", ""), values.get("user.email", "")
@@ -104,8 +112,7 @@ def resolve_identity(fallback: Identity | None) -> Identity | None:
         return fallback
     raise GitIdentityMissing(
         "Git does not know who you are, and the first commit needs an author name and e-mail.",
-        'Run  git config --global user.name "Your Name"  and  git config --global user.email you@example.com,'
-        " or fill in your name and e-mail in the app's Settings (or the template's author questions).",
+        "{git_identity}",
     )
 
 

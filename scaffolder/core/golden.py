@@ -230,8 +230,8 @@ class GoldenReview:
         except FileNotFoundError:
             raise UserError(
                 f"{path} does not exist: nothing was drafted for this project to review.",
-                "Generate the project with your documents (scaffolder new rag --docs FOLDER)"
-                " or your data (scaffolder new agent --data PATH).",
+                "Generate the project with your documents ({generate_with_documents})"
+                " or your data ({generate_with_data}).",
             ) from None
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise UserError(f"{path} cannot be read: {err}.", "Restore it from git (git checkout -- it).") from err
@@ -258,9 +258,7 @@ class GoldenReview:
 
     def add(self, text: str, source: str) -> GoldenQuestion:
         if not text.strip() or not source.strip():
-            raise UserError(
-                "A question needs its text and the file that answers it.", "Give both: --add TEXT --source FILE."
-            )
+            raise UserError("A question needs its text and the file that answers it.", "{add_golden_question}.")
         question = GoldenQuestion(_id(text, source), text.strip(), (source.strip(),), "added by you", "", "accepted")
         self.questions.append(question)
         return question

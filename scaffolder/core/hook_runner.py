@@ -193,7 +193,7 @@ class HookRunner:
             except subprocess.TimeoutExpired:
                 pass
             if self.cancel is not None and self.cancel.is_set():
-                raise Cancelled("Generation was cancelled; nothing was written.")
+                raise Cancelled.generation()
             if time.monotonic() > deadline:
                 raise TemplateError(
                     f"The template's {name} was still running after {self.timeout:g} seconds and was stopped.",

@@ -110,7 +110,7 @@ def add_knowledge_base(
     if any((project / path).exists() for path in written):
         raise UserError(
             f"{project} already has a knowledge base ({', '.join(p for p in written if (project / p).exists())}).",
-            "Review it with  scaffolder golden, or remove it (git rm) before adding another.",
+            "Review it with  {review_golden}, or remove it (git rm) before adding another.",
         )
     try:
         return _add(project, report, private=private, slug=slug, provider=provider)

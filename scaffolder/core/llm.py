@@ -44,7 +44,7 @@ def _endpoint(provider: str) -> tuple[str, dict[str, str], str]:
         base = os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/")
         key = os.environ.get("OPENAI_API_KEY", "")
         if not key and "OPENAI_BASE_URL" not in os.environ:
-            raise ProviderError("OPENAI_API_KEY is not set.", "Set it, or choose --provider offline.")
+            raise ProviderError("OPENAI_API_KEY is not set.", "Set it, or {offline_provider}.")
         if key:
             headers["Authorization"] = f"Bearer {key}"
         return f"{base}/chat/completions", headers, model
@@ -52,7 +52,7 @@ def _endpoint(provider: str) -> tuple[str, dict[str, str], str]:
         base = os.environ.get("ANTHROPIC_BASE_URL", "https://api.anthropic.com").rstrip("/")
         key = os.environ.get("ANTHROPIC_API_KEY", "")
         if not key:
-            raise ProviderError("ANTHROPIC_API_KEY is not set.", "Set it, or choose --provider offline.")
+            raise ProviderError("ANTHROPIC_API_KEY is not set.", "Set it, or {offline_provider}.")
         version = os.environ.get("ANTHROPIC_API_VERSION") or ANTHROPIC_VERSION
         headers |= {"Authorization": f"Bearer {key}", "anthropic-version": version}
         return f"{base}/v1/messages", headers, model
@@ -93,7 +93,7 @@ def complete(provider: str, system: str, prompt: str) -> Completion:
     except urllib.error.HTTPError as err:
         raise ProviderError(
             f"{provider} answered HTTP {err.code} to the drafting request.",
-            "Check the key and the model name (…_MODEL), or choose --provider offline.",
+            "Check the key and the model name (…_MODEL), or {offline_provider}.",
         ) from err
     except (urllib.error.URLError, TimeoutError, OSError) as err:
         reason = getattr(err, "reason", err)

@@ -9,8 +9,9 @@ from typing import Any
 from scaffolder.core import git
 from scaffolder.core.errors import UserError
 from scaffolder.core.generate import ANSWERS_FILE, SCAFFOLDER_ANSWERS_FILE
+from scaffolder.core.paths import CUSTOM_KIND, KINDS
 from scaffolder.core.readiness.files import read_text_bounded
-from scaffolder.core.store import KINDS, Project, Store
+from scaffolder.core.store import Project, Store
 
 _MAX_ANSWERS_BYTES = 1_000_000
 
@@ -46,7 +47,7 @@ def import_project(store: Store, path: Path, name: str | None = None) -> Project
     replay = read_answers_file(path) or {}
     answers = {k: v for k, v in replay.get("cookiecutter", {}).items() if not k.startswith("_")}
     meta = replay.get("scaffolder", {}) if isinstance(replay.get("scaffolder"), dict) else {}
-    kind = meta.get("kind") if meta.get("kind") in KINDS else "custom"
+    kind = meta.get("kind") if meta.get("kind") in KINDS else CUSTOM_KIND
     display = name or str(answers.get("project_name") or path.name)
     return store.add_project(
         name=display,

@@ -72,7 +72,7 @@ def render_in_child(
         child.stdin.flush()
         while True:
             if cancel is not None and cancel.is_set():
-                raise Cancelled("Generation was cancelled; nothing was written.")
+                raise Cancelled.generation()
             try:
                 line = lines.get(timeout=0.05)
             except queue.Empty:
@@ -154,7 +154,7 @@ def _error_from(outcome: dict[str, Any] | None, hook_output: list[str], returnco
         )
     error = outcome["error"]
     kind = _ERRORS.get(error.get("type", ""), UserError)
-    return kind(error.get("message", "Rendering failed."), error.get("hint", ""))
+    return kind(error.get("message", "Rendering failed."), error.get("hint", ""), name=error.get("name", ""))
 
 
 def _child_main() -> int:
@@ -200,7 +200,8 @@ def _child_main() -> int:
             on_hook_group=on_hook_group,
         )
     except UserError as err:
-        say({"error": {"type": type(err).__name__, "message": err.message, "hint": err.hint}})
+        message, hint = err.unworded  # worded by the parent, for its surface
+        say({"error": {"type": type(err).__name__, "message": message, "hint": hint, "name": err.subject}})
         return 1
     except Exception as err:  # a bug or an OS error: the parent reports it as a failed render
         say({"error": {"type": "TemplateError", "message": f"Rendering failed: {type(err).__name__}: {err}"}})

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from scaffolder.core.errors import UserError
-from scaffolder.core.git import Identity, configured_identity, git_executable
+from scaffolder.core.git import Identity, configured_identity, git_executable, global_config
 from scaffolder.core.paths import default_projects_dir
 from scaffolder.core.store import Store
 
@@ -65,17 +65,7 @@ def needs_welcome(settings: Settings) -> bool:
 
 
 def _git_config_value(key: str) -> str:
-    no_repository = os.path.join(os.devnull, "no-repository")  # as configured_identity: no local config
-    result = subprocess.run(
-        [git_executable(), "config", "--get", key],
-        env={**os.environ, "GIT_DIR": no_repository},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
-    )
-    return result.stdout.strip()
+    return global_config("--get", key).strip()
 
 
 def _os_full_name() -> str:

@@ -17,20 +17,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from scaffolder.core import store_recovery
-from scaffolder.core.errors import ProjectNotFound, StoreError, UserError
-from scaffolder.core.paths import data_dir
+from scaffolder.core.errors import FolderTaken, NameTaken, ProjectNotFound, StoreError, UserError
+from scaffolder.core.paths import KINDS, data_dir
+from scaffolder.core.surface import current_surface, word
 
 log = logging.getLogger(__name__)
 
-KINDS = ("rag", "agent", "fullstack", "custom")
 DB_FILENAME = "portfolio.sqlite3"
 BUSY_TIMEOUT_S = 10.0  # how long a write waits for another writer before saying so
+_LOGGED_AS_BUG = "(logged by the portfolio store as a bug, not a failure of the file)"
 
 
+# The kinds are paths.KINDS (the bundled templates' own); this CHECK is their state when _V1
+# shipped, so a bundled template of a new kind also needs a migration that widens it
+# (tests/unit/core/test_kinds.py compares the two).
 _V1 = """
         CREATE TABLE projects (
             id INTEGER PRIMARY KEY,
@@ -90,6 +95,22 @@ MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class UrlField(StrEnum):
+    """The URLs a project records, as the command line and the app name them; `column` is the
+    store's."""
+
+    LIVE = "live-url"
+    WRITEUP = "writeup-url"
+
+    @property
+    def column(self) -> str:
+        return self.value.replace("-", "_")
+
+    @property
+    def label(self) -> str:
+        return {UrlField.LIVE: "live URL", UrlField.WRITEUP: "write-up URL"}[self]
+
+
 @dataclass(frozen=True)
 class ManualCheck:
     check_id: str
@@ -120,6 +141,9 @@ class Project:
     writeup_url: str | None = None
     editor: str | None = None
     manual_checks: dict[str, ManualCheck] = field(default_factory=dict)
+
+    def url(self, field: UrlField) -> str | None:
+        return self.live_url if field is UrlField.LIVE else self.writeup_url
 
     @property
     def exists(self) -> bool:
@@ -156,6 +180,7 @@ def migrate(db: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             raise StoreError(
                 f"The portfolio was written by a newer version of the app (schema {current}, this app knows {SCHEMA_VERSION}).",
                 "Update the app, or set SCAFFOLDER_HOME to use another portfolio.",
+                reason="newer",
             )
         if current >= target:
             return current
@@ -192,7 +217,9 @@ def _use_wal(db: sqlite3.Connection, timeout: float = 10.0) -> None:
 class Store:
     """The portfolio database at `path` (default: `data_dir()/portfolio.sqlite3`).
 
-    Every SQLite failure leaves as a StoreError that says what to do (store_recovery.explain).
+    Every failure of the file's environment (any OperationalError: locked, read-only, I/O, disk
+    full; a damaged file) leaves any call as a StoreError that says what to do
+    (store_recovery.known_failure); any other SQLite error is a bug, logged with its traceback.
     An empty or damaged file is restored from the backup of the last good portfolio, which is
     refreshed after each change; `notices` says when that happened (also logged as a warning,
     which the command line prints)."""
@@ -210,6 +237,19 @@ class Store:
                 self._open_file()
         except OSError as err:
             raise store_recovery.explain_os_error(err, self.path) from err
+        except sqlite3.Error as err:  # making a new file whole (create_whole) runs outside _connect
+            self._raise_classified(err)
+
+    def _raise_classified(self, err: sqlite3.Error) -> NoReturn:
+        """Raise the StoreError that says what to do for a failure of the file's environment; a
+        bug is logged with its traceback (once) and rises as it is. Call it in an `except`."""
+        known = store_recovery.known_failure(err, self.path, self.timeout)
+        if known is not None:
+            raise known from err
+        if _LOGGED_AS_BUG not in getattr(err, "__notes__", ()):
+            err.add_note(_LOGGED_AS_BUG)
+            log.error("A bug, not the portfolio file: %s: %s", type(err).__name__, err, exc_info=err)
+        raise err
 
     def _open_file(self) -> None:
         """Under the lock: make the file whole if absent, restore it if empty or damaged, then
@@ -219,13 +259,14 @@ class Store:
                 backup = store_recovery.describe_backup(self.path)
                 self._notice(
                     f"There was no portfolio file at {self.path}; a new one was started. "
-                    f"{backup[0].upper()}{backup[1:]} is kept: run  scaffolder doctor --restore  to bring it back."
+                    f"{backup[0].upper()}{backup[1:]} is kept: {word('{restore_portfolio}', current_surface())}."
                 )
             store_recovery.create_whole(self.path, self._prepare)
         elif not os.access(self.path, os.R_OK):
             raise StoreError(
                 f"The portfolio file {self.path} cannot be read: permission denied.",
                 f"Make it readable and writable for you (chmod u+rw {self.path}), then try again.",
+                reason="cannot-open",
             )
         else:
             health = store_recovery.check_health(self.path)
@@ -260,14 +301,16 @@ class Store:
             except (sqlite3.Error, OSError) as err:
                 raise StoreError(
                     f"The portfolio file {self.path} is unusable ({problem}), and restoring its backup failed: {err}.",
-                    "Free some space or make the folder writable, then run  scaffolder doctor --repair.",
+                    "Free some space or make the folder writable, then {run_repair}.",
+                    reason="unusable",
                 ) from err
             return
         what = "empty (0 bytes)" if problem.startswith("it is empty") else f"damaged ({problem})"
         raise StoreError(
             f"The portfolio file {self.path} is {what}, and there is no good backup to restore it from.",
             f"Your projects are still on disk. Move the file aside (mv {self.path} {self.path}.damaged) to start"
-            " a new portfolio, then add them back with  scaffolder import FOLDER.",
+            " a new portfolio, then add them back with  {import_folder}.",
+            reason="damaged",
         )
 
     def _notice(self, text: str) -> None:
@@ -279,14 +322,14 @@ class Store:
         try:
             db = store_recovery.connect(self.path, self.timeout, self.read_only)
         except sqlite3.Error as err:
-            raise store_recovery.explain(err, self.path, self.timeout) from err
+            self._raise_classified(err)
         try:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA foreign_keys = ON")
             db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             yield db
         except sqlite3.Error as err:
-            raise store_recovery.explain(err, self.path, self.timeout) from err
+            self._raise_classified(err)
         finally:
             db.close()
 
@@ -330,11 +373,8 @@ class Store:
         resolved = str(Path(path).resolve())
         clash = db.execute("SELECT name, path FROM projects WHERE name = ? OR path = ?", (name, resolved)).fetchone()
         if clash:
-            what = "name" if clash["name"] == name else "folder"
-            raise UserError(
-                f"The portfolio already has a project with this {what}: {clash['name']} ({clash['path']}).",
-                f"Choose another project name, or forget the old one first (scaffolder forget {clash['name']!r}).",
-            )
+            taken = NameTaken if clash["name"] == name else FolderTaken
+            raise taken(clash["name"], clash["path"])
         cursor = db.execute(
             "INSERT INTO projects (name, kind, path, template, template_version, answers, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -358,7 +398,7 @@ class Store:
 
         def problem(what: str) -> None:
             self.row_problems.append(
-                f"{name}: {what}; it is shown without it (run  scaffolder doctor  to see the portfolio's state)."
+                f"{name}: {what}; it is shown without it ({word('{see_portfolio_state}', current_surface())})."
             )
 
         try:
@@ -416,7 +456,8 @@ class Store:
                 found.append(self._row_to_project(db, row))
             except sqlite3.DatabaseError as err:
                 self.row_problems.append(
-                    f"The project with id {project_id} cannot be read ({err}); run  scaffolder doctor --repair."
+                    f"The project with id {project_id} cannot be read ({err}); "
+                    + word("{run_repair}.", current_surface())
                 )
         return found
 
@@ -425,9 +466,7 @@ class Store:
         with self._connect() as db:
             row = db.execute(f"SELECT * FROM projects WHERE {column} = ?", (id_or_name,)).fetchone()
             if row is None:
-                names = [r[0] for r in db.execute("SELECT name FROM projects ORDER BY name")]
-                listing = f"Projects: {', '.join(names)}." if names else "The portfolio is empty."
-                raise ProjectNotFound(f"No project named {id_or_name!r} in the portfolio.", listing)
+                raise ProjectNotFound(id_or_name, (r[0] for r in db.execute("SELECT name FROM projects ORDER BY name")))
             return self._row_to_project(db, row)
 
     def forget(self, name: str) -> Project:
@@ -458,11 +497,15 @@ class Store:
             db.execute(f"UPDATE projects SET {column} = ? WHERE id = ?", (value, project.id))
         return self.get(project.id)
 
+    def set_url(self, name: str, field: UrlField | str, url: str | None) -> Project:
+        """Record (None: forget) the project's URL of `field` (`UrlField`, or its name)."""
+        return self._set_column(name, UrlField(field).column, url)
+
     def set_live_url(self, name: str, url: str | None) -> Project:
-        return self._set_column(name, "live_url", url)
+        return self.set_url(name, UrlField.LIVE, url)
 
     def set_writeup_url(self, name: str, url: str | None) -> Project:
-        return self._set_column(name, "writeup_url", url)
+        return self.set_url(name, UrlField.WRITEUP, url)
 
     def record_template_version(self, project_id: int, version: str, answers: dict[str, Any]) -> Project:
         """After an update from a newer template: the version and answers the project now has."""

@@ -105,6 +105,18 @@ def _nearly_full(folder: Path) -> bool:
         return False
 
 
+def known_failure(err: sqlite3.Error, path: Path, timeout: float) -> StoreError | None:
+    """The user-facing error for a failure of the portfolio file's environment, or None for a bug.
+
+    As qutebrowser's `misc/sql.py` tells `KnownError` from `BugError`: every OperationalError
+    (locked, read-only, I/O, disk full, cannot open…) and a damaged file are the environment's,
+    and `explain` says what to do. Anything else (a constraint, a value SQLite cannot bind, a
+    closed connection) is the app's own mistake: the caller lets it rise with its traceback."""
+    if isinstance(err, sqlite3.OperationalError) or _primary_code(err) in (_CORRUPT, _NOTADB):
+        return explain(err, path, timeout)
+    return None
+
+
 def explain(err: sqlite3.Error, path: Path, timeout: float) -> StoreError:
     """What happened to the portfolio file and what the user can do, by SQLite's error code."""
     code = _primary_code(err)
@@ -113,40 +125,47 @@ def explain(err: sqlite3.Error, path: Path, timeout: float) -> StoreError:
             f"The portfolio {path} stayed locked by another program for more than {timeout:g} s; nothing was changed.",
             "Another scaffolder (a window or a command) is probably writing to it: let it finish or close it,"
             " then try again.",
+            reason="locked",
         )
     if code == _READONLY:
         return StoreError(
             f"The portfolio {path} is read-only, so the change was not saved; your projects are untouched.",
             f"Make the file and its folder writable (chmod u+w {path} {path.parent}), or set SCAFFOLDER_HOME"
             " to a folder you can write, then try again.",
+            reason="read-only",
         )
     if code == _FULL or (code == _IOERR and _nearly_full(path.parent)):  # ENOSPC in the WAL is an I/O error
         return StoreError(
             f"The disk that holds the portfolio ({path.parent}) is full, so the change was not saved;"
             " your projects are untouched.",
             "Free some space on that disk, then try again.",
+            reason="full",
         )
     if code in (_CORRUPT, _NOTADB):
         return StoreError(
             f"The portfolio file {path} is damaged ({err}).",
-            "Run  scaffolder doctor --repair  to check it and restore the last good backup.",
+            "{repair_portfolio}  to check it and restore the last good backup.",
+            reason="damaged",
         )
     if code in (_CANTOPEN, _PERM) and read_only_folder(path):
         return StoreError(
             f"The portfolio {path} is on a read-only disk or folder: it can be read, not changed.",
             f"Make {path.parent} writable, or set SCAFFOLDER_HOME to a folder you can write, then try again.",
+            reason="read-only",
         )
     if code in (_CANTOPEN, _PERM):
         return StoreError(
             f"The portfolio file {path} cannot be opened ({err}).",
             f"Check that you can read and write it and its folder (ls -l {path.parent}), then try again.",
+            reason="cannot-open",
         )
     if code == _IOERR:
         return StoreError(
             f"Reading or writing the portfolio {path} failed at the disk ({err}); nothing was changed.",
             "Check the disk (is it full, removed, or a network folder that went away?), then try again.",
+            reason="io",
         )
-    return StoreError(f"The portfolio {path} could not be used: {err}.", "Run  scaffolder doctor  to check it.")
+    return StoreError(f"The portfolio {path} could not be used: {err}.", "{check_portfolio}", reason="other")
 
 
 def explain_os_error(err: OSError, path: Path) -> StoreError:
@@ -154,13 +173,15 @@ def explain_os_error(err: OSError, path: Path) -> StoreError:
         return StoreError(
             f"The disk that holds the portfolio ({path.parent}) is full; nothing was changed.",
             "Free some space on that disk, then try again.",
+            reason="full",
         )
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StoreError(
             f"The portfolio folder {path.parent} cannot be written ({err.strerror or err}).",
             "Make it writable, or set SCAFFOLDER_HOME to a folder you can write, then try again.",
+            reason="read-only",
         )
-    return StoreError(f"The portfolio folder {path.parent} cannot be used: {err.strerror or err}.")
+    return StoreError(f"The portfolio folder {path.parent} cannot be used: {err.strerror or err}.", reason="other")
 
 
 # --- the lock -------------------------------------------------------------------------------
@@ -187,6 +208,7 @@ def portfolio_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None
                     raise StoreError(
                         f"Another scaffolder kept the portfolio {path} locked for more than {timeout:g} s.",
                         "Let it finish or close it, then try again.",
+                        reason="locked",
                     ) from None
                 time.sleep(0.01)
         try:

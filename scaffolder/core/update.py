@@ -26,7 +26,7 @@ from typing import Any
 from scaffolder.core import update_git
 from scaffolder.core.catalogue import Question, TemplateInfo, render_context, resolve_template
 from scaffolder.core.consent import has_consent, record_consent
-from scaffolder.core.errors import Cancelled, InvalidAnswer, TemplateError, UserError
+from scaffolder.core.errors import Cancelled, FolderMissing, InvalidAnswer, TemplateError, UserError
 from scaffolder.core.generate import GenerationPlan, Progress, ProgressCallback, plan_generation
 from scaffolder.core.git import TEMPLATE_REF, Identity
 from scaffolder.core.staging import remove_tree
@@ -129,10 +129,7 @@ def find_template(recorded: RecordedAnswers) -> TemplateInfo:
 
 def _checked_repository(project: Project) -> Git:
     if not project.exists:
-        raise UserError(
-            f"The folder of {project.name} is missing: {project.path}.",
-            "Locate it in the app (Locate… on its page), or forget it and import it from where it is now.",
-        )
+        raise FolderMissing(project.name, project.path)
     git = Git(project.path)
     refusal = update_git.repository_state_refusal(git)
     if refusal is not None:
@@ -146,9 +143,10 @@ def _require_pristine(git: Git, project: Project) -> str:
         raise NoTemplateRef(
             f"{project.name} has no {TEMPLATE_REF}: the template's own output, which an update merges from,"
             " was never recorded (the project is older than updates, or was imported).",
-            f"Lay it from the recorded answers first:  scaffolder update {project.name!r} --link"
+            "Lay it from the recorded answers first:  {link_template}"
             " (it takes the template's output at the recorded version as the base: the commit that has it, or a"
             " merge commit that records it; your files do not change).",
+            name=project.name,
         )
     return pristine
 
@@ -227,7 +225,7 @@ def _rendered_tree(
         gen_plan = _generation_plan(template, answers, staging / "plan", accept_hooks, identity, store)
         rendered = _render_pristine(gen_plan, staging, report, cancel, isolate)
         if cancel is not None and cancel.is_set():
-            raise Cancelled("The update was cancelled; nothing was changed.")
+            raise Cancelled.update()
         report(Progress("git", 0, 3, "Recording the template's new output"))
         return update_git.tree_of_folder(git, rendered)
     finally:
@@ -334,7 +332,7 @@ def apply_update(
     message = f"Template {plan.template.name} {plan.current_version}"
     template_commit = update_git.commit_tree(committer, tree, [pristine], message)
     if cancel is not None and cancel.is_set():  # the last point before the project changes
-        raise Cancelled("The update was cancelled; nothing was changed.")
+        raise Cancelled.update()
     report(Progress("git", 1, 3, f"Merging into {plan.branch}"))
     committer.run("update-ref", "-m", "scaffolder update", TEMPLATE_REF, template_commit, pristine)
     merged = committer.run(
@@ -420,7 +418,8 @@ def link_template(
     if update_git.pristine_commit(git) is not None:
         raise UserError(
             f"{project.name} already has {TEMPLATE_REF}; there is nothing to link.",
-            f"Update it instead:  scaffolder update {project.name!r}",
+            "Update it instead:  {update_project}",
+            name=project.name,
         )
     recorded = read_recorded_answers(project)
     template = find_template(recorded)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from scaffolder.core.readiness import Report, Surface, check_projects
 from scaffolder.core.readiness.snapshot import README_NAMES, WRITEUP_NAMES
-from scaffolder.core.store import Project, Store
+from scaffolder.core.store import Project, Store, UrlField
 
 # Folders whose new or removed files can change a result (Dockerfile, tests/, workflows, refs…).
 WATCHED_DIRS = (
@@ -60,9 +60,8 @@ def load_readiness(store: Store, project_id: int, probe: bool) -> ReadinessState
     return ReadinessState(report, project, store.settings().get("github_username", ""), watch)
 
 
-def save_url(store: Store, project_id: int, field: str, url: str | None) -> None:
-    name = store.get(project_id).name
-    (store.set_live_url if field == "live-url" else store.set_writeup_url)(name, url)
+def save_url(store: Store, project_id: int, field: UrlField, url: str | None) -> None:
+    store.set_url(store.get(project_id).name, field, url)
 
 
 def save_tick(store: Store, project_id: int, check_id: str, ticked: bool, evidence_url: str | None) -> None:

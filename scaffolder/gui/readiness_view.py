@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from scaffolder.core.readiness import Checklist, InvalidUrl, Report, Result, validate_url
-from scaffolder.core.store import Project, Store
+from scaffolder.core.store import Project, Store, UrlField
 from scaffolder.gui import messages, theme, workers
 from scaffolder.gui.level_badge import LevelBadge
 from scaffolder.gui.messages import error_text
@@ -86,10 +86,10 @@ class ReadinessView(QWidget):
 
         self.live_url = QLineEdit()
         self.live_url.setPlaceholderText("https://your-app.onrender.com")
-        self.live_url.editingFinished.connect(lambda: self._on_url_edited("live-url", self.live_url))
+        self.live_url.editingFinished.connect(lambda: self._on_url_edited(UrlField.LIVE, self.live_url))
         self.writeup_url = QLineEdit()
         self.writeup_url.setPlaceholderText("https://your-blog.dev/how-i-built-it")
-        self.writeup_url.editingFinished.connect(lambda: self._on_url_edited("writeup-url", self.writeup_url))
+        self.writeup_url.editingFinished.connect(lambda: self._on_url_edited(UrlField.WRITEUP, self.writeup_url))
         self.url_error = QLabel()
         self.url_error.setStyleSheet(theme.error_style())
         self.url_error.setWordWrap(True)
@@ -293,11 +293,9 @@ class ReadinessView(QWidget):
     def _recheck_offline(self, _result: object) -> None:
         self.recheck(probe=False)
 
-    def _on_url_edited(self, field: str, edit: QLineEdit) -> None:
+    def _on_url_edited(self, field: UrlField, edit: QLineEdit) -> None:
         text = edit.text().strip()
-        recorded = (
-            (self.project.live_url if field == "live-url" else self.project.writeup_url) if self.project else None
-        )
+        recorded = self.project.url(field) if self.project else None
         if text == (recorded or ""):
             self.url_error.hide()
             return

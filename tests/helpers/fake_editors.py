@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scaffolder.core.editors import Host
 
 _SCRIPT = """#!{python}
@@ -80,3 +82,17 @@ class FakePrograms:
 
 def own_session() -> int:
     return os.getsid(0)
+
+
+# Fixtures for every test that opens editors (registered in tests/conftest.py as a plugin).
+
+
+@pytest.fixture
+def fakes(tmp_path: Path) -> FakePrograms:
+    return FakePrograms(tmp_path / "bin", tmp_path / "records")
+
+
+@pytest.fixture
+def host(tmp_path: Path, fakes: FakePrograms) -> Host:
+    """This machine's rules, with only the fake bin folder on PATH and an empty filesystem root."""
+    return fakes.host(tmp_path / "root", tmp_path / "home")

@@ -16,15 +16,14 @@ import pytest
 
 from scaffolder.core import store_recovery
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["Docs Q&A", "Support Agent", "Meeting Notes"]
 
 
 def scaffolder(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
+    return run_scaffolder(*args)
 
 
 def doctor_json(*args: str) -> tuple[int, dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.cli import qt_modules_imported_by, run_scaffolder
 from tests.helpers.template_tree import minimal_template, tree_snapshot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -25,17 +26,7 @@ def workdir(tmp_path: Path) -> Path:
 
 
 def scaffolder(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args],
-        cwd=cwd,
-        env=env,
-        input=stdin if stdin is not None else "",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    return run_scaffolder(*args, cwd=cwd, stdin=stdin or "")
 
 
 def ok(*args: str, cwd: Path) -> Any:
@@ -287,23 +278,6 @@ def test_json_output_stays_parseable_when_a_templates_hooks_print(workdir: Path,
 
 def test_the_command_line_never_imports_qt(workdir: Path, tmp_path: Path) -> None:
     """`scaffolder new` must not pay for Qt: only `scaffolder` with no arguments opens the GUI."""
-    code = (
-        "import sys, contextlib, io\n"
-        "from scaffolder.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    main(['new', 'rag', '--no-input', '-o', {str(tmp_path / 'out')!r}])\n"
-        "    main(['list', '--json'])\n"
-        "    main(['templates'])\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'scaffolder.gui'))))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=workdir,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    commands = [["new", "rag", "--no-input", "-o", str(tmp_path / "out")], ["list", "--json"], ["templates"]]
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert qt_modules_imported_by(commands, cwd=workdir) == []

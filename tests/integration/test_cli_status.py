@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,14 @@ from typing import Any
 import pytest
 
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, Repo, answer, http_site, make_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def scaffolder(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
+    return run_scaffolder(*args)
 
 
 def status_json(*args: str) -> dict[str, Any]:

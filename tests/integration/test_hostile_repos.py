@@ -27,6 +27,7 @@ from scaffolder.core.portfolio import import_project
 from scaffolder.core.safe_git import safe_git
 from scaffolder.core.store import Store
 from scaffolder.gui.portfolio_state import summarize_projects
+from tests.helpers.cli import run_scaffolder
 from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, git
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the hostile scripts are POSIX shell scripts")
@@ -315,14 +316,7 @@ def test_status_and_the_dashboard_never_run_what_an_imported_repository_configur
     assert repo.marker.exists(), f"the {case.id} case did not run its script even without protection"
     repo.marker.unlink()
 
-    status = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "status", "--offline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    status = run_scaffolder("status", "--offline")
     summaries = summarize_projects(store.projects())  # what the dashboard's worker runs
     summary = next(iter(summaries.values()))
     shutil.rmtree(proof)
@@ -369,14 +363,7 @@ def test_a_working_tree_pointed_outside_the_repository_is_not_scanned(tmp_path: 
     (elsewhere / "README.md").write_text('key = "AKIA' + "Q7Z2M4N6P8R3T5V9" + '"\n', encoding="utf-8")
     repo.config("core.worktree", str(elsewhere))
 
-    report = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "status", "Imported", "--offline", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    report = run_scaffolder("status", "Imported", "--offline", "--json")
 
     assert report.returncode == 0, report.stderr
     assert "AKIA" not in report.stdout

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from scaffolder.core.errors import UserError
+from scaffolder.core.errors import FolderMissing, UserError
 from scaffolder.core.git import git_executable
 from scaffolder.core.github import remote
 from scaffolder.core.store import Project
@@ -119,7 +119,7 @@ def _pushed(folder: Path, path: str) -> bool:
 
 def plan_deploy(project: Project) -> DeployPlan:
     if not project.exists:
-        raise UserError(f"The folder of {project.name} is missing: {project.path}.", "Locate it first, then deploy.")
+        raise FolderMissing(project.name, project.path, then=", then deploy")
     platform = detect_platform(project.path)
     if platform is None:
         names = ", ".join(name for p in PLATFORMS for name in p.config_files)

@@ -136,7 +136,7 @@ class GitHubClient:
         except BadCredentialsException as err:
             raise GitHubError(
                 f"GitHub at {self.api_url} refused the token (bad credentials): it may have expired or been revoked.",
-                f"Sign in again with a new token (scaffolder github login, or Sign in in the Publish dialog). {TOKEN_SCOPES}",
+                f"Sign in again with a new token ({{sign_in_again}}). {TOKEN_SCOPES}",
             ) from err
         except UnknownObjectException as err:
             if org:
@@ -157,7 +157,7 @@ class GitHubClient:
         except requests.exceptions.RequestException as err:
             raise Unreachable(
                 f"Could not {doing}: {self.api_url} did not answer ({type(err).__name__}).",
-                "Check your network connection; for GitHub Enterprise Server check the API URL (--api-url), e.g. https://github.example.com/api/v3.",
+                "Check your network connection; for GitHub Enterprise Server check {api_url}, e.g. https://github.example.com/api/v3.",
             ) from err
 
 
@@ -177,7 +177,7 @@ def _translate(err: Any, doing: str, name: str | None, org: str | None) -> GitHu
         return NameTaken(
             f"There is already a repository named {name!r} under {owner} ({said}).",
             "If it is this project's, add it as the remote (git remote add origin <its URL>) and publish again;"
-            " otherwise publish under another name (--repo NAME) or another owner (--org ORG).",
+            " otherwise {publish_elsewhere}.",
         )
     if err.status in (403, 404) and ("not accessible" in said.lower() or "permission" in said.lower()):
         return MissingScope(f"Could not {doing}: the token lacks the permission ({said}).", TOKEN_SCOPES)

@@ -96,8 +96,7 @@ def require_token(url: str) -> Token:
     if token is None:
         raise NotSignedIn(
             f"You are not signed in to GitHub at {url}.",
-            "Sign in with a personal access token: scaffolder github login (or Publish to GitHub… in the app),"
-            f" or set GITHUB_TOKEN. {TOKEN_SCOPES}",
+            f"Sign in with a personal access token: {{sign_in}}, or set GITHUB_TOKEN. {TOKEN_SCOPES}",
         )
     return token
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from scaffolder.core import git
-from scaffolder.core.errors import UserError
+from scaffolder.core.errors import FolderMissing, UserError
 from scaffolder.core.github import placeholders, remote
 from scaffolder.core.github.api import Account, GitHubClient, RemoteRepo
 from scaffolder.core.github.credentials import Token, api_url, remember_api_url, require_token
@@ -80,7 +80,7 @@ def pitch_of(project: Project) -> str:
 
 def _repository_state(project: Project) -> git.RepoSummary:
     if not project.exists:
-        raise UserError(f"The folder of {project.name} is missing: {project.path}.", "Locate it first, then publish.")
+        raise FolderMissing(project.name, project.path, then=", then publish")
     summary = git.summarize(project.path)
     if summary is None:
         raise UserError(f"{project.path} is not a git repository.", "Run  git init  and commit, then publish.")
@@ -104,7 +104,7 @@ def _existing(client: GitHubClient, url: str) -> tuple[RemoteRepo, bool]:
     raise UserError(
         f"This project's origin remote points at {url}, which is not a repository on {client.api_url} the token can see.",
         "Push it yourself (git push), or remove that remote (git remote remove origin) to publish a new repository."
-        " For GitHub Enterprise Server, sign in with its --api-url.",
+        " For GitHub Enterprise Server, {sign_in_with_api_url}.",
     )
 
 

@@ -16,7 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scaffolder.core.store import ManualCheck, Probe
+from scaffolder.core.store import ManualCheck, Probe, UrlField
+from scaffolder.core.surface import Surface as Surface  # where a fix is read; re-exported
+from scaffolder.core.surface import word
 
 if TYPE_CHECKING:
     from scaffolder.core.readiness.snapshot import RepoSnapshot
@@ -125,18 +127,13 @@ class Facts:
 CheckFunction = Callable[[Facts], Finding]
 
 
-class Surface(StrEnum):
-    """Where a fix is read. A fix names the user's next action as `{action}`, and each surface
-    words it the way it offers that action: a command to run, or a field or button to use."""
-
-    CLI = "cli"
-    APP = "app"
-
-
 # action: (command line, app). {name} is the project's name (shell-quoted), {check} the check's id.
 ACTIONS: dict[str, tuple[str, str]] = {
-    "record_live_url": ("scaffolder set {name} live-url https://…", "type it in the Live URL field"),
-    "record_writeup_url": ("scaffolder set {name} writeup-url https://…", "type it in the Write-up URL field"),
+    "record_live_url": (f"scaffolder set {{name}} {UrlField.LIVE} https://…", "type it in the Live URL field"),
+    "record_writeup_url": (
+        f"scaffolder set {{name}} {UrlField.WRITEUP} https://…",
+        "type it in the Write-up URL field",
+    ),
     "tick": ("tick it: scaffolder check {name} {check}", "tick its box in this list"),
     "tick_with_url": (
         "tick it with its URL: scaffolder check {name} {check} --evidence https://…",
@@ -153,9 +150,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
 
 def word_fix(fix: str, surface: Surface, name: str, check_id: str) -> str:
     """A fix as `surface` shows it: its actions worded for that surface, the names filled in."""
-    for action, wordings in ACTIONS.items():
-        fix = fix.replace("{" + action + "}", wordings[surface is Surface.APP])
-    return fix.replace("{name}", shlex.quote(name)).replace("{check}", check_id)
+    worded = word(fix, surface, name, check_id, actions=ACTIONS)
+    return worded.replace("{name}", shlex.quote(name)).replace("{check}", check_id)
 
 
 @dataclass(frozen=True)

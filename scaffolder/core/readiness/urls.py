@@ -9,7 +9,11 @@ from scaffolder.core.errors import UserError
 
 
 class InvalidUrl(UserError):
-    """A URL the app cannot probe or link: not http(s), or without a host."""
+    """A URL the app cannot probe or link: not http(s), or without a host. The hint, unless
+    said otherwise, is an example of one that works."""
+
+    def __init__(self, message: str, hint: str = "For example: https://docs-qa.onrender.com") -> None:
+        super().__init__(message, hint)
 
 
 def validate_url(url: str) -> str:
@@ -19,14 +23,14 @@ def validate_url(url: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
     except ValueError as err:
-        raise InvalidUrl(f"{url!r} is not a valid URL: {err}.", "For example: https://docs-qa.onrender.com") from err
+        raise InvalidUrl(f"{url!r} is not a valid URL: {err}.") from err
     if parts.scheme.lower() not in ("http", "https"):
         raise InvalidUrl(
             f"{url!r} is not an http or https URL.",
             "Give the full address a browser opens, starting with https://, e.g. https://docs-qa.onrender.com",
         )
     if not parts.hostname or any(c.isspace() for c in url):
-        raise InvalidUrl(f"{url!r} has no host name.", "For example: https://docs-qa.onrender.com")
+        raise InvalidUrl(f"{url!r} has no host name.")
     return url
 
 

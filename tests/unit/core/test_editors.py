@@ -50,17 +50,6 @@ AWKWARD_NAMES = [
 
 
 @pytest.fixture
-def fakes(tmp_path: Path) -> FakePrograms:
-    return FakePrograms(tmp_path / "bin", tmp_path / "records")
-
-
-@pytest.fixture
-def host(tmp_path: Path, fakes: FakePrograms) -> Host:
-    """This machine's rules, with only the fake bin folder on PATH and an empty filesystem root."""
-    return fakes.host(tmp_path / "root", tmp_path / "home")
-
-
-@pytest.fixture
 def project_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "projects" / "docs-qa"
     folder.mkdir(parents=True)

@@ -18,14 +18,9 @@ from scaffolder.core.settings import Settings, load_settings, save_settings
 from scaffolder.core.store import Store
 from tests.conftest import TEST_GIT_EMAIL, TEST_GIT_NAME
 from tests.helpers.template_tree import minimal_template
+from tests.helpers.template_versions import git
 
 GLOBAL_HINT = 'git config --global user.name "Your Name"'
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, encoding="utf-8"
-    ).stdout.strip()
 
 
 def author(project: Path) -> str:

@@ -10,7 +10,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from scaffolder.core import store_recovery
 from scaffolder.core.errors import StoreError
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 
 ROOT = Path(__file__).resolve().parents[3]
 NAMES = ["Docs Q&A", "Support Agent", "Meeting Notes"]
@@ -36,23 +36,23 @@ def _portfolio(folder: Path, names: list[str] = NAMES) -> Store:
     return store
 
 
+def add_until_refused(store: Store, folder: Path, rows: int, notes_bytes: int) -> StoreError:
+    """Add projects with long notes until the portfolio refuses one; what it said."""
+    with pytest.raises(StoreError) as refused:
+        for n in range(rows):
+            store.add_project(
+                name=f"Extra {n}",
+                kind="rag",
+                path=folder / f"extra-{n}",
+                template=None,
+                template_version=None,
+                answers={"notes": "x" * notes_bytes},
+            )
+    return refused.value
+
+
 def _names(store: Store) -> list[str]:
     return [p.name for p in store.projects()]
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 256 KB filesystem (tmpfs), so disk full and read-only are the kernel's own errors."""
-    if sys.platform != "linux" or os.geteuid() != 0:
-        pytest.skip("mounting a small filesystem needs Linux and root")
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], check=False).returncode:
-        pytest.skip("tmpfs cannot be mounted here")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 # --- locked ---------------------------------------------------------------------------------
@@ -103,23 +103,14 @@ def test_a_full_disk_is_a_sentence_and_nothing_already_saved_is_lost(small_disk:
             os.write(fd, b"\0" * 4096)
     os.close(fd)
 
-    with pytest.raises(StoreError) as refused:
-        for n in range(200):  # enough rows that the WAL must grow past the last free block
-            store.add_project(
-                name=f"Extra {n}",
-                kind="rag",
-                path=small_disk / f"extra-{n}",
-                template=None,
-                template_version=None,
-                answers={"notes": "x" * 2000},
-            )
+    refused = add_until_refused(store, small_disk, 200, 2000)  # the WAL must grow past the last free block
     filler.unlink()
 
-    assert refused.value.message == (
+    assert refused.message == (
         f"The disk that holds the portfolio ({small_disk}) is full, so the change was not saved;"
         " your projects are untouched."
     )
-    assert "move it aside" not in str(refused.value)
+    assert "move it aside" not in str(refused)
     assert _names(Store(store.path))[:3] == NAMES
 
 
@@ -235,14 +226,7 @@ def test_the_command_line_shows_a_restored_portfolio_and_says_so(tmp_path: Path,
     path = _portfolio(folder).path
     path.write_bytes(b"")
 
-    listing = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "status", "--offline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    listing = run_scaffolder("status", "--offline")
 
     assert listing.returncode == 0, listing.stderr
     assert "restored the backup of" in listing.stderr and "Traceback" not in listing.stderr
@@ -256,14 +240,7 @@ def test_the_command_line_lists_a_project_with_a_bad_row_and_warns(tmp_path: Pat
     with sqlite3.connect(path) as db:
         db.execute("UPDATE projects SET answers = 'not json' WHERE name = 'Meeting Notes'")
 
-    status = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "status", "--offline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    status = run_scaffolder("status", "--offline")
 
     assert status.returncode == 0, status.stderr
     assert all(name in status.stdout for name in NAMES)

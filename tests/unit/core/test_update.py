@@ -177,14 +177,19 @@ def test_the_plan_is_a_dry_run_it_writes_nothing_not_even_git_objects(project: P
     assert whole_repository(project.path) == before
 
 
+def _edit_the_line_v2_changes(project: Project, template_dir: Path) -> Path:
+    """The user commits more workers; the template's version 2 changes the same line."""
+    settings = project.path / "settings.toml"
+    settings.write_text(settings.read_text().replace("workers = 1", "workers = 4"))
+    git(project.path, "commit", "-q", "-am", "More workers")
+    move_to_v2(template_dir)
+    return settings
+
+
 def test_both_changing_the_same_line_is_left_as_gits_conflict_with_how_to_finish(
     project: Project, template_dir: Path
 ) -> None:
-    path = project.path
-    settings = path / "settings.toml"
-    settings.write_text(settings.read_text().replace("workers = 1", "workers = 4"))
-    git(path, "commit", "-q", "-am", "More workers")
-    move_to_v2(template_dir)
+    path, settings = project.path, _edit_the_line_v2_changes(project, template_dir)
 
     result = apply_update(plan_update(project, accept_hooks=True))
 
@@ -207,11 +212,7 @@ def test_both_changing_the_same_line_is_left_as_gits_conflict_with_how_to_finish
 def test_the_user_can_choose_to_back_out_of_a_conflicting_update_and_nothing_changes(
     project: Project, template_dir: Path
 ) -> None:
-    path = project.path
-    settings = path / "settings.toml"
-    settings.write_text(settings.read_text().replace("workers = 1", "workers = 4"))
-    git(path, "commit", "-q", "-am", "More workers")
-    move_to_v2(template_dir)
+    path, settings = project.path, _edit_the_line_v2_changes(project, template_dir)
     plan = plan_update(project, accept_hooks=True)
     head, ref = git(path, "rev-parse", "HEAD"), git(path, "rev-parse", TEMPLATE_REF)
     files = tree_snapshot(path / "src") | {"settings.toml": settings.read_bytes()}

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from scaffolder.core.settings import Settings, save_settings
 from scaffolder.core.store import Store
+from scaffolder.core.surface import Surface, speak_on
 from scaffolder.gui import messages, workers
 from scaffolder.gui.main_window import MainWindow
 from scaffolder.gui.ui_thread_gc import UiThreadGarbageCollector
@@ -24,6 +25,14 @@ def garbage_collected_on_the_ui_thread(qapp: QApplication) -> Iterator[None]:
     collector.start()
     yield
     collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def speaking_on_the_app() -> Iterator[None]:
+    """Errors are worded for the app, as `run_gui` sets it at start."""
+    speak_on(Surface.APP)
+    yield
+    speak_on(Surface.CLI)
 
 
 @pytest.fixture

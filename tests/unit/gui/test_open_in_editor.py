@@ -31,16 +31,6 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fake editors ar
 
 
 @pytest.fixture
-def fakes(tmp_path: Path) -> FakePrograms:
-    return FakePrograms(tmp_path / "bin", tmp_path / "records")
-
-
-@pytest.fixture
-def host(tmp_path: Path, fakes: FakePrograms) -> Host:
-    return fakes.host(tmp_path / "root", tmp_path / "home")
-
-
-@pytest.fixture
 def project_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "projects" / "Agent & Tools; $(x)"
     folder.mkdir(parents=True)

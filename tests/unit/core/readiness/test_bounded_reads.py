@@ -5,7 +5,6 @@ and one such project never holds up the rest of the portfolio."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from scaffolder.core.readiness import Result, check_portfolio
 from scaffolder.core.readiness.files import MAX_TEXT_BYTES, Skipped, read_text_bounded
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 from tests.unit.core.readiness.conftest import COMPLETE_PROJECT, GOOD_README, WRITEUP, Repo, make_repo
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and these symlinks are POSIX")
@@ -47,14 +47,7 @@ def test_one_fifo_project_does_not_hang_the_portfolio_status(tmp_path: Path, sto
     _replace_with_fifo(trapped.path / "README.md")
     _replace_with_fifo(trapped.path / "WRITEUP.md")
 
-    status = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "status", "--offline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=50,
-        check=False,
-    )
+    status = run_scaffolder("status", "--offline", timeout=50)
     portfolio = check_portfolio(store, offline=True)
 
     assert status.returncode == 0, status.stderr
