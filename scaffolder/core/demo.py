@@ -440,6 +440,9 @@ def encode_gif(frames: list[tuple[bytes, float]], out: Path) -> tuple[int, float
         times = [sum(durations[i : i + step]) for i in range(0, len(durations), step)]
         while sum(times) > MAX_SECONDS * 1000 and any(t > 20.0 for t in times):
             times = [max(20.0, t * 0.95) for t in times]
+        # A GIF stores centiseconds: whole tens of milliseconds, rounded down, so the sum that is
+        # played never passes the one measured above (rounding each frame to the nearest ms did).
+        stored = [max(20, int(t // 10) * 10) for t in times]
         palette = chosen[len(chosen) // 2].quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
         paletted = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in chosen]
         buffer = io.BytesIO()
@@ -448,7 +451,7 @@ def encode_gif(frames: list[tuple[bytes, float]], out: Path) -> tuple[int, float
             format="GIF",
             save_all=True,
             append_images=paletted[1:],
-            duration=[round(t) for t in times],
+            duration=stored,
             loop=0,
             optimize=True,
             disposal=1,
@@ -458,7 +461,7 @@ def encode_gif(frames: list[tuple[bytes, float]], out: Path) -> tuple[int, float
             temp = out.with_name(f".{out.name}.partial")
             temp.write_bytes(buffer.getvalue())
             os.replace(temp, out)
-            return len(paletted), sum(round(t) for t in times) / 1000, width, height, buffer.tell()
+            return len(paletted), sum(stored) / 1000, width, height, buffer.tell()
     raise DemoError(f"The GIF stays over {MAX_BYTES // 1_000_000} MB.", "Shorten the steps in docs/demo.toml.")
 
 

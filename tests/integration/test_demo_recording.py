@@ -192,3 +192,38 @@ def test_a_long_recording_is_thinned_to_fit_the_limits(tmp_path: Path) -> None:
     count, seconds, width, _height, size = encode_gif(frames, tmp_path / "demo.gif")
     assert seconds <= MAX_SECONDS and count * 0.02 <= MAX_SECONDS + 1.5
     assert width == 40 and size <= MAX_BYTES
+
+
+def gif_durations_ms(path: Path) -> list[int]:
+    from PIL import Image
+
+    with Image.open(path) as gif:
+        durations = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            durations.append(int(gif.info["duration"]))
+    return durations
+
+
+def test_a_recording_sped_up_to_the_limit_stays_within_it_after_rounding(tmp_path: Path) -> None:
+    """Ninety-eight frames at an uneven pace, sped up to 15 s: each frame's time rounded to what a
+    GIF stores must not add up past the limit (CI recorded 15.005 s)."""
+    import io
+
+    from PIL import Image
+
+    from scaffolder.core.demo import encode_gif
+
+    frames = []
+    at = 0.0
+    for i in range(98):
+        image = Image.new("RGB", (40, 30), ((i * 37) % 256, i % 256, 0))
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        frames.append((png.getvalue(), at))
+        at += 0.1737 + (i % 7) * 0.0413  # about 20 s of screen, in uneven steps
+    _count, seconds, _width, _height, _size = encode_gif(frames, tmp_path / "demo.gif")
+    stored = gif_durations_ms(tmp_path / "demo.gif")
+    assert seconds <= MAX_SECONDS and sum(stored) <= MAX_SECONDS * 1000
+    assert sum(stored) / 1000 == seconds  # what the app reports is what a viewer plays
+    assert min(stored) >= 20
