@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import CORPUS, GOLDEN
 
+from {{ cookiecutter.package_name }} import retrieval
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.embeddings import HashingEmbedder
 from {{ cookiecutter.package_name }}.evaluate import load_golden, run_eval
@@ -99,3 +102,48 @@ def test_the_keyword_query_drops_the_most_common_terms_past_its_budget() -> None
     assert keyword_query_terms(terms, frequencies, budget=1_000_000) == terms
     # Always the two rarest, even when they alone are over the budget.
     assert keyword_query_terms(["sync", "note"], frequencies, budget=10) == ["sync", "note"]
+
+
+def test_with_vectors_on_the_keyword_query_keeps_to_the_tighter_hybrid_budget(
+    settings: Settings, store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One page names the rare valve, three mention valves, twelve only the common "flow".
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "zephyrine.md").write_text("# Zephyrine\n\nThe zephyrine valve sets the flow.\n")
+    for i in range(3):
+        (docs / f"valve-{i}.md").write_text(f"# Valve {i}\n\nValve {i} is checked each week.\n")
+    for i in range(12):
+        (docs / f"pipe-{i}.md").write_text(f"# Pipe {i}\n\nFlow in pipe {i} is {i * 7} litres.\n")
+    service = RagService(settings, store, HashingEmbedder(), None)
+    service.ingestor.ingest_paths([docs], base=docs)
+    # Budgets scaled down to this index: keywords alone may use every term, the hybrid only
+    # the two rarest (the vectors recall what the common word would have).
+    monkeypatch.setattr(retrieval, "KEYWORD_POSTINGS_BUDGET", 1_000)
+    monkeypatch.setattr(retrieval, "HYBRID_KEYWORD_POSTINGS_BUDGET", 4)
+    question = "zephyrine valve flow"
+
+    def keyword_matched_pipes(hits: list[retrieval.Hit]) -> list[str]:
+        return [h.chunk.source for h in hits if h.keyword_rank and "pipe" in h.chunk.source]
+
+    keyword_only = Retriever(store, None).search(question, k=10)
+    assert keyword_matched_pipes(keyword_only)
+    hybrid = service.retriever.search(question, k=10)
+    assert hybrid[0].chunk.source == "zephyrine.md"
+    assert hybrid[0].vector_rank is not None
+    assert keyword_matched_pipes(hybrid) == []
+
+
+def test_the_chunk_count_follows_writes_from_another_connection(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    reader, writer = SQLiteStore(path), SQLiteStore(path)
+    try:
+        writer.replace_document("a.md", "A", "h1", [ChunkInput("", 0, "first")])
+        assert reader.count_chunks() == 1
+        writer.replace_document("b.md", "B", "h2", [ChunkInput("", 0, "x"), ChunkInput("", 1, "y")])
+        assert reader.count_chunks() == 3
+        reader.delete_document("a.md")
+        assert reader.count_chunks() == 2 == writer.count_chunks()
+    finally:
+        reader.close()
+        writer.close()

@@ -137,9 +137,12 @@ class Retriever:
         pool = max(4 * k, 20)
         terms = content_terms(question)
         frequencies = self.store.document_frequencies(terms)
-        keyword = self.store.keyword_search(keyword_query_terms(terms, frequencies), pool, sources)
-        vector: list[tuple[int, float]] = []
         use_vectors = self.vectors_usable()
+        budget = HYBRID_KEYWORD_POSTINGS_BUDGET if use_vectors else KEYWORD_POSTINGS_BUDGET
+        keyword = self.store.keyword_search(
+            keyword_query_terms(terms, frequencies, budget), pool, sources
+        )
+        vector: list[tuple[int, float]] = []
         if use_vectors:
             assert self.embedder is not None
             query_vector = self.embedder.embed([question])[0]

@@ -79,6 +79,7 @@ class SQLiteStore:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
         self._vectors: tuple[int, np.ndarray, np.ndarray, list[int]] | None = None
+        self._chunk_count: tuple[int, int] | None = None
         self._writes = 0
         with self._lock:
             self._conn.execute("PRAGMA foreign_keys = ON")
@@ -242,9 +243,19 @@ class SQLiteStore:
 
     # -- chunks ----------------------------------------------------------------------------
 
+    def _data_version(self) -> int:
+        """A number that changes whenever this or another connection writes the file."""
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(version) * 1_000_003 + self._writes
+
     def count_chunks(self) -> int:
+        # Every search asks (for IDF); counting 100,000 rows is half a millisecond of each.
         with self._lock:
-            return int(self._conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
+            version = self._data_version()
+            if self._chunk_count is None or self._chunk_count[0] != version:
+                count = int(self._conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
+                self._chunk_count = (version, count)
+            return self._chunk_count[1]
 
     def get_chunks(self, ids: Sequence[int]) -> dict[int, StoredChunk]:
         if not ids:
@@ -270,20 +281,21 @@ class SQLiteStore:
         query = self._fts_query(terms)
         if not query:
             return []
-        # Title, heading and body weights for BM25: a word in a heading says more. Ranking
-        # through FTS5's `rank` column (not a bm25() call) lets SQLite stop at LIMIT.
+        # Title, heading and body weights for BM25: a word in a heading says more. FTS5 scores
+        # every matching row either way; ordering by a bm25() call measured a quarter faster
+        # than by the `rank` column at 100,000 chunks (its sorted-rank plan costs extra per row).
         if not sources:
             sql = (
-                "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
-                "AND rank MATCH 'bm25(3.0, 2.0, 1.0)' ORDER BY rank LIMIT ?"
+                "SELECT rowid, bm25(chunks_fts, 3.0, 2.0, 1.0) AS score FROM chunks_fts "
+                "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?"
             )
             with self._lock:
                 rows = self._conn.execute(sql, (query, k)).fetchall()
             return [(int(r[0]), -float(r[1])) for r in rows]
         sql = (
-            "SELECT f.rowid, f.rank, d.source FROM chunks_fts f "
+            "SELECT f.rowid, bm25(chunks_fts, 3.0, 2.0, 1.0) AS score, d.source FROM chunks_fts f "
             "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.document_id "
-            "WHERE chunks_fts MATCH ? AND f.rank MATCH 'bm25(3.0, 2.0, 1.0)' ORDER BY f.rank"
+            "WHERE chunks_fts MATCH ? ORDER BY score"
         )
         with self._lock:
             rows = self._conn.execute(sql, (query,)).fetchall()
@@ -309,8 +321,7 @@ class SQLiteStore:
     def _vector_matrix(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """All vectors as one normalised matrix, cached until this or another process writes."""
         with self._lock:
-            version = self._conn.execute("PRAGMA data_version").fetchone()[0] * 1_000_003
-            version += self._writes
+            version = self._data_version()
             if self._vectors is None or self._vectors[0] != version:
                 rows = self._conn.execute(
                     "SELECT c.id, c.embedding, d.source FROM chunks c "
