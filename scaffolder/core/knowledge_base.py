@@ -233,7 +233,7 @@ def drafts_from_corpus(
     if folder is None or not folder.is_dir():
         raise UserError(
             "The documents of this project are not on this machine, so nothing can be drafted from them.",
-            "Add questions of your own (scaffolder golden NAME --add TEXT --source FILE).",
+            "Add questions of your own ({add_own_golden_question}).",
         )
     return draft_golden(require_readable(scan_corpus(folder)), provider=provider, cancel=cancel)
 

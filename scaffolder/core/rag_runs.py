@@ -211,7 +211,7 @@ def run_your_eval(
         raise UserError(
             "The eval ran, but no figures on your documents were written: no question is accepted yet, or the"
             " documents' folder is gone.",
-            "Accept questions (scaffolder golden NAME --accept …) and check the folder, then run the eval again.",
+            "Accept questions ({accept_golden}) and check the folder, then run the eval again.",
         )
     table = readme.split(YOUR_TABLE_START, 1)[1].split(YOUR_TABLE_END, 1)[0].strip()
     return EvalRun(table, lines)

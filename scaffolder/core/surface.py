@@ -46,17 +46,19 @@ HINT_ACTIONS: dict[str, tuple[str, str]] = {
         "Choose a database or CSV files, an OpenAPI file, or both",
     ),
     "add_task": ("Give both: --add TEXT --source TOOL", "Type the question and choose the tool that answers it"),
-    "add_expected_answer": ("Add --expect TEXT (e.g. --expect 42)", "Type the answer it must contain (e.g. 42)"),
+    "add_expected_answer": ("Add --expect TEXT (e.g. --expect 42)", "Fill in what the answer contains"),
     "add_golden_question": (
         "Give both: --add TEXT --source FILE",
         "Type the question and choose the file it comes from",
     ),
     "generate_with_documents": ("scaffolder new rag --docs FOLDER", "the wizard's Your documents choice"),
-    "generate_with_data": (
-        "scaffolder new agent --data PATH",
-        "which only the command line brings in for now, as its new command's data option",
-    ),
+    "generate_with_data": ("scaffolder new agent --data PATH", "the wizard's Your data choice"),
     "review_golden": ("scaffolder golden", "Golden questions… on its page"),
+    "add_own_golden_question": (
+        "scaffolder golden NAME --add TEXT --source FILE",
+        "Add… in Golden questions… on its page",
+    ),
+    "accept_golden": ("scaffolder golden NAME --accept …", "accept them in Golden questions… on its page"),
     "publish_elsewhere": (
         "publish under another name (--repo NAME) or another owner (--org ORG)",
         "publish under another Name or Organisation",

@@ -114,9 +114,7 @@ class AddQuestionDialog(QDialog):
         try:
             self.added = self.review.add(self.question.text(), self.source.currentText())
         except UserError as err:  # stays open: nothing typed is lost
-            self.problem.setText(
-                f"{err.message} {err.hint}".replace("--add TEXT --source FILE", "a question and a file")
-            )
+            self.problem.setText(f"{err.message} {err.hint}")  # the core words it for the app
             self.problem.show()
             return
         super().accept()

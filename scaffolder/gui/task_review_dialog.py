@@ -92,12 +92,7 @@ class AddTaskDialog(AddQuestionDialog):
         try:
             self.added_task = self.task_review.add(self.question.text(), self.tool.currentText(), self.expect.text())
         except UserError as err:  # stays open: nothing typed is lost
-            sentence = f"{err.message} {err.hint}"
-            # The core words its hints for the terminal; here the fields are the way to say it.
-            sentence = sentence.replace(" Give both: --add TEXT --source TOOL.", "").replace(
-                " Add --expect TEXT (e.g. --expect 42).", " Fill in what the answer contains."
-            )
-            self.problem.setText(sentence.strip())
+            self.problem.setText(f"{err.message} {err.hint}".strip())  # the core words it for the app
             self.problem.show()
             return
         QDialog.accept(self)
