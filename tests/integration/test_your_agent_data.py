@@ -5,28 +5,18 @@ running on that data is in tests/templates/test_agent_your_data.py (slow: it ins
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.helpers.agent_data import garden_csv_folder, garden_openapi
+from tests.helpers.cli import run_scaffolder
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def scaffolder(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-    )
+    return run_scaffolder(*args, timeout=180)
 
 
 def git(project: Path, *args: str) -> str:

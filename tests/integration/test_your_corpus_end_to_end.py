@@ -8,7 +8,6 @@ own .venv, its own ingest and eval."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import run_scaffolder
 from tests.helpers.documents import two_topic_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,16 +25,7 @@ pytestmark = pytest.mark.slow  # builds the generated projects' environments (pi
 
 
 def scaffolder(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1500,
-        check=False,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-    )
+    return run_scaffolder(*args, timeout=1500)
 
 
 def project_command(project: Path, *args: str) -> str:

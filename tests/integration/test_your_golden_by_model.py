@@ -5,9 +5,7 @@ real chat-completions protocol; the app's own HTTP client talks to it."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 
 from scaffolder.core.corpus import scan_corpus
 from scaffolder.core.golden import draft_golden, origin_label, providers_with_keys
+from tests.helpers.cli import run_scaffolder
 from tests.helpers.documents import two_topic_corpus
 from tests.helpers.fake_openai import MODEL, FakeOpenAI, drafted_question, fake_openai
 
@@ -35,16 +34,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def scaffolder(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-    )
+    return run_scaffolder(*args, timeout=180)
 
 
 def test_a_model_drafts_one_request_per_document_and_each_question_cites_its_file(

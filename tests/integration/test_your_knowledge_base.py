@@ -4,9 +4,7 @@ from them and reviewed by the user, as a user does it in the terminal (real proc
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,22 +12,14 @@ import pytest
 from scaffolder.core.corpus import scan_corpus
 from scaffolder.core.golden import draft_golden, question_from_heading
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 from tests.helpers.documents import two_topic_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def scaffolder(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-    )
+    return run_scaffolder(*args, timeout=180)
 
 
 def git(project: Path, *args: str) -> str:
