@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,22 +23,13 @@ from scaffolder.core.readiness import check_project
 from scaffolder.core.readiness.markdown import parse_markdown
 from scaffolder.core.store import Store
 from scaffolder.core.writeup_draft import draft_writeup
+from tests.helpers.cli import run_scaffolder
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def scaffolder(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
+    return run_scaffolder(*args, env=env)
 
 
 def git(project: Path, *args: str) -> str:

@@ -15,6 +15,7 @@ import pytest
 from scaffolder.cli import main
 from scaffolder.core.github import credentials
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 from tests.helpers.fake_flyctl import install_fake_flyctl
 from tests.helpers.fake_github import FakeGitHub, commits_in
 from tests.helpers.publishing import TOKEN, MemoryKeyring, files_containing, git, make_project
@@ -25,17 +26,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def scaffolder(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffolder", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        # The process's credential store is keyring's "none" backend: the user's real one is never asked.
-        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **(env or {})},
-    )
+    # The process's credential store is keyring's "none" backend: the user's real one is never asked.
+    return run_scaffolder(*args, env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **(env or {})})
 
 
 @pytest.fixture
