@@ -153,7 +153,7 @@ def _assert_files(project: Path, chosen: dict[str, str]) -> None:
     compose = (project / "compose.yaml").read_text("utf-8")
     assert "APP_ENV: ${COMPOSE_APP_ENV:-production}" in compose
     assert "COPY evals ./evals" in (project / "Dockerfile").read_text("utf-8")
-    settings = (package / "settings.py").read_text("utf-8")
+    settings = (package / "config.py").read_text("utf-8")
     assert f'llm_provider: ProviderName = "{chosen["llm_provider"]}"' in settings
     readme = (project / "README.md").read_text("utf-8")
     assert "```mermaid" in readme and "| `DAILY_TOKEN_QUOTA` |" in readme

@@ -12,7 +12,7 @@ from . import DESCRIPTION
 from .config import ConfigError, Settings
 from .evaluate import SUITES, Suite, metrics_table, render_markdown, run_eval, update_readme
 from .http import ProviderError
-from .logging_setup import configure_logging
+from .logs import configure_logging
 from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError

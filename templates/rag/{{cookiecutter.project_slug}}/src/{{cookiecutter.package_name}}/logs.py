@@ -7,26 +7,36 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
-class JSONFormatter(logging.Formatter):
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line with the same keys in every project of this family: time (UTC,
+    ISO 8601), level, logger, message, then this project's context fields and the record's
+    extras, and exception when there is one."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            **context_fields(),
         }
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 
 
+def context_fields() -> dict[str, object]:
+    """Fields every line of this project carries (none beyond the record's own)."""
+    return {}
+
+
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        extra = {k: v for k, v in vars(record).items() if k not in _RESERVED}
         suffix = " " + " ".join(f"{k}={v}" for k, v in extra.items()) if extra else ""
         return f"{record.levelname.lower()}: {record.getMessage()}{suffix}"
 
@@ -45,7 +55,7 @@ class _StderrHandler(logging.StreamHandler):
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     handler = _StderrHandler()
-    handler.setFormatter(JSONFormatter() if fmt == "json" else TextFormatter())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
