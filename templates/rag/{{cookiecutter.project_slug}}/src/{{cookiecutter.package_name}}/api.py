@@ -33,8 +33,8 @@ from pydantic import BaseModel, Field
 
 from . import PROJECT_NAME, __version__
 from .config import Settings
-from .http import ProviderError
 from .ingest import IngestReport
+from .providers.http import ProviderError
 from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError

@@ -11,8 +11,8 @@ from pathlib import Path
 from . import DESCRIPTION
 from .config import ConfigError, Settings
 from .evaluate import SUITES, Suite, metrics_table, render_markdown, run_eval, update_readme
-from .http import ProviderError
 from .logs import configure_logging
+from .providers.http import ProviderError
 from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError
