@@ -71,7 +71,7 @@ def test_one_front_end_so_no_front_end_question() -> None:
 
 
 def test_the_template_is_released_and_ships_no_build_notes() -> None:
-    assert context()["_template_version"] == "1.1.0"
+    assert context()["_template_version"] == "1.2.0"
     assert not (harness.template_dir(KIND) / "READ_FIRST_RULES.md").exists()
 
 
