@@ -20,6 +20,7 @@ import jinja2
 import pytest
 from cookiecutter.exceptions import FailedHookException
 
+from scaffolder.core import names
 from scaffolder.core.names import folder_name_problem
 from scaffolder.core.paths import BUNDLED_KINDS
 from tests.templates import harness
@@ -194,6 +195,30 @@ def hook_verdict(slug: str, package: str = "my_app") -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
+def without_annotations(function: ast.FunctionDef) -> str:
+    for arg in function.args.args:
+        arg.annotation = None
+    function.returns = None
+    return ast.dump(function)
+
+
+def test_the_pre_gen_check_is_the_cores_folder_name_rule_line_for_line() -> None:
+    """The hook cannot import the app (cookiecutter runs it alone), so it carries a copy."""
+    script = jinja2.Environment().from_string(pre_gen_hook("rag").read_text("utf-8"))
+    hook: dict[str, object] = {}
+    exec(script.render(cookiecutter={"project_slug": "my-app", "package_name": "my_app"}), hook)
+    for constant in ("ALLOWED", "_WINDOWS_INVALID", "_WINDOWS_RESERVED", "_SAFE"):
+        assert hook[constant] == getattr(names, constant), constant
+
+    def function(source: str) -> ast.FunctionDef:
+        tree = ast.parse(source)
+        return next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "folder_name_problem")
+
+    in_hook = function(pre_gen_hook("rag").read_text("utf-8").replace("{{", "").replace("}}", ""))
+    in_core = function(Path(names.__file__).read_text("utf-8"))
+    assert without_annotations(in_hook) == without_annotations(in_core)
+
+
 FOLDER_NAMES = [
     "my-rag-app",
     "v1.2-notes",
@@ -215,7 +240,7 @@ FOLDER_NAMES = [
 ]
 
 
-@pytest.mark.parametrize("slug", FOLDER_NAMES)
+@pytest.mark.parametrize("slug", FOLDER_NAMES, ids=[n if len(n) < 20 else f"{len(n)}-characters" for n in FOLDER_NAMES])
 def test_the_pre_gen_check_refuses_exactly_the_folder_names_the_app_refuses(slug: str) -> None:
     code, output = hook_verdict(slug)
     problem = folder_name_problem(slug)
