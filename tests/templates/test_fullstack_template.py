@@ -36,7 +36,7 @@ from fastapi.testclient import TestClient
 from {package}.app import create_app
 from {package}.db import Database
 from {package}.providers.offline import check_text
-from {package}.settings import Settings
+from {package}.config import Settings
 folder = tempfile.mkdtemp()
 settings = Settings(_env_file=None, database_url="sqlite:///" + folder + "/app.db", llm_provider="offline")
 with Database(settings.sqlalchemy_url) as database:
