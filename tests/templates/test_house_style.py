@@ -146,6 +146,9 @@ def test_the_json_logs_have_the_same_formatter_and_keys_in_every_template(render
     entry = json.loads(namespace["JsonFormatter"]().format(record))  # type: ignore[operator]
     assert list(entry) == ["time", "level", "logger", "message", "request_id", "status"]
     assert entry["level"] == "info" and entry["time"].endswith("+00:00")
+    # The command-line projects log to whatever stderr is at the time, the same way.
+    handlers = {top_level(package_of(render_once(kind)) / "logs.py", "_StderrHandler") for kind in ("rag", "agent")}
+    assert len(handlers) == 1
 
 
 def provider_file(kind: str, render_once: Render, name: str) -> Path:
