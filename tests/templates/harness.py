@@ -104,8 +104,10 @@ def run(
 
 
 def check_project(python: Path, project: Path, pytest_args: tuple[str, ...] = ()) -> str:
-    """ruff check + the project's own pytest, offline. Returns pytest's output."""
+    """ruff check, ruff format --check (what the generated CI runs) and the project's own
+    pytest, offline. Returns pytest's output."""
     run([str(python), "-m", "ruff", "check", "."], cwd=project)
+    run([str(python), "-m", "ruff", "format", "--check", "."], cwd=project)
     result = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args], cwd=project)
     return result.stdout
 

@@ -39,8 +39,6 @@ def test_generated_project_passes_its_own_checks(answers: dict[str, str], venv_p
     harness.pip_install(venv_python, project)
     output = harness.check_project(venv_python, project)
     assert " passed" in output and " failed" not in output
-    # The generated CI checks formatting too, so the generated code must already pass it.
-    harness.run([str(venv_python), "-m", "ruff", "format", "--check", "."], cwd=project)
 
 
 def _assert_files(project: Path, chosen: dict[str, str]) -> None:

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }} import security
 from {{ cookiecutter.package_name }}.app import create_app
+from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db import Database
-from {{ cookiecutter.package_name }}.settings import Settings
 
 from .support import Visitor, make_settings
 

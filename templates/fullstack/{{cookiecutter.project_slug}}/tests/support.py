@@ -19,8 +19,8 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.providers import ChatMessage, Usage
-from {{ cookiecutter.package_name }}.settings import Settings
 
 MakeApp = Callable[..., FastAPI]  # the `make_app` fixture
 PASSWORD = "correct horse battery"

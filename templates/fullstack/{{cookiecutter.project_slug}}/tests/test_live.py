@@ -7,8 +7,8 @@ import os
 
 import pytest
 
+from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.providers import ChatMessage, Usage, make_provider
-from {{ cookiecutter.package_name }}.settings import Settings
 
 REQUIRED = {
     "openai": "OPENAI_API_KEY",

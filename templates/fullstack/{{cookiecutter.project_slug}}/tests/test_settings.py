@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from {{ cookiecutter.package_name }}.__main__ import main
-from {{ cookiecutter.package_name }}.settings import Settings, explain
+from {{ cookiecutter.package_name }}.config import Settings, explain
 
 from .support import make_settings
 

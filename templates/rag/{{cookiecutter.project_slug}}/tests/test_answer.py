@@ -12,8 +12,8 @@ from {{ cookiecutter.package_name }}.answer import (
     Answerer,
     build_prompt,
 )
-from {{ cookiecutter.package_name }}.http import ProviderError
-from {{ cookiecutter.package_name }}.llm import Completion, Usage
+from {{ cookiecutter.package_name }}.providers import Completion, Usage
+from {{ cookiecutter.package_name }}.providers.http import ProviderError
 from {{ cookiecutter.package_name }}.service import RagService
 
 

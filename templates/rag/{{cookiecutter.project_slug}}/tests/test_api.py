@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from {{ cookiecutter.package_name }}.api import create_app, safe_filename
 from {{ cookiecutter.package_name }}.config import ConfigError, Settings
 from {{ cookiecutter.package_name }}.embeddings import HashingEmbedder
-from {{ cookiecutter.package_name }}.http import ProviderError
+from {{ cookiecutter.package_name }}.providers.http import ProviderError
 from {{ cookiecutter.package_name }}.service import RagService
 from {{ cookiecutter.package_name }}.store import SQLiteStore
 

@@ -22,7 +22,7 @@ from {{ cookiecutter.package_name }}.evaluate import (
     parse_verdict,
     run_eval,
 )
-from {{ cookiecutter.package_name }}.llm import Completion
+from {{ cookiecutter.package_name }}.providers import Completion
 from {{ cookiecutter.package_name }}.service import RagService
 
 

@@ -12,7 +12,6 @@ import httpx
 import numpy as np
 import pytest
 
-from {{ cookiecutter.package_name }} import http as http_module
 from {{ cookiecutter.package_name }}.config import ConfigError, Settings
 from {{ cookiecutter.package_name }}.embeddings import (
     HashingEmbedder,
@@ -20,8 +19,7 @@ from {{ cookiecutter.package_name }}.embeddings import (
     OpenAIEmbedder,
     build_embedder,
 )
-from {{ cookiecutter.package_name }}.http import ProviderError, post_json
-from {{ cookiecutter.package_name }}.llm import (
+from {{ cookiecutter.package_name }}.providers import (
     ANTHROPIC_API_VERSION,
     AnthropicChat,
     Completion,
@@ -29,6 +27,8 @@ from {{ cookiecutter.package_name }}.llm import (
     OpenAIChat,
     build_llm,
 )
+from {{ cookiecutter.package_name }}.providers import http as http_module
+from {{ cookiecutter.package_name }}.providers.http import ProviderError, post_json
 
 
 def client(handler) -> httpx.Client:

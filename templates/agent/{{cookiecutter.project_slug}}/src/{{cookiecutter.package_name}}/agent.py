@@ -35,6 +35,7 @@ from .pricing import cost_usd
 from .providers.base import (
     UNTRUSTED_RULE,
     Message,
+    ModelResponse,
     Provider,
     ProviderError,
     ToolCall,
@@ -233,74 +234,85 @@ class _Run:
                 stop_reason = "budget"
                 break
             step += 1
-            call_started = time.perf_counter()
-            try:
-                response = provider.complete(
-                    self.agent.system_prompt, self.history + self.turn, specs
+            ended = self.take_step(step, specs)
+            if ended is not None:
+                stop_reason, answer = ended
+                break
+        return self.finish(stop_reason, answer, step, started)
+
+    def take_step(self, step: int, specs: list[ToolSpec]) -> tuple[str, str] | None:
+        """One model call and the tools it asks for: (stop reason, answer) if the run ends here."""
+        provider = self.agent.provider
+        call_started = time.perf_counter()
+        try:
+            response = provider.complete(self.agent.system_prompt, self.history + self.turn, specs)
+        except ProviderError as exc:
+            log.error("provider failed: %s", exc)
+            return "provider_error", f"The model provider failed: {exc}"
+        except Exception as exc:  # an answer we could not parse is the provider's failure too
+            log.exception("provider returned something unusable")
+            return "provider_error", f"The model provider failed: {exc!r}"
+        message = self.record_model_call(step, response, time.perf_counter() - call_started)
+        if message.is_empty:
+            return "empty_reply", ""
+        if not message.tool_calls:
+            return "final", message.content
+        if self.over_budget():
+            # Every tool call needs a result, or the saved session is invalid for the APIs.
+            self.turn.extend(
+                Message(
+                    "tool",
+                    "error: not run, the budget is used up",
+                    tool_call_id=c.id,
+                    name=c.name,
+                    is_error=True,
+                    trusted=True,
                 )
-            except ProviderError as exc:
-                log.error("provider failed: %s", exc)
-                stop_reason, answer = "provider_error", f"The model provider failed: {exc}"
-                break
-            except Exception as exc:  # an answer we could not parse is the provider's failure too
-                log.exception("provider returned something unusable")
-                stop_reason, answer = "provider_error", f"The model provider failed: {exc!r}"
-                break
-            step_cost = cost_usd(response.usage, provider.name, provider.model, self.settings)
-            self.usage.input_tokens += response.usage.input_tokens
-            self.usage.output_tokens += response.usage.output_tokens
-            self.cost += step_cost
-            message = response.message
-            if not message.is_empty:
-                self.turn.append(message)
-            self.emit(
-                "model_call",
-                step=step,
-                duration_ms=(time.perf_counter() - call_started) * 1000,
-                thought=message.content if message.tool_calls else "",
-                tool_calls=[
-                    {
-                        "id": c.id,
-                        "name": c.name,
-                        "arguments": c.arguments if c.arguments is not None else c.raw_arguments,
-                    }
-                    for c in message.tool_calls
-                ],
-                usage={
-                    "input_tokens": response.usage.input_tokens,
-                    "output_tokens": response.usage.output_tokens,
-                },
-                cost_usd=step_cost,
-                stop=response.stop_reason,
+                for c in message.tool_calls
             )
-            if message.is_empty:
-                stop_reason = "empty_reply"
-                break
-            if not message.tool_calls:
-                answer, stop_reason = message.content, "final"
-                break
-            if self.over_budget():
-                stop_reason = "budget"
-                # Every tool call needs a result, or the saved session is invalid for the APIs.
-                self.turn.extend(
-                    Message(
-                        "tool",
-                        "error: not run, the budget is used up",
-                        tool_call_id=c.id,
-                        name=c.name,
-                        is_error=True,
-                        trusted=True,
-                    )
-                    for c in message.tool_calls
-                )
-                break
-            results = self.run_tools(step, message.tool_calls)
-            self.turn.extend(results)
-            # After the step, not during it: parallel calls were all chosen from the same context.
-            self.note_untrusted(results)
-            if self.repeats > self.agent.max_repeated_calls:
-                stop_reason = "repeated_calls"
-                break
+            return "budget", ""
+        results = self.run_tools(step, message.tool_calls)
+        self.turn.extend(results)
+        # After the step, not during it: parallel calls were all chosen from the same context.
+        self.note_untrusted(results)
+        if self.repeats > self.agent.max_repeated_calls:
+            return "repeated_calls", ""
+        return None
+
+    def record_model_call(self, step: int, response: ModelResponse, seconds: float) -> Message:
+        """Count the call's tokens and cost, keep its message (unless empty), and report it."""
+        provider = self.agent.provider
+        step_cost = cost_usd(response.usage, provider.name, provider.model, self.settings)
+        self.usage.input_tokens += response.usage.input_tokens
+        self.usage.output_tokens += response.usage.output_tokens
+        self.cost += step_cost
+        message = response.message
+        if not message.is_empty:
+            self.turn.append(message)
+        self.emit(
+            "model_call",
+            step=step,
+            duration_ms=seconds * 1000,
+            thought=message.content if message.tool_calls else "",
+            tool_calls=[
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "arguments": c.arguments if c.arguments is not None else c.raw_arguments,
+                }
+                for c in message.tool_calls
+            ],
+            usage={
+                "input_tokens": response.usage.input_tokens,
+                "output_tokens": response.usage.output_tokens,
+            },
+            cost_usd=step_cost,
+            stop=response.stop_reason,
+        )
+        return message
+
+    def finish(self, stop_reason: str, answer: str, step: int, started: float) -> RunResult:
+        provider = self.agent.provider
         if stop_reason != "final" and not answer:
             answer = _stopped_answer(stop_reason, self.settings, step)
         if stop_reason != "final":

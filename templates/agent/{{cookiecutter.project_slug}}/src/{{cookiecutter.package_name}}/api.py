@@ -16,9 +16,9 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -37,6 +37,7 @@ from .trace import read_trace
 log = logging.getLogger(__name__)
 KEEPALIVE_S = 15.0
 MAX_RUNS_IN_MEMORY = 200
+STATIC = resources.files(__package__).joinpath("static")
 
 
 class RunRequest(BaseModel):
@@ -196,124 +197,146 @@ def create_app(settings: Settings | None = None, provider: Provider | None = Non
     # (`ProviderConfigError`) instead of failing every run later.
     _ = manager.provider
     app.state.manager = manager
-    static = resources.files(__package__).joinpath("static")
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
-
-    @app.middleware("http")
-    async def log_requests(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response
-
-    @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(str(static.joinpath("index.html")))
-
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
-
-    @app.get("/ready")
-    def ready() -> JSONResponse:
-        try:
-            database_for(settings)
-            manager.store.sessions()
-        except Exception as exc:
-            return JSONResponse({"status": "not ready", "error": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ready"})
-
-    @app.get("/info")
-    def info() -> dict[str, Any]:
-        provider = manager.provider
-        return {
-            "name": app.title,
-            "description": DESCRIPTION,
-            "provider": provider.name,
-            "model": provider.model,
-            "tools": [
-                {
-                    "name": t.name,
-                    "description": t.description,
-                    "requires_approval": t.requires_approval,
-                }
-                for t in registry_for(settings)
-            ],
-        }
-
-    @app.post("/runs", response_model=None)
-    def create_run(request: RunRequest) -> StreamingResponse | JSONResponse:
-        state = manager.start(request)
-        if not request.stream:
-            return JSONResponse(
-                {
-                    "run_id": state.run_id,
-                    "status": state.status,
-                    "events_url": f"/runs/{state.run_id}/events",
-                },
-                status_code=202,
-            )
-        return _sse(state)
-
-    @app.get("/runs/{run_id}")
-    def get_run(run_id: str) -> dict[str, Any]:
-        state = manager.get(run_id)
-        if state is not None:
-            return state.view()
-        try:
-            events = read_trace(settings.traces_dir, run_id)
-        except (FileNotFoundError, ValueError):
-            raise HTTPException(404, f"no run {run_id}") from None
-        final = next((e for e in events if e["type"] == "final"), None)
-        started = events[0] if events else {}
-        return {
-            "run_id": run_id,
-            "status": "completed" if final else "interrupted",
-            "question": started.get("question"),
-            "session_id": started.get("session_id"),
-            "answer": final and final["answer"],
-            "stop_reason": final and final["stop_reason"],
-            "events": events,
-            "pending_approvals": [],
-        }
-
-    @app.get("/runs/{run_id}/events")
-    def run_events(run_id: str) -> StreamingResponse:
-        state = manager.get(run_id)
-        if state is None:
-            raise HTTPException(404, f"no live run {run_id}; GET /runs/{run_id} reads its trace")
-        return _sse(state)
-
-    @app.get("/runs/{run_id}/approvals")
-    def list_approvals(run_id: str) -> list[dict[str, Any]]:
-        state = _live(run_id)
-        return [vars(request) for request in state.approvals.pending()]
-
-    @app.post("/runs/{run_id}/approvals/{call_id}")
-    def decide(run_id: str, call_id: str, decision: ApprovalDecision) -> dict[str, Any]:
-        state = _live(run_id)
-        reason = decision.reason or (
-            "approved via the API" if decision.approved else "denied via the API"
-        )
-        if not state.approvals.resolve(call_id, Decision(decision.approved, reason)):
-            raise HTTPException(409, f"no call {call_id} is waiting for approval in run {run_id}")
-        return {"run_id": run_id, "call_id": call_id, "approved": decision.approved}
-
-    def _live(run_id: str) -> RunState:
-        state = manager.get(run_id)
-        if state is None:
-            raise HTTPException(404, f"no live run {run_id}")
-        return state
-
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.middleware("http")(log_requests)
+    app.include_router(routes)
     return app
+
+
+async def log_requests(request: Request, call_next: Any) -> Response:
+    started = time.perf_counter()
+    response: Response = await call_next(request)
+    log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.url.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return response
+
+
+def manager_of(request: Request) -> RunManager:
+    """The app's run manager: routes reach it through the request, so they need no closure."""
+    manager: RunManager = request.app.state.manager
+    return manager
+
+
+Manager = Annotated[RunManager, Depends(manager_of)]
+routes = APIRouter()
+
+
+@routes.get("/", include_in_schema=False)
+def index() -> FileResponse:
+    return FileResponse(str(STATIC.joinpath("index.html")))
+
+
+@routes.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok", "version": __version__}
+
+
+@routes.get("/ready")
+def ready(manager: Manager) -> JSONResponse:
+    try:
+        database_for(manager.settings)
+        manager.store.sessions()
+    except Exception as exc:
+        return JSONResponse({"status": "not ready", "error": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+@routes.get("/info")
+def info(request: Request, manager: Manager) -> dict[str, Any]:
+    provider = manager.provider
+    return {
+        "name": request.app.title,
+        "description": DESCRIPTION,
+        "provider": provider.name,
+        "model": provider.model,
+        "tools": [
+            {
+                "name": t.name,
+                "description": t.description,
+                "requires_approval": t.requires_approval,
+            }
+            for t in registry_for(manager.settings)
+        ],
+    }
+
+
+@routes.post("/runs", response_model=None)
+def create_run(request: RunRequest, manager: Manager) -> StreamingResponse | JSONResponse:
+    state = manager.start(request)
+    if not request.stream:
+        return JSONResponse(
+            {
+                "run_id": state.run_id,
+                "status": state.status,
+                "events_url": f"/runs/{state.run_id}/events",
+            },
+            status_code=202,
+        )
+    return _sse(state)
+
+
+@routes.get("/runs/{run_id}")
+def get_run(run_id: str, manager: Manager) -> dict[str, Any]:
+    state = manager.get(run_id)
+    if state is not None:
+        return state.view()
+    try:
+        events = read_trace(manager.settings.traces_dir, run_id)
+    except (FileNotFoundError, ValueError):
+        raise HTTPException(404, f"no run {run_id}") from None
+    final = next((e for e in events if e["type"] == "final"), None)
+    started = events[0] if events else {}
+    return {
+        "run_id": run_id,
+        "status": "completed" if final else "interrupted",
+        "question": started.get("question"),
+        "session_id": started.get("session_id"),
+        "answer": final and final["answer"],
+        "stop_reason": final and final["stop_reason"],
+        "events": events,
+        "pending_approvals": [],
+    }
+
+
+@routes.get("/runs/{run_id}/events")
+def run_events(run_id: str, manager: Manager) -> StreamingResponse:
+    state = manager.get(run_id)
+    if state is None:
+        raise HTTPException(404, f"no live run {run_id}; GET /runs/{run_id} reads its trace")
+    return _sse(state)
+
+
+@routes.get("/runs/{run_id}/approvals")
+def list_approvals(run_id: str, manager: Manager) -> list[dict[str, Any]]:
+    state = _live(manager, run_id)
+    return [vars(request) for request in state.approvals.pending()]
+
+
+@routes.post("/runs/{run_id}/approvals/{call_id}")
+def decide(
+    run_id: str, call_id: str, decision: ApprovalDecision, manager: Manager
+) -> dict[str, Any]:
+    state = _live(manager, run_id)
+    reason = decision.reason or (
+        "approved via the API" if decision.approved else "denied via the API"
+    )
+    if not state.approvals.resolve(call_id, Decision(decision.approved, reason)):
+        raise HTTPException(409, f"no call {call_id} is waiting for approval in run {run_id}")
+    return {"run_id": run_id, "call_id": call_id, "approved": decision.approved}
+
+
+def _live(manager: RunManager, run_id: str) -> RunState:
+    state = manager.get(run_id)
+    if state is None:
+        raise HTTPException(404, f"no live run {run_id}")
+    return state
 
 
 def _sse(state: RunState) -> StreamingResponse:

@@ -218,29 +218,52 @@ def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# What `add_subparsers` returns (argparse gives it no public name).
+Subcommands = argparse._SubParsersAction
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_conversation_commands(sub)
+    _add_eval(sub)
 
-    def model_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--provider",
-            choices=["offline", "openai", "anthropic", "ollama"],
-            help="override LLM_PROVIDER for this command",
-        )
-        p.add_argument("--yes", action="store_true", help="approve every tool call that asks")
-        p.add_argument("--quiet", action="store_true", help="do not print the steps")
+    serve = sub.add_parser("serve", help="start the API and web UI")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
 
+    tools = sub.add_parser("tools", help="list the tools the model can call")
+    tools.add_argument("--schema", action="store_true", help="print each JSON schema")
+    tools.set_defaults(handler=cmd_tools)
+
+    sessions = sub.add_parser("sessions", help="list saved conversations")
+    sessions.set_defaults(handler=cmd_sessions)
+    return parser
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--provider",
+        choices=["offline", "openai", "anthropic", "ollama"],
+        help="override LLM_PROVIDER for this command",
+    )
+    p.add_argument("--yes", action="store_true", help="approve every tool call that asks")
+    p.add_argument("--quiet", action="store_true", help="do not print the steps")
+
+
+def _add_conversation_commands(sub: Subcommands[argparse.ArgumentParser]) -> None:
+    """run, chat and trace: asking, and reading back what happened."""
     run = sub.add_parser("run", help="answer one question")
     run.add_argument("question")
     run.add_argument("--session", help="continue (or start) this conversation")
     run.add_argument("--json", action="store_true", help="print the run as JSON")
-    model_options(run)
+    _model_options(run)
     run.set_defaults(handler=cmd_run)
 
     chat = sub.add_parser("chat", help="interactive conversation")
     chat.add_argument("--session", help="continue this conversation")
-    model_options(chat)
+    _model_options(chat)
     chat.set_defaults(handler=cmd_chat)
 
     trace = sub.add_parser("trace", help="pretty-print a run's trace")
@@ -248,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--json", action="store_true", help="print the raw events")
     trace.set_defaults(handler=cmd_trace)
 
+
+def _add_eval(sub: Subcommands[argparse.ArgumentParser]) -> None:
     evaluate = sub.add_parser("eval", help="run the task-success evaluation")
     evaluate.add_argument(
         "--tasks",
@@ -273,19 +298,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--provider", choices=["offline", "openai", "anthropic", "ollama"])
     evaluate.set_defaults(handler=cmd_eval)
-
-    serve = sub.add_parser("serve", help="start the API and web UI")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(handler=cmd_serve)
-
-    tools = sub.add_parser("tools", help="list the tools the model can call")
-    tools.add_argument("--schema", action="store_true", help="print each JSON schema")
-    tools.set_defaults(handler=cmd_tools)
-
-    sessions = sub.add_parser("sessions", help="list saved conversations")
-    sessions.set_defaults(handler=cmd_sessions)
-    return parser
 
 
 def settings_problem(error: ValidationError) -> str:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from . import DESCRIPTION
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from .config import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     from . import logs
-    from .settings import Settings, explain, new_secret_key
+    from .config import Settings, explain, new_secret_key
 
     if args.command == "secret":
         print(new_secret_key())
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(explain(exc), file=sys.stderr)
         return 2
-    logs.configure(settings.log_level, settings.log_format)
+    logs.configure_logging(settings.log_level, settings.log_format)
     if args.command == "migrate":
         from .db import Database
 

@@ -19,11 +19,11 @@ import anyio
 from sqlalchemy import select, update
 
 from . import usage
+from .config import Settings
 from .db import Database
 from .models import Conversation, Message, utcnow
 from .providers import SYSTEM_PROMPT, ChatMessage, Provider, ProviderError, Usage
 from .rendering import to_html
-from .settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import APP_NAME, account, answers, auth, chat, email_links, logs, oauth
+from .config import Settings
 from .db import Database
 from .mail import make_mailer
 from .providers import make_provider
 from .ratelimit import LoginThrottle, RateLimiter
 from .security import limit_hashing
-from .settings import Settings
 from .web import (
     PACKAGE_DIR,
     BadInput,

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import answers, usage
+from .config import Settings
 from .models import Conversation, Message, User, utcnow
 from .providers import ChatMessage
-from .settings import Settings
 from .web import CurrentUser, Db, RowId, get_settings, is_htmx, render
 
 log = logging.getLogger(__name__)

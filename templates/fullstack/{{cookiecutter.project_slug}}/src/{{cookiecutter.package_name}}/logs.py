@@ -8,30 +8,39 @@ import logging
 import re
 import secrets
 import time
-from typing import Any
+from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 log = logging.getLogger("app")
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object a line with the same keys in every project of this family: time (UTC,
+    ISO 8601), level, logger, message, then this project's context fields and the record's
+    extras, and exception when there is one."""
+
     def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id_var.get(),
+            **context_fields(),
         }
-        data.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
+        entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, default=str)
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def context_fields() -> dict[str, object]:
+    """Fields every line carries: the id of the request it belongs to ("-" outside one)."""
+    return {"request_id": request_id_var.get()}
 
 
 class TextFormatter(logging.Formatter):
@@ -45,7 +54,7 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-def configure(level: str = "INFO", fmt: str = "json") -> None:
+def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()

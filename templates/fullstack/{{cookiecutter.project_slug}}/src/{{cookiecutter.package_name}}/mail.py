@@ -18,7 +18,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from . import APP_NAME
-from .settings import Settings
+from .config import Settings
 
 log = logging.getLogger(__name__)
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})

@@ -19,9 +19,9 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .config import Settings
 from .models import User
 from .security import new_token, same
-from .settings import Settings
 from .web import CurrentUser, current_user, get_settings, render, start_session
 
 log = logging.getLogger(__name__)

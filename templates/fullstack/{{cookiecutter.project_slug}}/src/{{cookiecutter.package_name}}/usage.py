@@ -17,9 +17,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from .config import Settings
 from .models import UsageDay, User
 from .providers import Usage
-from .settings import Settings
 
 # An answer shorter than this is not worth starting: refuse instead.
 MIN_ANSWER_TOKENS = 16

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import usage
+from .config import Settings
 from .models import User, UserSession, as_utc, utcnow
 from .product import PRODUCT
 from .rendering import markdown_filter
 from .security import new_token, same, sha256, sign
-from .settings import Settings
 
 PACKAGE_DIR = Path(__file__).parent
 templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")

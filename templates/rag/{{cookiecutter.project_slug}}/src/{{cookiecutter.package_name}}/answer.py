@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .http import ProviderError
-from .llm import LLM, Completion, Usage
+from .providers import LLM, Completion, Usage
+from .providers.http import ProviderError
 from .retrieval import Hit, Retriever
 from .text import content_terms, sentences, stem, stems
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from . import DESCRIPTION
 from .config import ConfigError, Settings
 from .evaluate import SUITES, Suite, metrics_table, render_markdown, run_eval, update_readme
-from .http import ProviderError
-from .logging_setup import configure_logging
+from .logs import configure_logging
+from .providers.http import ProviderError
 from .retrieval import EmptyIndexError
 from .service import RagService
 from .store import StoreError
@@ -21,12 +21,30 @@ from .your_corpus import rows_table, your_suite
 from .your_corpus import update_readme as update_your_readme
 
 PROG = "{{ cookiecutter.project_slug }}"
+# What `add_subparsers` returns (argparse gives it no public name).
+Subcommands = argparse._SubParsersAction
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_ingest(sub)
 
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    ask.add_argument("--top-k", type=int)
+    ask.add_argument("--source", action="append", help="only search this source or folder")
+    ask.add_argument("--json", action="store_true")
+
+    docs = sub.add_parser("documents", help="list indexed documents")
+    docs.add_argument("--json", action="store_true")
+
+    _add_eval(sub)
+    _add_serve(sub)
+    return parser
+
+
+def _add_ingest(sub: Subcommands[argparse.ArgumentParser]) -> None:
     ingest = sub.add_parser("ingest", help="index files and folders (.md .txt .html .pdf)")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument(
@@ -43,15 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--chunk-overlap", type=int, help="characters shared (CHUNK_OVERLAP)")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    ask = sub.add_parser("ask", help="answer a question with citations")
-    ask.add_argument("question")
-    ask.add_argument("--top-k", type=int)
-    ask.add_argument("--source", action="append", help="only search this source or folder")
-    ask.add_argument("--json", action="store_true")
 
-    docs = sub.add_parser("documents", help="list indexed documents")
-    docs.add_argument("--json", action="store_true")
-
+def _add_eval(sub: Subcommands[argparse.ArgumentParser]) -> None:
     ev = sub.add_parser("eval", help="evaluate retrieval and answers on the golden sets")
     ev.add_argument(
         "--corpus",
@@ -87,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
         help="also grade answers with the configured LLM (needs a real model)",
     )
 
+
+def _add_serve(sub: Subcommands[argparse.ArgumentParser]) -> None:
     serve = sub.add_parser("serve", help="run the API and web UI")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -98,7 +111,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="ingest these files or folders before serving (idempotent)",
     )
-    return parser
 
 
 def _progress(index: int, total: int, source: str) -> None:
@@ -121,25 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
-        import uvicorn
-
-        from .api import create_app
-
-        settings.check_serving()  # before any work: production needs ADMIN_TOKEN or READ_ONLY
-        # Build the providers once before serving, so a provider that cannot work is an
-        # error sentence here rather than a traceback from the server's start-up.
-        service = RagService.from_settings(settings)
-        if not args.ingest:
-            service.close()
-        else:
-            try:
-                report = service.ingestor.ingest_paths(args.ingest, progress=_progress)
-                for line in [*report.details(), report.summary()]:
-                    print(line, file=sys.stderr)
-            finally:
-                service.close()
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
-        return 0
+        return _serve(args, settings)
     if args.command == "eval":
         return _eval(args, settings)
 
@@ -153,40 +147,73 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     service = RagService.from_settings(settings)
     try:
         if args.command == "ingest":
-            if args.rebuild:
-                service.store.clear()
-            report = service.ingestor.ingest_paths(args.paths, prune=args.prune, progress=_progress)
-            if args.json:
-                print(json.dumps(report.as_dict(), indent=2))
-            else:
-                for line in report.details():
-                    print(line)
-                print(report.summary())
-            return 0
+            return _ingest(args, service)
         if args.command == "documents":
-            docs = service.store.list_documents()
-            if args.json:
-                print(json.dumps([d.__dict__ for d in docs], indent=2))
-            else:
-                for d in docs:
-                    print(f"{d.chunk_count:5d} chunks  {d.source}  ({d.title})")
-                print(f"{len(docs)} documents, {sum(d.chunk_count for d in docs)} chunks")
-            return 0
-        # ask
-        answer = service.answerer.ask(args.question, k=args.top_k, sources=args.source)
-        if args.json:
-            print(json.dumps(answer.as_dict(), indent=2))
-        else:
-            print(answer.answer)
-            if answer.citations:
-                print("\nSources:")
-                for c in answer.citations:
-                    where = f" § {c.heading}" if c.heading else ""
-                    print(f"  [{c.id}] {c.source}{where}")
-            print(f"\n({answer.mode})")
-        return 0
+            return _documents(args, service)
+        return _ask(args, service)
     finally:
         service.close()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    settings.check_serving()  # before any work: production needs ADMIN_TOKEN or READ_ONLY
+    # Build the providers once before serving, so a provider that cannot work is an
+    # error sentence here rather than a traceback from the server's start-up.
+    service = RagService.from_settings(settings)
+    if not args.ingest:
+        service.close()
+    else:
+        try:
+            report = service.ingestor.ingest_paths(args.ingest, progress=_progress)
+            for line in [*report.details(), report.summary()]:
+                print(line, file=sys.stderr)
+        finally:
+            service.close()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+    return 0
+
+
+def _ingest(args: argparse.Namespace, service: RagService) -> int:
+    if args.rebuild:
+        service.store.clear()
+    report = service.ingestor.ingest_paths(args.paths, prune=args.prune, progress=_progress)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        for line in report.details():
+            print(line)
+        print(report.summary())
+    return 0
+
+
+def _documents(args: argparse.Namespace, service: RagService) -> int:
+    docs = service.store.list_documents()
+    if args.json:
+        print(json.dumps([d.__dict__ for d in docs], indent=2))
+    else:
+        for d in docs:
+            print(f"{d.chunk_count:5d} chunks  {d.source}  ({d.title})")
+        print(f"{len(docs)} documents, {sum(d.chunk_count for d in docs)} chunks")
+    return 0
+
+
+def _ask(args: argparse.Namespace, service: RagService) -> int:
+    answer = service.answerer.ask(args.question, k=args.top_k, sources=args.source)
+    if args.json:
+        print(json.dumps(answer.as_dict(), indent=2))
+    else:
+        print(answer.answer)
+        if answer.citations:
+            print("\nSources:")
+            for c in answer.citations:
+                where = f" § {c.heading}" if c.heading else ""
+                print(f"  [{c.id}] {c.source}{where}")
+        print(f"\n({answer.mode})")
+    return 0
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,8 +23,8 @@ import httpx
 import numpy as np
 
 from .config import ConfigError, Settings
-from .http import ProviderError, post_json
-from .llm import check_openai_key, openai_headers
+from .providers import check_openai_key, openai_headers
+from .providers.http import ProviderError, post_json
 from .text import stem, words
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .llm import LLM
+from .providers import LLM
 from .retrieval import mode_key
 from .service import RagService
 from .store import SQLiteStore

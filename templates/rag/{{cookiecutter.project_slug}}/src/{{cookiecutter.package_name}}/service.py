@@ -11,7 +11,7 @@ from .answer import Answerer
 from .config import Settings
 from .embeddings import Embedder, build_embedder
 from .ingest import Ingestor
-from .llm import LLM, build_llm
+from .providers import LLM, build_llm
 from .retrieval import Retriever, mode_key
 from .store import Store, open_store
 from .thresholds import THRESHOLDS_FILE, load_thresholds

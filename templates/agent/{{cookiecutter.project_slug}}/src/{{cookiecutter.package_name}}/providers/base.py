@@ -144,7 +144,9 @@ class ProviderConfigError(ValueError):
     """The configured provider cannot be used as configured; the message says how to fix it."""
 
 
-RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
+# The statuses worth a retry, the same in every project of this family: timeouts, conflicts,
+# "too early", rate limits, server errors and 529, Anthropic's "overloaded".
+RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 
 
 def post_json(

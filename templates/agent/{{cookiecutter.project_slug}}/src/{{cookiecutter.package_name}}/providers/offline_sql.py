@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 REVENUE = "status IN ('delivered', 'shipped')"
@@ -86,22 +87,58 @@ def _category(lower: str) -> str | None:
     return next((cat for word, cat in CATEGORIES.items() if re.search(rf"\b{word}", lower)), None)
 
 
-def sql_for(text: str) -> tuple[str, str]:
-    """(query, what it finds) for a question about the shop's data."""
-    lower = text.lower()
-    year = re.search(r"\b(20\d\d)\b", lower)
-    in_year = f" AND order_date LIKE '{year.group(1)}-%'" if year else ""
-    in_year_o = in_year.replace("order_date", "o.order_date")
-    country = next((c for c in COUNTRIES if c.lower() in lower), None)
-    top = re.search(r"\btop (\d+)", lower)
-    limit = int(top.group(1)) if top else 1
-    category = _category(lower)
-    named = product_name_pattern(text)
-    items = (
-        "FROM order_items i JOIN products p ON p.id = i.product_id "
-        f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}{in_year_o}"
-    )
+@dataclass(frozen=True)
+class _Asked:
+    """What a question names, reduced to what the query patterns need."""
 
+    text: str
+    lower: str
+    year: re.Match[str] | None
+    in_year: str
+    in_year_o: str
+    country: str | None
+    limit: int
+    category: str | None
+    named: str | None
+    items: str
+
+    @classmethod
+    def parse(cls, text: str) -> _Asked:
+        lower = text.lower()
+        year = re.search(r"\b(20\d\d)\b", lower)
+        in_year = f" AND order_date LIKE '{year.group(1)}-%'" if year else ""
+        in_year_o = in_year.replace("order_date", "o.order_date")
+        top = re.search(r"\btop (\d+)", lower)
+        return cls(
+            text=text,
+            lower=lower,
+            year=year,
+            in_year=in_year,
+            in_year_o=in_year_o,
+            country=next((c for c in COUNTRIES if c.lower() in lower), None),
+            limit=int(top.group(1)) if top else 1,
+            category=_category(lower),
+            named=product_name_pattern(text),
+            items=(
+                "FROM order_items i JOIN products p ON p.id = i.product_id "
+                f"JOIN orders o ON o.id = i.order_id WHERE o.{REVENUE}{in_year_o}"
+            ),
+        )
+
+
+def sql_for(text: str) -> tuple[str, str]:
+    """(query, what it finds) for a question about the shop's data: the first pattern group
+    that fits, in order (margins and prices, then customers, then totals)."""
+    asked = _Asked.parse(text)
+    for patterns in (_margin_and_price, _customer_rankings, _totals):
+        found = patterns(asked)
+        if found is not None:
+            return found
+    return SCHEMA_QUERY
+
+
+def _margin_and_price(q: _Asked) -> tuple[str, str] | None:
+    lower, items = q.lower, q.items
     if re.search(r"margin|profit", lower):
         if "categor" in lower:
             return (
@@ -117,38 +154,44 @@ def sql_for(text: str) -> tuple[str, str]:
     priciest = re.search(r"most expensive|priciest|highest (list )?price|dearest", lower)
     cheapest = re.search(r"cheapest|least expensive|lowest (list )?price", lower)
     if priciest or cheapest:
+        category = q.category
         where = f" WHERE category = '{category}'" if category and "product" not in lower else ""
         order = "DESC" if priciest else "ASC"
         return (
             f"SELECT name, category, unit_price FROM products{where} "
-            f"ORDER BY unit_price {order} LIMIT {limit}",
+            f"ORDER BY unit_price {order} LIMIT {q.limit}",
             "most expensive product" if priciest else "cheapest product",
         )
-    if named and re.search(r"\b(cost|costs|price|sell for|how much is)\b", lower):
+    if q.named and re.search(r"\b(cost|costs|price|sell for|how much is)\b", lower):
         return (
-            f"SELECT name, unit_price FROM products WHERE name LIKE '{named}'",
+            f"SELECT name, unit_price FROM products WHERE name LIKE '{q.named}'",
             "list price",
         )
-    if named and re.search(r"\b(sold|sell|units)\b", lower):
+    if q.named and re.search(r"\b(sold|sell|units)\b", lower):
         return (
-            f"SELECT p.name, SUM(i.quantity) AS units_sold {items} AND p.name LIKE '{named}' "
+            f"SELECT p.name, SUM(i.quantity) AS units_sold {items} AND p.name LIKE '{q.named}' "
             "GROUP BY p.id",
             "units sold",
         )
+    return None
+
+
+def _customer_rankings(q: _Asked) -> tuple[str, str] | None:
+    lower = q.lower
     if re.search(r"customer", lower) and re.search(
         r"most orders|most often|placed the most|ordered the most", lower
     ):
         return (
             "SELECT c.name, COUNT(*) AS orders FROM orders o JOIN customers c "
-            f"ON c.id = o.customer_id{' WHERE 1 = 1' + in_year_o if year else ''} "
-            f"GROUP BY c.id ORDER BY orders DESC LIMIT {limit}",
+            f"ON c.id = o.customer_id{' WHERE 1 = 1' + q.in_year_o if q.year else ''} "
+            f"GROUP BY c.id ORDER BY orders DESC LIMIT {q.limit}",
             "customers by number of orders",
         )
     if re.search(r"(top|best|biggest|largest|most valuable).*customer|customer.*spen[dt]", lower):
         return (
             f"SELECT c.name, c.country, ROUND(SUM(t.total), 2) AS revenue FROM order_totals t "
-            f"JOIN customers c ON c.id = t.customer_id WHERE t.{REVENUE}{in_year} "
-            f"GROUP BY c.id ORDER BY revenue DESC LIMIT {limit}",
+            f"JOIN customers c ON c.id = t.customer_id WHERE t.{REVENUE}{q.in_year} "
+            f"GROUP BY c.id ORDER BY revenue DESC LIMIT {q.limit}",
             "top customers",
         )
     if re.search(r"which country|what country|countr(y|ies) .*most", lower):
@@ -157,24 +200,29 @@ def sql_for(text: str) -> tuple[str, str]:
             "ORDER BY customers DESC LIMIT 3",
             "customers by country",
         )
+    return None
+
+
+def _totals(q: _Asked) -> tuple[str, str] | None:
+    lower = q.lower
     if re.search(r"product", lower) and re.search(r"most|best|top|highest", lower):
         return (
             f"SELECT p.name, ROUND(SUM(i.quantity * i.unit_price), 2) AS revenue, "
-            f"SUM(i.quantity) AS units {items} GROUP BY p.id "
-            f"ORDER BY revenue DESC LIMIT {limit}",
+            f"SUM(i.quantity) AS units {q.items} GROUP BY p.id "
+            f"ORDER BY revenue DESC LIMIT {q.limit}",
             "top products",
         )
     if re.search(r"average order|order value|aov", lower):
         return (
             f"SELECT ROUND(AVG(total), 2) AS average_order_value FROM order_totals "
-            f"WHERE {REVENUE}{in_year}",
+            f"WHERE {REVENUE}{q.in_year}",
             "average order value",
         )
     if re.search(r"how many|number of|count", lower):
-        return _count(lower, year, country, category)
+        return _count(lower, q.year, q.country, q.category)
     if re.search(r"revenue|sales|sold|turnover|income", lower):
-        return _revenue(lower, in_year, in_year_o, items, country, category)
-    return SCHEMA_QUERY
+        return _revenue(lower, q.in_year, q.in_year_o, q.items, q.country, q.category)
+    return None
 
 
 def _count(

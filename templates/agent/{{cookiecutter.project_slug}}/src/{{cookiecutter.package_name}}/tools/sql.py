@@ -184,49 +184,14 @@ def run_query(
             max_memory_mb=limits.max_memory_mb,
         )
     connection = connect_read_only(path, limits)
-    rows: list[list[Any]] = []
-    cut_by = ""
     try:
-        cursor = connection.execute(query)
-        columns = [column[0] for column in cursor.description or []]
-        size = 0
-        # One row at a time, so neither the row count nor the bytes returned can run away.
-        for row in cursor:
-            if len(rows) == limits.max_rows:
-                cut_by = f"the {limits.max_rows}-row limit (SQL_MAX_ROWS)"
-                break
-            values = [_value(v) for v in row]
-            size += sum(len(v) if isinstance(v, str) else 8 for v in values)
-            if size > limits.max_result_bytes:
-                cut_by = f"the {limits.max_result_bytes}-byte result limit (SQL_MAX_RESULT_BYTES)"
-                break
-            rows.append(values)
+        columns, rows, cut_by = _fetch(connection, query, limits)
     except sqlite3.ProgrammingError as exc:
         if "one statement" in str(exc):
             raise ToolError("only one SQL statement per call is allowed") from None
         raise ToolError(f"SQL error: {exc}") from None
     except sqlite3.DatabaseError as exc:
-        message = str(exc)
-        if "not authorized" in message or "readonly" in message:
-            raise ToolError(
-                f"refused: {message}. The database is read-only: only SELECT queries are allowed."
-            ) from None
-        if "interrupted" in message:
-            raise ToolError(
-                f"query stopped after the {limits.timeout_s:g}s time limit (SQL_TIMEOUT_S); "
-                "add a WHERE or LIMIT, or a bound to the recursive CTE"
-            ) from None
-        if "too big" in message:
-            raise ToolError(
-                f"refused: a value would be larger than {limits.max_value_bytes} bytes "
-                "(SQL_MAX_VALUE_BYTES); ask for less data"
-            ) from None
-        if "out of memory" in message or "too large" in message:
-            raise ToolError(
-                f"query stopped: it needs more than the {limits.max_memory_mb} MB memory limit "
-                "(SQL_MAX_MEMORY_MB) or a size limit; ask for less data"
-            ) from None
-        raise ToolError(f"SQL error: {message}") from None
+        raise _refusal(str(exc), limits) from None
     except MemoryError:
         raise ToolError("query stopped: it ran out of memory; ask for less data") from None
     finally:
@@ -240,6 +205,51 @@ def run_query(
     if cut_by:
         result["note"] = f"more rows exist; the result was cut at {cut_by}"
     return result
+
+
+def _fetch(
+    connection: sqlite3.Connection, query: str, limits: QueryLimits
+) -> tuple[list[str], list[list[Any]], str]:
+    """(columns, rows, which limit cut the result or ""), read within `limits`."""
+    rows: list[list[Any]] = []
+    cursor = connection.execute(query)
+    columns = [column[0] for column in cursor.description or []]
+    size = 0
+    # One row at a time, so neither the row count nor the bytes returned can run away.
+    for row in cursor:
+        if len(rows) == limits.max_rows:
+            return columns, rows, f"the {limits.max_rows}-row limit (SQL_MAX_ROWS)"
+        values = [_value(v) for v in row]
+        size += sum(len(v) if isinstance(v, str) else 8 for v in values)
+        if size > limits.max_result_bytes:
+            limit = f"the {limits.max_result_bytes}-byte result limit (SQL_MAX_RESULT_BYTES)"
+            return columns, rows, limit
+        rows.append(values)
+    return columns, rows, ""
+
+
+def _refusal(message: str, limits: QueryLimits) -> ToolError:
+    """SQLite's error as a sentence that says which limit or rule stopped the query."""
+    if "not authorized" in message or "readonly" in message:
+        return ToolError(
+            f"refused: {message}. The database is read-only: only SELECT queries are allowed."
+        )
+    if "interrupted" in message:
+        return ToolError(
+            f"query stopped after the {limits.timeout_s:g}s time limit (SQL_TIMEOUT_S); "
+            "add a WHERE or LIMIT, or a bound to the recursive CTE"
+        )
+    if "too big" in message:
+        return ToolError(
+            f"refused: a value would be larger than {limits.max_value_bytes} bytes "
+            "(SQL_MAX_VALUE_BYTES); ask for less data"
+        )
+    if "out of memory" in message or "too large" in message:
+        return ToolError(
+            f"query stopped: it needs more than the {limits.max_memory_mb} MB memory limit "
+            "(SQL_MAX_MEMORY_MB) or a size limit; ask for less data"
+        )
+    return ToolError(f"SQL error: {message}")
 
 
 def _value(value: Any) -> Any:

@@ -15,7 +15,7 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from {{ cookiecutter.package_name }}.settings import Settings
+    from {{ cookiecutter.package_name }}.config import Settings
 
     return Settings().sqlalchemy_url
 

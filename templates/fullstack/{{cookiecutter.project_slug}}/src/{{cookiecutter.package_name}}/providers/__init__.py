@@ -15,7 +15,7 @@ import httpx
 from ..product import PRODUCT
 
 if TYPE_CHECKING:
-    from ..settings import Settings
+    from ..config import Settings
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ import httpx
 from . import ProviderError
 
 log = logging.getLogger(__name__)
-# 529: Anthropic is overloaded, which is "try again shortly" just like a 429.
-RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+# The statuses worth a retry, the same in every project of this family: timeouts, conflicts,
+# "too early", rate limits, server errors and 529, Anthropic's "overloaded".
+RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 
 
 class Progress:

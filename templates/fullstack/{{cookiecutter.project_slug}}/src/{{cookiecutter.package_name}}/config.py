@@ -20,7 +20,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105
 DEFAULT_MODELS: dict[str, str] = {
     "offline": PRODUCT.offline_model,
     "openai": "gpt-4o-mini",
-    "anthropic": "claude-3-5-haiku-latest",
+    "anthropic": "claude-haiku-4-5",
     "ollama": "llama3.2",
 }
 

@@ -12,7 +12,9 @@ import httpx
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+# The statuses worth a retry, the same in every project of this family: timeouts, conflicts,
+# "too early", rate limits, server errors and 529, Anthropic's "overloaded".
+RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 
 
 class ProviderError(RuntimeError):

@@ -6,46 +6,57 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
-class JSONFormatter(logging.Formatter):
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line with the same keys in every project of this family: time (UTC,
+    ISO 8601), level, logger, message, then this project's context fields and the record's
+    extras, and exception when there is one."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            **context_fields(),
         }
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 
 
+def context_fields() -> dict[str, object]:
+    """Fields every line of this project carries (none beyond the record's own)."""
+    return {}
+
+
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        extra = {k: v for k, v in vars(record).items() if k not in _RESERVED}
         suffix = " " + " ".join(f"{k}={v}" for k, v in extra.items()) if extra else ""
         return f"{record.levelname.lower()}: {record.getMessage()}{suffix}"
 
 
 class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+    """Writes to whatever `sys.stderr` is at the time (test runners and services swap it)."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
+    @property
+    def stream(self) -> Any:
         return sys.stderr
 
     @stream.setter
-    def stream(self, _value: object) -> None:
+    def stream(self, value: Any) -> None:
         pass
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     handler = _StderrHandler()
-    handler.setFormatter(JSONFormatter() if fmt == "json" else TextFormatter())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

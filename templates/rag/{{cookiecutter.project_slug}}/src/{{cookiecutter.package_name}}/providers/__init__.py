@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from .config import ConfigError, Settings
+from ..config import ConfigError, Settings
 from .http import RETRY_STATUS, ProviderError, post_json
 
 log = logging.getLogger(__name__)
