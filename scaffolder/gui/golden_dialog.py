@@ -141,6 +141,8 @@ def draft_with_model(
 
 
 class GoldenDialog(QDialog):
+    rag_runs = True  # the RAG project's own runs: draft with a model, build the index, run the eval
+
     def __init__(self, project: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Golden questions")
@@ -214,6 +216,8 @@ class GoldenDialog(QDialog):
         for button in (self.draft_button, self.index_button, self.eval_button, self.cancel_button):
             button.setAutoDefault(False)  # Enter in the table must not start a model or an eval
             runs.addWidget(button)
+        for button in (self.draft_button, self.index_button, self.eval_button):
+            button.setVisible(self.rag_runs)
         runs.addWidget(self.busy)
         runs.addStretch(1)
         buttons = QHBoxLayout()
@@ -234,9 +238,12 @@ class GoldenDialog(QDialog):
         self.resize(860, 520)
         self.load()
 
+    def _load_review(self) -> GoldenReview:
+        return GoldenReview.load(self.project)
+
     def load(self) -> None:
         try:
-            self.review = GoldenReview.load(self.project)
+            self.review = self._load_review()
         except UserError as err:
             self.review = None
             self._show_problem(err)

@@ -100,6 +100,7 @@ class AddTaskDialog(AddQuestionDialog):
 
 class TaskReviewDialog(GoldenDialog):
     review: TaskReview | None  # type: ignore[assignment]  # the same verbs as GoldenReview
+    rag_runs = False  # an agent's project has no documents to index, draft from or evaluate on here
 
     def __init__(self, project: Path, parent: QWidget | None = None) -> None:
         self.add_task_dialog: AddTaskDialog | None = None
@@ -115,18 +116,8 @@ class TaskReviewDialog(GoldenDialog):
             " Double-click a task to reword it."
         )
 
-    def load(self) -> None:
-        try:
-            self.review = TaskReview.load(self.project)
-        except UserError as err:
-            self.review = None
-            self._show_problem(err)
-            for button in (self.accept_button, self.reject_button, self.edit_button, self.add_button):
-                button.setEnabled(False)
-            self.save_button.setEnabled(False)
-            return
-        self._fill()
-        self._show_counts()
+    def _load_review(self) -> TaskReview:  # type: ignore[override]  # the same verbs as GoldenReview
+        return TaskReview.load(self.project)
 
     def _fill(self) -> None:
         assert self.review is not None

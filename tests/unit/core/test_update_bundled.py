@@ -4,47 +4,23 @@ is left as git's conflict."""
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
 from pathlib import Path
-
-import pytest
 
 from scaffolder.core.catalogue import load_template, resolve_template
 from scaffolder.core.generate import generate
 from scaffolder.core.git import TEMPLATE_REF
 from scaffolder.core.store import Store
 from scaffolder.core.update import UpdateOutcome, apply_update, available_update, plan_update
+from tests.helpers.template_history import template_from_history
 from tests.helpers.template_versions import git
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 FIRST_RAG_COMMIT = "a5e3acb"  # "Project skeleton": templates/rag at 0.1.0
 
 
-def rag_template_from_history(target: Path) -> Path:
-    """templates/rag as it was at FIRST_RAG_COMMIT, extracted with `git archive`."""
-    found = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "cat-file", "-e", f"{FIRST_RAG_COMMIT}^{{commit}}"], capture_output=True
-    )
-    if found.returncode != 0:
-        pytest.skip("this checkout has no git history to take the old template from")
-    archive = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", FIRST_RAG_COMMIT, "templates/rag"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: no links or paths out of `target`
-            tar.extractall(target, filter="data")
-        else:  # our own repository's archive
-            tar.extractall(target)
-    return target / "templates" / "rag"
-
-
 def test_a_project_from_the_first_rag_template_updates_to_todays_keeping_its_edits(tmp_path: Path) -> None:
     store = Store()
-    old = load_template(rag_template_from_history(tmp_path / "history"), kind="rag", bundled=True)
+    old = load_template(template_from_history("rag", FIRST_RAG_COMMIT, tmp_path / "history"), kind="rag", bundled=True)
     assert old.version == "0.1.0"
     made = generate(old, {"project_name": "Legal Search"}, tmp_path / "projects", store=store)
     path = made.project.path

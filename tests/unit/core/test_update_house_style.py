@@ -4,9 +4,6 @@ its new name (git's rename detection in the update's merge), and nothing is left
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from scaffolder.core.catalogue import load_template, resolve_template
 from scaffolder.core.generate import generate
 from scaffolder.core.store import Store
 from scaffolder.core.update import UpdateOutcome, apply_update, plan_update
+from tests.helpers.template_history import template_from_history
 from tests.helpers.template_versions import git
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -28,32 +26,12 @@ RENAMED = [
 ]
 
 
-def template_from_history(kind: str, target: Path) -> Path:
-    """templates/<kind> as it was at BEFORE_HOUSE_STYLE, extracted with `git archive`."""
-    found = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "cat-file", "-e", f"{BEFORE_HOUSE_STYLE}^{{commit}}"], capture_output=True
-    )
-    if found.returncode != 0:
-        pytest.skip("this checkout has no git history to take the old template from")
-    archive = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", BEFORE_HOUSE_STYLE, f"templates/{kind}"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: no links or paths out of `target`
-            tar.extractall(target, filter="data")
-        else:  # our own repository's archive
-            tar.extractall(target)
-    return target / "templates" / kind
-
-
 @pytest.mark.parametrize(("kind", "old_name", "new_name", "edited_line"), RENAMED, ids=[r[1] for r in RENAMED])
 def test_an_edit_to_a_renamed_module_follows_it_through_the_update(
     kind: str, old_name: str, new_name: str, edited_line: str, tmp_path: Path
 ) -> None:
     store = Store()
-    old = load_template(template_from_history(kind, tmp_path / "history"), kind=kind, bundled=True)
+    old = load_template(template_from_history(kind, BEFORE_HOUSE_STYLE, tmp_path / "history"), kind=kind, bundled=True)
     made = generate(old, {"project_name": "House Style"}, tmp_path / "projects", store=store)
     package = made.project.path / "src" / "house_style"
     module = package / old_name

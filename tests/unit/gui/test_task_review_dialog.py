@@ -134,6 +134,14 @@ def test_accepted_edited_and_added_tasks_are_exactly_what_the_eval_runs_on(qtbot
     assert reopened.table.item(row_of(reopened, HARVEST_TOTAL), 3).text() == "rejected"
 
 
+def test_the_task_review_offers_none_of_the_rag_projects_runs(qtbot: QtBot, project: Path) -> None:
+    """Drafting from documents, building an index and the documents' eval belong to a RAG project:
+    offered on an agent's tasks, they would run the RAG steps on the wrong project."""
+    dialog = open_dialog(qtbot, project)
+    assert dialog.accept_button.isVisible() and dialog.add_button.isVisible()
+    assert not any(b.isVisible() for b in (dialog.draft_button, dialog.index_button, dialog.eval_button))
+
+
 def test_closing_with_unsaved_changes_saves_them_when_the_user_says_so(
     qtbot: QtBot, project: Path, confirm_all: list[str]
 ) -> None:
