@@ -56,3 +56,38 @@ def qt_modules_imported_by(commands: Sequence[Sequence[str]], cwd: Path) -> list
     assert result.returncode == 0, result.stderr
     imported: list[str] = json.loads(result.stdout)
     return imported
+
+
+def run_scaffolder_on_a_terminal(*args: str, typed: bytes, cwd: Path, timeout: float = 60) -> tuple[int, str, str]:
+    """`python -m scaffolder …` with a pseudo-terminal as its standard input, `typed` already
+    waiting there: (exit code, stdout, stderr). Skips where there is no /dev/ptmx; fails the test
+    if the command is still waiting for input after `timeout`."""
+    import pty
+
+    import pytest
+
+    try:
+        controller, terminal = pty.openpty()
+    except OSError as err:  # a container without /dev/ptmx
+        pytest.skip(f"no pseudo-terminal here: {err}")
+    os.write(controller, typed)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scaffolder", *args],
+            cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:  # it is waiting for input it should not need
+            process.kill()
+            stdout, stderr = process.communicate()
+            pytest.fail(f"scaffolder {' '.join(args)} kept asking:\n{stdout}\n{stderr}")
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    return process.returncode, stdout, stderr

@@ -4,7 +4,6 @@ directory that is not the checkout, with the test's isolated HOME, git config an
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.cli import qt_modules_imported_by, run_scaffolder
+from tests.helpers.cli import qt_modules_imported_by, run_scaffolder, run_scaffolder_on_a_terminal
 from tests.helpers.template_tree import minimal_template, tree_snapshot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -213,43 +212,25 @@ def test_new_without_output_dir_uses_the_projects_folder_in_home(workdir: Path, 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_new_asks_each_question_on_a_terminal_with_rendered_defaults(workdir: Path, tmp_path: Path) -> None:
-    import pty
-
     template = minimal_template(
         tmp_path / "tpl",
         flavour=["{{ cookiecutter.project_slug }}-classic", "plain"],
         license=["MIT", "BSD-3-Clause"],
         files={"{{cookiecutter.project_slug}}/choices.txt": "{{ cookiecutter.flavour }} {{ cookiecutter.license }}\n"},
     )
-    try:
-        controller, terminal = pty.openpty()
-    except OSError as err:  # a container without /dev/ptmx
-        pytest.skip(f"no pseudo-terminal here: {err}")
     # The template is agreed to first (its defaults are code); project_name typed; slug and
     # flavour (a templated choice) take their rendered defaults; an invalid license is asked
     # again, then answered.
-    os.write(controller, b"y\nPty Project\n\n\nGPL\nBSD-3-Clause\n")
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "scaffolder", "new", str(template), "-o", str(tmp_path / "out"), "--json"],
-            cwd=workdir,
-            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-            stdin=terminal,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            stdout, stderr = process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:  # it is waiting for input it should not need
-            process.kill()
-            stdout, stderr = process.communicate()
-            pytest.fail(f"scaffolder new kept asking:\n{stdout}\n{stderr}")
-    finally:
-        os.close(terminal)
-        os.close(controller)
-
-    assert process.returncode == 0, stderr
+    code, stdout, stderr = run_scaffolder_on_a_terminal(
+        "new",
+        str(template),
+        "-o",
+        str(tmp_path / "out"),
+        "--json",
+        typed=b"y\nPty Project\n\n\nGPL\nBSD-3-Clause\n",
+        cwd=workdir,
+    )
+    assert code == 0, stderr
     created = json.loads(stdout[stdout.index('{\n  "name"') :])  # after the prompts
     project = Path(created["path"])
     assert project.name == "pty-project"

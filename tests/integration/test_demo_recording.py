@@ -5,7 +5,6 @@ step fails or the recording is cancelled."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 from scaffolder.core.demo import MAX_BYTES, MAX_SECONDS, MAX_WIDTH, DemoError, find_browser, record_demo
 from scaffolder.core.errors import Cancelled
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder
 from tests.helpers.demo_site import make_demo_project, server_gone
 
 pytest.importorskip("playwright", reason="the demo extra (Playwright) is not installed")
@@ -91,34 +91,17 @@ def test_cancel_stops_the_recording_and_the_server(project: Path) -> None:
 
 def test_the_cli_records_fills_the_readme_and_commits_only_when_asked(project: Path) -> None:
     Store().add_project(name="Ask", kind="custom", path=project, template=None, template_version=None, answers={})
-    env = dict(os.environ)
     # The project's .venv: this interpreter (the server needs only the standard library).
     (project / ".venv" / "bin").mkdir(parents=True)
     (project / ".venv" / "bin" / "python").symlink_to(sys.executable)
-    done = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--trust", "--no-input", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
+    done = run_scaffolder("demo", "Ask", "--trust", "--no-input", "--json", timeout=300)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["frames"] > 10 and data["commit"] is None and data["readme_updated"]
     assert "docs/demo.gif" in git(project, "status", "--porcelain", "--untracked-files=all")
     assert server_gone(project)
 
-    done = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "demo", "Ask", "--trust", "--commit", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
+    done = run_scaffolder("demo", "Ask", "--trust", "--commit", "--json", timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["commit"]
     assert "docs/demo.gif" in git(project, "show", "--stat", "--format=", "HEAD")

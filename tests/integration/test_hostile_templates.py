@@ -39,6 +39,7 @@ from scaffolder.core.portfolio import import_project
 from scaffolder.core.preview import preview
 from scaffolder.core.staging import PREFIX, leftover_staging_folders, remove_leftover_staging
 from scaffolder.core.store import Store
+from tests.helpers.cli import run_scaffolder_on_a_terminal
 from tests.helpers.template_tree import PROJECT_DIR, build_file_tree, minimal_template
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -713,32 +714,13 @@ def test_a_default_the_sandbox_refuses_is_shown_as_written(tmp_path: Path) -> No
 def test_declining_on_a_terminal_stops_before_any_question_and_runs_nothing(
     tmp_path: Path, out: Path, workdir: Path
 ) -> None:
-    import pty
-
     template_dir = minimal_template(
         tmp_path / "tpl", motto="{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}"
     )
-    try:
-        controller, terminal = pty.openpty()
-    except OSError as err:  # a container without /dev/ptmx
-        pytest.skip(f"no pseudo-terminal here: {err}")
-    os.write(controller, b"n\n")
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "scaffolder", "new", str(template_dir), "-o", str(out)],
-            cwd=workdir,
-            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-            stdin=terminal,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        stdout, stderr = process.communicate(timeout=60)
-    finally:
-        os.close(terminal)
-        os.close(controller)
-
-    assert process.returncode == 1
+    code, stdout, stderr = run_scaffolder_on_a_terminal(
+        "new", str(template_dir), "-o", str(out), typed=b"n\n", cwd=workdir
+    )
+    assert code == 1
     assert "hooks" not in stderr and "its files are code" in stderr
     assert "You did not agree to run the template 'tpl'; nothing of it ran." in stderr
     assert "Project name" not in stdout  # no question was asked
