@@ -73,16 +73,38 @@ def child_bare() -> int:
     return int(app.exec())
 
 
-def child_app() -> int:
-    """As `scaffolder` (run_gui) does, watching the dashboard's paints: the first one with the three
-    cards named ("painted"), and the first one with every card filled ("filled": last commit from
-    git, readiness level from the offline checks)."""
-    from PySide6.QtCore import QTimer
+def after_import(module_name: str, then) -> None:  # type: ignore[no-untyped-def]
+    """Call `then(module)` right after `module_name` is first imported, wherever that happens: the
+    app child starts exactly as a user's `scaffolder` does, and is instrumented on the way."""
+    import importlib.util
 
-    from scaffolder import app as app_module
-    from scaffolder.gui import main_window
+    class Finder:
+        def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+            if fullname != module_name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            run_module = spec.loader.exec_module
+
+            def exec_module(module):  # type: ignore[no-untyped-def]
+                run_module(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())  # type: ignore[arg-type]
+
+
+def child_app() -> int:
+    """As a user's `scaffolder` does (the command line with no arguments), watching the dashboard's
+    paints: the first one with the three cards named ("painted"), and the first one with every card
+    filled ("filled": last commit from git, readiness level from the offline checks)."""
 
     def instrument(window) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QTimer
+
         state = window.state
 
         def named() -> bool:
@@ -102,14 +124,20 @@ def child_app() -> int:
         _report_paint(window.dashboard, named, "painted", last=False)
         _report_paint(window.dashboard, filled, "filled", last=True)
 
-    original_show = main_window.MainWindow.show
+    def patch_show(main_window) -> None:  # type: ignore[no-untyped-def]
+        original_show = main_window.MainWindow.show
 
-    def show(self):  # type: ignore[no-untyped-def]
-        instrument(self)
-        return original_show(self)
+        def show(self):  # type: ignore[no-untyped-def]
+            instrument(self)
+            return original_show(self)
 
-    main_window.MainWindow.show = show  # type: ignore[method-assign]
-    return app_module.run_gui([sys.argv[0]])
+        main_window.MainWindow.show = show
+
+    after_import("scaffolder.gui.main_window", patch_show)
+    from scaffolder.cli import main
+
+    sys.argv = [sys.argv[0]]  # no arguments: the app
+    return main()
 
 
 def build_portfolio(home: Path) -> None:

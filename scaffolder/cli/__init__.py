@@ -29,7 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        # The app opens without building the parser: importing every sub-command's module costs
+        # as much as Qt's own import (benchmarks/bench_startup.py).
+        from scaffolder.app import run_gui
+
+        return run_gui()
+    args = build_parser().parse_args(arguments)
     if args.command is None:
         from scaffolder.app import run_gui
 
