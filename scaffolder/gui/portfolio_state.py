@@ -103,6 +103,10 @@ class PortfolioState(QObject):
         projects = list(self.projects) if projects is None else projects
         worker = workers.run_in_background(summarize_projects, projects)
         worker.signals.finished.connect(self._on_summaries)
+        self.check_readiness()
+
+    def check_readiness(self) -> None:
+        """The offline readiness of every project, from a child process (`offline_readiness`)."""
         if self._checking is not None:
             self._checking.cancel()  # its answer would be older than this one's
         checking = workers.run_in_background(check_in_child, self.store, list(self.projects))

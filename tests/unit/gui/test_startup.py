@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from scaffolder.core.store import Store
+from tests.unit.gui.test_dashboard import add_project
 
 
 def run_fresh(script: str) -> list[str]:
@@ -24,3 +28,28 @@ def test_scaffolder_without_arguments_opens_the_app_without_building_the_command
         "print(status, sorted(m for m in sys.modules if m.startswith('scaffolder.cli.cmd_')))\n"
     )
     assert lines == ["the app opens", "0 []"]
+
+
+def test_the_dashboard_is_filled_in_without_loading_the_readiness_engine_in_the_app(
+    store: Store, projects_dir: Path
+) -> None:
+    """The engine and its Markdown parser (~12 MB) are loaded by the check's child process only."""
+    add_project(store, projects_dir / "docs", "rag", "Docs Q&A")
+    lines = run_fresh(
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from scaffolder.core.store import Store\n"
+        "from scaffolder.gui.main_window import MainWindow\n"
+        "app = QApplication([])\n"
+        "window = MainWindow(Store())\n"
+        "window.state.reports_changed.connect(app.quit)\n"
+        "window.show()\n"
+        "window.start()\n"
+        "QTimer.singleShot(30000, app.quit)\n"
+        "app.exec()\n"
+        "report = window.state.portfolio_report\n"
+        "print(report.reports[0].name if report else None, window.dashboard.slots['rag'].readiness.label.text())\n"
+        "print(sorted(m for m in ('markdown_it', 'scaffolder.core.readiness.engine') if m in sys.modules))\n"
+    )
+    assert lines == ["Docs Q&A Draft", "[]"]
