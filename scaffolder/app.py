@@ -48,11 +48,12 @@ def install_excepthook() -> None:
 def run_gui(argv: list[str] | None = None) -> int:
     # The core first: once PySide6 is imported it inspects the source of every module imported
     # after it (for its __feature__ switches), which costs start-up time for nothing here.
-    from PySide6.QtWidgets import QApplication
-
     import scaffolder.core.catalogue
     import scaffolder.core.settings
     import scaffolder.core.store  # noqa: F401
+
+    # isort: split
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("AI Portfolio Scaffolder")
