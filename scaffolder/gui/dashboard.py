@@ -10,17 +10,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +28,8 @@ from scaffolder.gui.models.portfolio_model import PROJECT_ID_ROLE, PortfolioTabl
 from scaffolder.gui.portfolio_state import PortfolioState
 
 if TYPE_CHECKING:  # types only: the dashboard paints before the readiness engine is imported
+    from PySide6.QtWidgets import QTableView
+
     from scaffolder.core.catalogue import TemplateInfo
     from scaffolder.core.readiness.model import Report
     from scaffolder.core.store import Project
@@ -178,6 +177,10 @@ class OtherProjects(QWidget):
     Built only once there is such a project: a table view is the dashboard's costliest widget."""
 
     def __init__(self, dashboard: DashboardPage) -> None:
+        # Imported here: PySide6 builds the Python enums of a Qt class on its first use, and the
+        # item views' are many (benchmarks/bench_startup.py).
+        from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
         super().__init__()
         self.setObjectName("other-projects-box")
         self.model = PortfolioTableModel()

@@ -7,7 +7,7 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QStyle, QToolBar, QWidget
 
 from scaffolder.core.catalogue import TemplateInfo, bundled_templates
@@ -118,32 +118,27 @@ class MainWindow(QMainWindow):
         icon = theme.standard_icon
         px = QStyle.StandardPixmap
         self.new_action = QAction(icon(px.SP_FileDialogNewFolder), "&New Project…", self)
-        self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.setToolTip("Generate a project from a template (Ctrl+N)")
         self.new_action.triggered.connect(lambda: self.new_project(""))
         self.import_action = QAction(icon(px.SP_DialogOpenButton), "&Import…", self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setToolTip("Track an existing git repository (Ctrl+I)")
         self.import_action.triggered.connect(self.import_repository)
         self.settings_action = QAction(icon(px.SP_FileDialogDetailedView), "&Settings…", self)
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.edit_settings)
         self.refresh_action = QAction(icon(px.SP_BrowserReload), "&Refresh", self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.state.reload)
         self.export_action = QAction(icon(px.SP_DialogSaveButton), "&Export Portfolio…", self)
         self.export_action.setToolTip("The portfolio as a GitHub profile README, résumé bullets or JSON")
         self.export_action.triggered.connect(self.export_portfolio)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.triggered.connect(self.close)
         self.about_action = QAction(theme.app_icon(), "&About AI Portfolio Scaffolder", self)
         self.about_action.triggered.connect(self.show_about)
         file_menu = self.menuBar().addMenu("&File")
         for action in (self.new_action, self.import_action, self.export_action, self.settings_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self.quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
@@ -154,6 +149,17 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.import_action, self.settings_action, self.refresh_action):
             toolbar.addAction(action)
         self.addToolBar(toolbar)
+
+    def _set_shortcuts(self) -> None:
+        """After the first paint: nobody presses a key before it, and QKeySequence's Python
+        enums (its standard keys) cost start-up time (benchmarks/bench_startup.py)."""
+        from PySide6.QtGui import QKeySequence
+
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
     def export_portfolio(self) -> None:
         from scaffolder.gui.show_dialogs import ExportDialog
@@ -175,6 +181,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("  ".join(self.store.notices))
 
     def _start_background_work(self) -> None:
+        self._set_shortcuts()
         self.first_painted.emit()
         self.state.refresh_in_background()
         worker = workers.run_in_background(first_run_check, self.store)

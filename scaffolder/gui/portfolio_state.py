@@ -21,7 +21,6 @@ from scaffolder.core.errors import Cancelled
 from scaffolder.core.paths import BUNDLED_KINDS
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import workers
-from scaffolder.gui.offline_readiness import check_in_child
 
 if TYPE_CHECKING:  # the readiness engine is imported by the project page only, not at start
     from scaffolder.core.readiness.model import PortfolioReport, Report
@@ -107,6 +106,8 @@ class PortfolioState(QObject):
 
     def check_readiness(self) -> None:
         """The offline readiness of every project, from a child process (`offline_readiness`)."""
+        from scaffolder.gui.offline_readiness import check_in_child  # with pickle: after the first paint
+
         if self._checking is not None:
             self._checking.cancel()  # its answer would be older than this one's
         checking = workers.run_in_background(check_in_child, self.store, list(self.projects))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scaffolder.app import rotate_log
 from scaffolder.core.store import Store
 from tests.unit.gui.test_dashboard import add_project
 
@@ -54,3 +55,26 @@ def test_the_dashboard_is_filled_in_without_loading_the_readiness_engine_or_open
         "print(sorted(m for m in ('markdown_it', 'scaffolder.core.readiness.engine', '_hashlib') if m in sys.modules))\n"
     )
     assert lines == ["Docs Q&A Draft", "[]"]
+
+
+def test_a_full_log_is_rotated_when_the_app_starts(tmp_path: Path) -> None:
+    log = tmp_path / "scaffolder.log"
+    for number, text in ((None, "newest"), (1, "older"), (2, "oldest kept"), (3, "dropped")):
+        (log if number is None else tmp_path / f"scaffolder.log.{number}").write_text(text * 10, encoding="utf-8")
+
+    rotate_log(log, max_bytes=50, backups=3)
+
+    assert not log.exists()  # the handler starts a new one
+    kept = [(tmp_path / f"scaffolder.log.{n}").read_text(encoding="utf-8") for n in (1, 2, 3)]
+    assert kept == ["newest" * 10, "older" * 10, "oldest kept" * 10]
+    assert not (tmp_path / "scaffolder.log.4").exists()
+
+
+def test_a_log_under_its_limit_is_left_alone(tmp_path: Path) -> None:
+    log = tmp_path / "scaffolder.log"
+    log.write_text("a short log\n", encoding="utf-8")
+    rotate_log(log, max_bytes=50, backups=3)
+    rotate_log(tmp_path / "never-written.log", max_bytes=50, backups=3)
+    assert log.read_text(encoding="utf-8") == "a short log\n" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "scaffolder.log"
+    ]
