@@ -35,7 +35,7 @@ def test_the_dashboard_is_filled_in_without_loading_the_readiness_engine_or_open
     store: Store, projects_dir: Path
 ) -> None:
     """The engine and its Markdown parser (~12 MB) are loaded by the check's child process only;
-    hashlib (with OpenSSL, 3.5 MB) by nothing the dashboard does."""
+    hashlib (with OpenSSL, 3.5 MB) and Qt's SVG module (the icon is a PNG) by nothing it does."""
     add_project(store, projects_dir / "docs", "rag", "Docs Q&A")
     lines = run_fresh(
         "import sys\n"
@@ -53,8 +53,11 @@ def test_the_dashboard_is_filled_in_without_loading_the_readiness_engine_or_open
         "report = window.state.portfolio_report\n"
         "print(report.reports[0].name if report else None, window.dashboard.slots['rag'].readiness.label.text())\n"
         "print(sorted(m for m in ('markdown_it', 'scaffolder.core.readiness.engine', '_hashlib') if m in sys.modules))\n"
+        "import os\n"
+        "maps = open('/proc/self/maps').read() if os.path.exists('/proc/self/maps') else ''\n"
+        "print('Qt SVG loaded' if 'libQt6Svg' in maps else 'no SVG module')\n"
     )
-    assert lines == ["Docs Q&A Draft", "[]"]
+    assert lines == ["Docs Q&A Draft", "[]", "no SVG module"]
 
 
 def test_a_full_log_is_rotated_when_the_app_starts(tmp_path: Path) -> None:
