@@ -127,8 +127,12 @@ def child_app() -> int:
             if filled():
                 QTimer.singleShot(0, window.dashboard.update)  # the paint that shows the data
 
+        def say_what_is_missing() -> None:  # shown by the parent if this child never fills its cards
+            print(f"summaries {sorted(state.summaries)}, readiness {state.portfolio_report is not None}", file=sys.stderr)
+
         state.summaries_changed.connect(on_data)
         state.reports_changed.connect(on_data)
+        QTimer.singleShot(CHILD_TIMEOUT_MS - 1000, say_what_is_missing)
         _report_paint(window.dashboard, named, "painted", last=False)
         _report_paint(window.dashboard, filled, "filled", last=True)
 

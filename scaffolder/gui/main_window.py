@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         self.store = store
         self.templates = templates if templates is not None else bundled_templates()
         self.state = PortfolioState(store, self)
+        # The projects are known before the dashboard is built, so that its cards are built filled
+        # (or empty) once; start() reads the store again when the window is up.
+        self.state.reload(background=False)
         self.wizard: NewProjectWizard | None = None
         self.welcome: WelcomeDialog | None = None
         self._project_page: ProjectPage | None = None
