@@ -128,7 +128,9 @@ def child_app() -> int:
                 QTimer.singleShot(0, window.dashboard.update)  # the paint that shows the data
 
         def say_what_is_missing() -> None:  # shown by the parent if this child never fills its cards
-            print(f"summaries {sorted(state.summaries)}, readiness {state.portfolio_report is not None}", file=sys.stderr)
+            print(
+                f"summaries {sorted(state.summaries)}, readiness {state.portfolio_report is not None}", file=sys.stderr
+            )
 
         state.summaries_changed.connect(on_data)
         state.reports_changed.connect(on_data)
