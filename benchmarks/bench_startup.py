@@ -1,12 +1,13 @@
 """Cold start of the app to a fully painted dashboard, against a bare PySide6 QMainWindow.
 
-Each run is a fresh Python process. The app's child builds the real window over a portfolio of
-three generated projects (rag, agent, fullstack) and reports once the dashboard has been painted
-with every card filled: names, last commits (git summaries) and readiness levels (offline
-checks). The baseline child shows an empty QMainWindow and reports its first paint. Both sides
-run interleaved (app, bare, bare, app, ...) after one uncounted warm-up each, and each child
-reports its peak RSS (ru_maxrss). Time is measured by the parent, from starting the process to
-the child's "painted" line.
+Each run is a fresh Python process. The app's child starts as a user's `scaffolder` does (the
+command line with no arguments) over a portfolio of three generated projects (rag, agent,
+fullstack) and reports twice: when the dashboard is first painted with its cards named, and when
+it is painted with every card filled (last commits from git, readiness levels from the offline
+checks, which run in a child process of the app's). The baseline child shows an empty
+QMainWindow and reports its first paint. Both sides run interleaved (app, bare, bare, app, ...)
+after one uncounted warm-up each, and each child reports its peak RSS (ru_maxrss) and its CPU
+time. Time is measured by the parent, from starting the process to the child's lines.
 
     python benchmarks/bench_startup.py            # 10 runs each, offscreen
     python benchmarks/bench_startup.py -n 20      # steadier medians
