@@ -175,9 +175,10 @@ class MainWindow(QMainWindow):
         show_about(self)
 
     def start(self) -> None:
-        """Name the projects now (one store read); once that is painted, fill in git summaries and
-        readiness from workers. On a first start where nobody knows who the user is, the welcome
-        step opens."""
+        """Name the projects now (one store read, again: the caller may have changed the store since
+        the window was built); once that is painted, fill in git summaries (a worker) and readiness
+        (a child process), and set the shortcuts. On a first start where nobody knows who the
+        user is, the welcome step opens."""
         self.state.reload(background=False)
         self._first_paint = FirstPaint(self.dashboard, self._start_background_work)
         if self.store.notices:  # the portfolio was restored from its backup: say so, where it stays seen

@@ -3,9 +3,9 @@ each project folder's presence followed on disk.
 
 Reading the store is quick; git summaries are not (one repository each), so they are
 computed on a worker after the window is up and arrive by `summaries_changed`; the offline
-readiness checks run in a child process (`offline_readiness`) and arrive by `reports_changed`. A file watcher on
-the folders that hold the projects notices a project folder moved, renamed or deleted in a shell
-(and one that comes back) within PRESENCE_DEBOUNCE_MS, without polling.
+readiness checks run in a child process (`offline_readiness`) and arrive by `reports_changed`.
+A file watcher on the folders that hold the projects notices a project folder moved, renamed or
+deleted in a shell (and one that comes back) within PRESENCE_DEBOUNCE_MS, without polling.
 """
 
 from __future__ import annotations
