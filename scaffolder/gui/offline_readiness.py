@@ -91,6 +91,10 @@ def check_in_child(
 ) -> PortfolioReport:
     """`check_offline(store, projects)`, computed by a child process. Cancelled (the child and
     its group stopped) when `cancel` is set; a UserError if it fails or runs past `timeout_s`."""
+    if not projects:  # nothing to read: no process to start (an empty portfolio's first start)
+        from scaffolder.core.readiness.model import PortfolioReport
+
+        return PortfolioReport((), BUNDLED_KINDS)
     request = {"store": str(store.path), "projects": [p.id for p in projects]}
     child = subprocess.Popen(
         [sys.executable, "-m", CHILD_MODULE],

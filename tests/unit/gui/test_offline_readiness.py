@@ -78,6 +78,11 @@ def test_the_child_reports_what_the_engine_reports_here(store: Store, projects_d
         assert [x.check.title for x in theirs.next_checks()] == [x.check.title for x in mine.next_checks()]
 
 
+def test_an_empty_portfolio_is_answered_at_once_as_the_engine_would(store: Store) -> None:
+    empty = check_in_child(store, [])
+    assert (empty.reports, empty.level, empty.weakest) == ((), check_offline(store, []).level, "rag")
+
+
 def test_a_report_from_the_child_cannot_be_evaluated_again_by_mistake(store: Store, projects_dir: Path) -> None:
     add_project(store, projects_dir / "docs", "rag", "Docs Q&A")
     report = check_in_child(store, store.projects()).reports[0]
