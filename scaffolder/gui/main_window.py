@@ -180,6 +180,9 @@ class MainWindow(QMainWindow):
         (a child process), and set the shortcuts. On a first start where nobody knows who the
         user is, the welcome step opens."""
         self.state.reload(background=False)
+        # The check's child process works on another core while this one paints: it takes the
+        # app no time from the paint, and the cards fill sooner.
+        self.state.check_readiness()
         self._first_paint = FirstPaint(self.dashboard, self._start_background_work)
         if self.store.notices:  # the portfolio was restored from its backup: say so, where it stays seen
             self.statusBar().showMessage("  ".join(self.store.notices))
@@ -187,7 +190,7 @@ class MainWindow(QMainWindow):
     def _start_background_work(self) -> None:
         self._set_shortcuts()
         self.first_painted.emit()
-        self.state.refresh_in_background()
+        self.state.summarize_in_background()
         worker = workers.run_in_background(first_run_check, self.store)
         worker.signals.finished.connect(self._on_first_run_checked)
 

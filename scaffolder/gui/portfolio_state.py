@@ -99,10 +99,14 @@ class PortfolioState(QObject):
 
     def refresh_in_background(self, projects: list[Project] | None = None) -> None:
         """Git summaries of `projects` (default: all) and the readiness of all, on workers."""
+        self.summarize_in_background(projects)
+        self.check_readiness()
+
+    def summarize_in_background(self, projects: list[Project] | None = None) -> None:
+        """Git summaries of `projects` (default: all), on a worker."""
         projects = list(self.projects) if projects is None else projects
         worker = workers.run_in_background(summarize_projects, projects)
         worker.signals.finished.connect(self._on_summaries)
-        self.check_readiness()
 
     def check_readiness(self) -> None:
         """The offline readiness of every project, from a child process (`offline_readiness`)."""
