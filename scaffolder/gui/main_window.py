@@ -176,9 +176,9 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Name the projects now (one store read, again: the caller may have changed the store since
-        the window was built); once that is painted, fill in git summaries (a worker) and readiness
-        (a child process), and set the shortcuts. On a first start where nobody knows who the
-        user is, the welcome step opens."""
+        the window was built) and start the readiness check's child process; once that is painted,
+        fill in git summaries (a worker) and set the shortcuts. On a first start where nobody knows
+        who the user is, the welcome step opens."""
         self.state.reload(background=False)
         # The check's child process works on another core while this one paints: it takes the
         # app no time from the paint, and the cards fill sooner.
