@@ -110,7 +110,7 @@ class PortfolioState(QObject):
 
     def check_readiness(self) -> None:
         """The offline readiness of every project, from a child process (`offline_readiness`)."""
-        from scaffolder.gui.offline_readiness import check_in_child  # with pickle: after the first paint
+        from scaffolder.gui.offline_readiness import check_in_child  # with pickle: not before the window is built
 
         if self._checking is not None:
             self._checking.cancel()  # its answer would be older than this one's
