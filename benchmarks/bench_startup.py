@@ -1,12 +1,13 @@
 """Cold start of the app to a fully painted dashboard, against a bare PySide6 QMainWindow.
 
-Each run is a fresh Python process. The app's child builds the real window over a portfolio of
-three generated projects (rag, agent, fullstack) and reports once the dashboard has been painted
-with every card filled: names, last commits (git summaries) and readiness levels (offline
-checks). The baseline child shows an empty QMainWindow and reports its first paint. Both sides
-run interleaved (app, bare, bare, app, ...) after one uncounted warm-up each, and each child
-reports its peak RSS (ru_maxrss). Time is measured by the parent, from starting the process to
-the child's "painted" line.
+Each run is a fresh Python process. The app's child starts as a user's `scaffolder` does (the
+command line with no arguments) over a portfolio of three generated projects (rag, agent,
+fullstack) and reports twice: when the dashboard is first painted with its cards named, and when
+it is painted with every card filled (last commits from git, readiness levels from the offline
+checks, which run in a child process of the app's). The baseline child shows an empty
+QMainWindow and reports its first paint. Both sides run interleaved (app, bare, bare, app, ...)
+after one uncounted warm-up each, and each child reports its peak RSS (ru_maxrss) and its CPU
+time. Time is measured by the parent, from starting the process to the child's lines.
 
     python benchmarks/bench_startup.py            # 10 runs each, offscreen
     python benchmarks/bench_startup.py -n 20      # steadier medians
@@ -31,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_TARGET, RSS_TARGET = 1.5, 1.4
+CHILD_TIMEOUT_MS = 30000
 KINDS = (("rag", "Ask the Docs"), ("agent", "Support Desk Agent"), ("fullstack", "Writing Coach"))
 
 
@@ -40,9 +42,14 @@ def _peak_rss_mb() -> float:
 
 
 def _report_paint(widget, ready, stage: str, last: bool) -> None:  # type: ignore[no-untyped-def]
-    """Print `stage` at the first paint of `widget` once `ready()` is true; quit after the last stage."""
+    """Print `stage` right after the first paint of `widget` once `ready()` is true; quit after the
+    last stage. Of a widget's event filters the last installed runs first: install this one after
+    the app's own, and its report comes before any work the app starts after that paint."""
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    assert app is not None
 
     class PaintWatch(QObject):
         def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
@@ -55,9 +62,11 @@ def _report_paint(widget, ready, stage: str, last: bool) -> None:  # type: ignor
         report = {"stage": stage, "rss_mb": _peak_rss_mb(), "cpu_s": time.process_time()}
         print(json.dumps(report), flush=True)
         if last:
-            QApplication.instance().quit()  # type: ignore[union-attr]
+            app.quit()
 
     widget.installEventFilter(PaintWatch(widget))
+    if last:  # a child that never gets there says so, rather than hanging the benchmark
+        QTimer.singleShot(CHILD_TIMEOUT_MS, lambda: (print(f"no {stage} paint", file=sys.stderr), app.exit(1)))
 
 
 def child_bare() -> int:
@@ -73,16 +82,38 @@ def child_bare() -> int:
     return int(app.exec())
 
 
-def child_app() -> int:
-    """As `scaffolder` (run_gui) does, watching the dashboard's paints: the first one with the three
-    cards named ("painted"), and the first one with every card filled ("filled": last commit from
-    git, readiness level from the offline checks)."""
-    from PySide6.QtCore import QTimer
+def after_import(module_name: str, then) -> None:  # type: ignore[no-untyped-def]
+    """Call `then(module)` right after `module_name` is first imported, wherever that happens: the
+    app child starts exactly as a user's `scaffolder` does, and is instrumented on the way."""
+    import importlib.util
 
-    from scaffolder import app as app_module
-    from scaffolder.gui import main_window
+    class Finder:
+        def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+            if fullname != module_name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            run_module = spec.loader.exec_module
+
+            def exec_module(module):  # type: ignore[no-untyped-def]
+                run_module(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())  # type: ignore[arg-type]
+
+
+def child_app() -> int:
+    """As a user's `scaffolder` does (the command line with no arguments), watching the dashboard's
+    paints: the first one with the three cards named ("painted"), and the first one with every card
+    filled ("filled": last commit from git, readiness level from the offline checks)."""
 
     def instrument(window) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QTimer
+
         state = window.state
 
         def named() -> bool:
@@ -97,19 +128,31 @@ def child_app() -> int:
             if filled():
                 QTimer.singleShot(0, window.dashboard.update)  # the paint that shows the data
 
+        def say_what_is_missing() -> None:  # shown by the parent if this child never fills its cards
+            print(
+                f"summaries {sorted(state.summaries)}, readiness {state.portfolio_report is not None}", file=sys.stderr
+            )
+
         state.summaries_changed.connect(on_data)
         state.reports_changed.connect(on_data)
+        QTimer.singleShot(CHILD_TIMEOUT_MS - 1000, say_what_is_missing)
         _report_paint(window.dashboard, named, "painted", last=False)
         _report_paint(window.dashboard, filled, "filled", last=True)
 
-    original_show = main_window.MainWindow.show
+    def patch_start(main_window) -> None:  # type: ignore[no-untyped-def]
+        original_start = main_window.MainWindow.start
 
-    def show(self):  # type: ignore[no-untyped-def]
-        instrument(self)
-        return original_show(self)
+        def start(self):  # type: ignore[no-untyped-def]
+            original_start(self)  # names the cards, and watches for the first paint to start work
+            instrument(self)
 
-    main_window.MainWindow.show = show  # type: ignore[method-assign]
-    return app_module.run_gui([sys.argv[0]])
+        main_window.MainWindow.start = start
+
+    after_import("scaffolder.gui.main_window", patch_start)
+    from scaffolder.cli import main
+
+    sys.argv = [sys.argv[0]]  # no arguments: the app
+    return main()
 
 
 def build_portfolio(home: Path) -> None:

@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
+from pathlib import Path
 from types import TracebackType
 
 from scaffolder.core.paths import log_dir
 
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
+def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS) -> None:
+    """A log past `max_bytes` becomes `.1` (`.1` becomes `.2`…, the oldest is dropped). Once per
+    start, rather than by RotatingFileHandler: logging.handlers imports socket and pickle, 1.8 MB
+    that the app would carry for as long as it runs (benchmarks/bench_startup.py)."""
+    try:
+        if path.stat().st_size < max_bytes:
+            return
+    except FileNotFoundError:
+        return
+    for number in range(backups - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{number}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{number + 1}"))
+    os.replace(path, path.with_name(f"{path.name}.1"))
+
 
 def setup_logging() -> logging.Handler | None:
-    from logging.handlers import RotatingFileHandler  # with socket and pickle: not before the first paint
-
     try:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(
-            folder / "scaffolder.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        rotate_log(folder / "scaffolder.log")
+        handler: logging.Handler = logging.FileHandler(folder / "scaffolder.log", encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -48,11 +66,12 @@ def install_excepthook() -> None:
 def run_gui(argv: list[str] | None = None) -> int:
     # The core first: once PySide6 is imported it inspects the source of every module imported
     # after it (for its __feature__ switches), which costs start-up time for nothing here.
-    from PySide6.QtWidgets import QApplication
-
     import scaffolder.core.catalogue
     import scaffolder.core.settings
     import scaffolder.core.store  # noqa: F401
+
+    # isort: split
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(argv or sys.argv)
     assert isinstance(app, QApplication)

@@ -6,16 +6,22 @@ handlers import what they need lazily, so `scaffolder new` never pays for Qt.
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import pkgutil
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from scaffolder import __version__
 
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here: opening the app (no arguments) needs none of them.
+    import argparse
+    import importlib
+    import pkgutil
+
     parser = argparse.ArgumentParser(
         prog="scaffolder",
         description="Generate, track and polish your AI portfolio projects. Run with no arguments to open the app.",
@@ -29,7 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        # The app opens without building the parser: importing every sub-command's module costs
+        # as much as Qt's own import (benchmarks/bench_startup.py).
+        from scaffolder.app import run_gui
+
+        return run_gui()
+    args = build_parser().parse_args(arguments)
     if args.command is None:
         from scaffolder.app import run_gui
 

@@ -10,7 +10,6 @@ defaults in Jinja's sandbox (see `catalogue.jinja_environment`).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,6 +56,8 @@ def _outward_link_problem(link: Path, root: Path) -> OutsideProjectFolder | None
 
 def template_digest(root: Path) -> str:
     """SHA-256 over every path, link target and file content under `root` (refusing outward links)."""
+    import hashlib  # with OpenSSL, 3.5 MB: not loaded by the app's start, which never hashes a template
+
     root = Path(os.path.realpath(root))
     digest = hashlib.sha256()
     for folder, dirs, files in os.walk(root):

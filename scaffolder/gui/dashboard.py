@@ -11,17 +11,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +29,8 @@ from scaffolder.gui.models.portfolio_model import PROJECT_ID_ROLE, PortfolioTabl
 from scaffolder.gui.portfolio_state import PortfolioState
 
 if TYPE_CHECKING:  # types only: the dashboard paints before the readiness engine is imported
+    from PySide6.QtWidgets import QTableView
+
     from scaffolder.core.catalogue import TemplateInfo
     from scaffolder.core.readiness.model import Report
     from scaffolder.core.store import Project
@@ -65,6 +64,13 @@ def _label(
     return label
 
 
+# A card's parts, top to bottom, then its buttons left to right. Each is built the first time it
+# is shown (or asked for): a filled card never needs its call to action, an empty one never its
+# project's lines, and few cards ever show "folder missing" (benchmarks/bench_startup.py).
+SLOT_LINES = ("pitch", "name", "path", "commit", "readiness", "missing", "description")
+SLOT_BUTTONS = ("generate_button", "open_button", "locate_button", "forget_button")
+
+
 class ProjectSlot(QFrame):
     """One recommended project: filled with a project, or empty with a call to action."""
 
@@ -76,57 +82,126 @@ class ProjectSlot(QFrame):
     def __init__(self, template: TemplateInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = template.kind
+        self.template = template
         self.project: Project | None = None
         self.setObjectName(f"slot-{self.kind}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(SLOT_MIN_WIDTH)
+        self._parts: dict[str, QWidget] = {}
 
         self.heading = _label(template.title, bold=True, wrap=True)
         theme.emphasize(self.heading, scale=1.3)
-        self.pitch = _label(SLOT_PITCH.get(self.kind, template.description), wrap=True, muted=True)
-        self.name = _label(bold=True, wrap=True, selectable=True)
-        self.path = _label(wrap=True, muted=True, selectable=True)
-        self.commit = _label(wrap=True, selectable=True)
-        self.readiness = LevelBadge()
-        self.missing = _label("Folder missing: it was moved, renamed or deleted.", wrap=True)
-        self.missing.setObjectName(f"slot-{self.kind}-missing")
-        theme.tint(self.missing, "error")
-        theme.emphasize(self.missing)
-        self.description = _label(template.description, wrap=True)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.lines = QVBoxLayout(self)
+        self.lines.setSpacing(6)
+        self.lines.addWidget(self.heading)
+        self.lines.addStretch(1)
+        self.lines.addLayout(self.buttons)
+        self.show_project(None, None)
 
+    # --- the parts, built on first use ---------------------------------------------------------
+
+    def _build(self, part: str) -> QWidget:
+        template = self.template
         icon = theme.standard_icon
         px = QStyle.StandardPixmap
-        self.generate_button = QPushButton(icon(px.SP_FileDialogNewFolder), f"Generate {template.title}…")
-        self.open_button = QPushButton(icon(px.SP_DirOpenIcon), "Open")
-        self.locate_button = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
-        self.forget_button = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
-        self.generate_button.clicked.connect(lambda: self.generate_requested.emit(self.kind))
-        self.open_button.clicked.connect(self._emit_with_id(self.open_requested))
-        self.locate_button.clicked.connect(self._emit_with_id(self.locate_requested))
-        self.forget_button.clicked.connect(self._emit_with_id(self.forget_requested))
+        widget: QWidget
+        if part == "pitch":
+            widget = _label(SLOT_PITCH.get(self.kind, template.description), wrap=True, muted=True)
+        elif part == "name":
+            widget = _label(bold=True, wrap=True, selectable=True)
+        elif part == "path":
+            widget = _label(wrap=True, muted=True, selectable=True)
+        elif part == "commit":
+            widget = _label(wrap=True, selectable=True)
+        elif part == "readiness":
+            widget = LevelBadge()
+        elif part == "missing":
+            widget = _label("Folder missing: it was moved, renamed or deleted.", wrap=True)
+            widget.setObjectName(f"slot-{self.kind}-missing")
+            theme.tint(widget, "error")
+            theme.emphasize(widget)
+        elif part == "description":
+            widget = _label(template.description, wrap=True)
+        elif part == "generate_button":
+            widget = QPushButton(icon(px.SP_FileDialogNewFolder), f"Generate {template.title}…")
+            widget.clicked.connect(lambda: self.generate_requested.emit(self.kind))
+        elif part == "open_button":
+            widget = QPushButton(icon(px.SP_DirOpenIcon), "Open")
+            widget.clicked.connect(self._emit_with_id(self.open_requested))
+        elif part == "locate_button":
+            widget = QPushButton(icon(px.SP_DialogOpenButton), "Locate…")
+            widget.clicked.connect(self._emit_with_id(self.locate_requested))
+        else:
+            widget = QPushButton(icon(px.SP_DialogDiscardButton), "Forget…")
+            widget.clicked.connect(self._emit_with_id(self.forget_requested))
+        return widget
 
-        buttons = QHBoxLayout()
-        for button in (self.generate_button, self.open_button, self.locate_button, self.forget_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+    def part(self, name: str) -> QWidget:
+        """The part called `name`, built and put in its place (hidden) the first time."""
+        widget = self._parts.get(name)
+        if widget is None:
+            widget = self._build(name)
+            widget.hide()
+            order, layout, before = (
+                (SLOT_BUTTONS, self.buttons, 0) if name in SLOT_BUTTONS else (SLOT_LINES, self.lines, 1)
+            )
+            at = before + sum(1 for other in order[: order.index(name)] if other in self._parts)
+            layout.insertWidget(at, widget)
+            self._parts[name] = widget
+        return widget
 
-        layout = QVBoxLayout(self)
-        layout.setSpacing(6)
-        for widget in (
-            self.heading,
-            self.pitch,
-            self.name,
-            self.path,
-            self.commit,
-            self.readiness,
-            self.missing,
-            self.description,
-        ):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
-        self.show_project(None, None)
+    def _show_part(self, name: str, visible: bool) -> None:
+        if visible:
+            self.part(name).show()
+        elif name in self._parts:
+            self._parts[name].hide()
+
+    @property
+    def pitch(self) -> QLabel:
+        return self.part("pitch")  # type: ignore[return-value]
+
+    @property
+    def name(self) -> QLabel:
+        return self.part("name")  # type: ignore[return-value]
+
+    @property
+    def path(self) -> QLabel:
+        return self.part("path")  # type: ignore[return-value]
+
+    @property
+    def commit(self) -> QLabel:
+        return self.part("commit")  # type: ignore[return-value]
+
+    @property
+    def readiness(self) -> LevelBadge:
+        return self.part("readiness")  # type: ignore[return-value]
+
+    @property
+    def missing(self) -> QLabel:
+        return self.part("missing")  # type: ignore[return-value]
+
+    @property
+    def description(self) -> QLabel:
+        return self.part("description")  # type: ignore[return-value]
+
+    @property
+    def generate_button(self) -> QPushButton:
+        return self.part("generate_button")  # type: ignore[return-value]
+
+    @property
+    def open_button(self) -> QPushButton:
+        return self.part("open_button")  # type: ignore[return-value]
+
+    @property
+    def locate_button(self) -> QPushButton:
+        return self.part("locate_button")  # type: ignore[return-value]
+
+    @property
+    def forget_button(self) -> QPushButton:
+        return self.part("forget_button")  # type: ignore[return-value]
 
     def _emit_with_id(self, signal: SignalInstance) -> Callable[[], None]:
         def emit() -> None:
@@ -139,22 +214,28 @@ class ProjectSlot(QFrame):
         self.project = project
         filled = project is not None
         missing = filled and not project.exists  # type: ignore[union-attr]
-        for widget in (self.pitch, self.name, self.path, self.open_button):
-            widget.setVisible(filled)
         # A missing folder has no level to show: "folder missing" says it, not "Draft · 0 %".
-        self.readiness.setVisible(filled and not missing)
-        self.commit.setVisible(filled and not missing)
-        self.missing.setVisible(missing)
-        self.locate_button.setVisible(missing)
-        self.forget_button.setVisible(missing)
-        self.open_button.setVisible(filled and not missing)
-        self.description.setVisible(not filled)
-        self.generate_button.setVisible(not filled)
+        shown = {
+            "pitch": filled,
+            "name": filled,
+            "path": filled,
+            "commit": filled and not missing,
+            "readiness": filled and not missing,
+            "missing": missing,
+            "description": not filled,
+            "generate_button": not filled,
+            "open_button": filled and not missing,
+            "locate_button": missing,
+            "forget_button": missing,
+        }
         if project is not None:
             self.name.setText(project.name)
             self.path.setText(str(project.path))
-            self.commit.setText(f"Last commit: {commit_text}" if commit_text else "")
-            self.readiness.set_report(report)
+            if not missing:
+                self.commit.setText(f"Last commit: {commit_text}" if commit_text else "")
+                self.readiness.set_report(report)
+        for name, visible in shown.items():
+            self._show_part(name, visible)
 
 
 class DashboardScroll(QScrollArea):
@@ -179,6 +260,10 @@ class OtherProjects(QWidget):
     Built only once there is such a project: a table view is the dashboard's costliest widget."""
 
     def __init__(self, dashboard: DashboardPage) -> None:
+        # Imported here: PySide6 builds the Python enums of a Qt class on its first use, and the
+        # item views' are many (benchmarks/bench_startup.py).
+        from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
         super().__init__()
         self.setObjectName("other-projects-box")
         self.model = PortfolioTableModel()

@@ -2,40 +2,36 @@
 each project folder's presence followed on disk.
 
 Reading the store is quick; git summaries are not (one repository each), so they are
-computed on a worker after the window is up and arrive by `summaries_changed`. A file watcher on
-the folders that hold the projects notices a project folder moved, renamed or deleted in a shell
-(and one that comes back) within PRESENCE_DEBOUNCE_MS, without polling.
+computed on a worker after the window is up and arrive by `summaries_changed`; the offline
+readiness checks run in a child process (`offline_readiness`) and arrive by `reports_changed`.
+A file watcher on the folders that hold the projects notices a project folder moved, renamed or
+deleted in a shell (and one that comes back) within PRESENCE_DEBOUNCE_MS, without polling.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QObject, QTimer, Signal
 
 from scaffolder.core import git
+from scaffolder.core.errors import Cancelled
 from scaffolder.core.paths import BUNDLED_KINDS
 from scaffolder.core.store import Project, Store
 from scaffolder.gui import workers
 
-if TYPE_CHECKING:  # the readiness engine is imported by the worker that first checks, not at start
+if TYPE_CHECKING:  # the readiness engine is imported by the project page only, not at start
     from scaffolder.core.readiness.model import PortfolioReport, Report
 
+log = logging.getLogger(__name__)
 PRESENCE_DEBOUNCE_MS = 150  # a `mv` or `rm -rf` is a burst of events: stat once it settles
 SLOT_SETTING = "slot.{kind}"  # which project of a kind the dashboard shows in its slot
 
 
 def summarize_projects(projects: list[Project]) -> dict[int, git.RepoSummary | None]:
     return {p.id: git.summarize(p.path) if p.exists else None for p in projects}
-
-
-def check_offline(store: Store, projects: list[Project]) -> PortfolioReport:
-    """Readiness from files and git only: probing URLs is the project page's job."""
-    from scaffolder.core.readiness.engine import check_projects
-    from scaffolder.core.readiness.model import PortfolioReport, Surface
-
-    return PortfolioReport(tuple(check_projects(store, projects, offline=True, surface=Surface.APP)), BUNDLED_KINDS)
 
 
 def nearest_existing(path: Path) -> Path | None:
@@ -74,6 +70,10 @@ class PortfolioState(QObject):
         self.portfolio_report: PortfolioReport | None = None
         self.slot_choice: dict[str, int] = {}
         self.present: dict[int, bool] = {}
+        self._checking: workers.FunctionWorker | None = None  # the offline check running now
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop_checking)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._on_folder_event)
         self.presence_timer = QTimer(self)
@@ -99,11 +99,26 @@ class PortfolioState(QObject):
 
     def refresh_in_background(self, projects: list[Project] | None = None) -> None:
         """Git summaries of `projects` (default: all) and the readiness of all, on workers."""
+        self.summarize_in_background(projects)
+        self.check_readiness()
+
+    def summarize_in_background(self, projects: list[Project] | None = None) -> None:
+        """Git summaries of `projects` (default: all), on a worker."""
         projects = list(self.projects) if projects is None else projects
         worker = workers.run_in_background(summarize_projects, projects)
         worker.signals.finished.connect(self._on_summaries)
-        checking = workers.run_in_background(check_offline, self.store, list(self.projects))
+
+    def check_readiness(self) -> None:
+        """The offline readiness of every project, from a child process (`offline_readiness`)."""
+        from scaffolder.gui.offline_readiness import check_in_child  # with pickle: not before the window is built
+
+        if self._checking is not None:
+            self._checking.cancel()  # its answer would be older than this one's
+        checking = workers.run_in_background(check_in_child, self.store, list(self.projects))
         checking.signals.finished.connect(self._on_reports)
+        checking.signals.failed.connect(self._on_check_failed)
+        checking.signals.done.connect(lambda: self._check_done(checking))
+        self._checking = checking
 
     def resummarize(self, project_id: int) -> None:
         """The project's repository changed (a commit, an edit): its header follows."""
@@ -115,6 +130,19 @@ class PortfolioState(QObject):
     def _on_summaries(self, summaries: dict[int, git.RepoSummary | None]) -> None:
         self.summaries.update(summaries)
         self.summaries_changed.emit()
+
+    def _check_done(self, worker: workers.FunctionWorker) -> None:
+        if self._checking is worker:
+            self._checking = None
+
+    def stop_checking(self) -> None:
+        """The app is closing: the check's child process goes with it, now."""
+        if self._checking is not None:
+            self._checking.cancel()
+
+    def _on_check_failed(self, err: BaseException, details: str) -> None:
+        if not isinstance(err, Cancelled):  # the dashboard keeps saying "Not checked yet"
+            log.warning("The offline readiness check failed: %s\n%s", err, details)
 
     def _on_reports(self, portfolio: PortfolioReport) -> None:
         self.portfolio_report = portfolio

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
-ICON_PATH = Path(__file__).resolve().parent / "resources" / "app-icon.svg"
+# The PNG rendered from resources/app-icon.svg: an SVG icon would load Qt's SVG module at start.
+ICON_PATH = Path(__file__).resolve().parent / "resources" / "app-icon.png"
 _LIGHT = {"error": "#b3261e", "muted": "#5f6368", "ok": "#1b5e20"}
 _DARK = {"error": "#f2b8b5", "muted": "#a8acb3", "ok": "#a5d6a7"}
 
@@ -87,7 +88,10 @@ def app_icon() -> QIcon:
     return QIcon(str(ICON_PATH))
 
 
+@cache
 def standard_icon(pixmap: QStyle.StandardPixmap) -> QIcon:
+    """The style's icon, made once: the dashboard's cards ask for the same few many times, and
+    each new one decodes its images again. (The app sets its style once, before any icon.)"""
     style = QApplication.style()
     return style.standardIcon(pixmap) if style is not None else QIcon()
 

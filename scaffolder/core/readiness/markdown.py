@@ -9,6 +9,7 @@ reference links and HTML. Parsing never raises: any text gives a document.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -107,10 +108,22 @@ def is_table_source(source: str) -> bool:
     return all((cell := c.strip()) and "-" in cell and not cell.strip(":-") for c in cells)
 
 
+_FILLING_URL_TABLES = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    import mdurl
     from markdown_it import MarkdownIt
 
+    # mdurl fills its percent-encoding tables on first use without a lock, and publishes each
+    # one before it is full: another thread parsing a link meanwhile failed with an IndexError
+    # (the engine reads several projects at a time). They are filled here, once, before any
+    # thread gets a parser.
+    with _FILLING_URL_TABLES:
+        mdurl.encode("")
+        mdurl.decode("")
+        mdurl.decode("", mdurl.DECODE_DEFAULT_CHARS + "%")
     # Not the GFM table rule: it is tried at every line and costs a third of the parse; a
     # paragraph whose second line is a delimiter row is recognised as a table instead.
     return MarkdownIt("commonmark")

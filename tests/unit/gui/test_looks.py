@@ -30,7 +30,7 @@ def app_palette() -> Iterator[QApplication]:
 
 def test_the_window_and_its_actions_have_icons(window: MainWindow) -> None:
     assert not window.windowIcon().isNull()
-    assert not theme.app_icon().pixmap(64, 64).isNull()  # the SVG renders
+    assert not theme.app_icon().pixmap(64, 64).isNull()  # the icon file loads
     for action in (window.new_action, window.import_action, window.settings_action, window.refresh_action):
         assert not action.icon().isNull(), action.text()
 
