@@ -269,7 +269,7 @@ class Store:
                 reason="cannot-open",
             )
         else:
-            health = store_recovery.check_health(self.path)
+            health = store_recovery.check_health(self.path, timeout=self.timeout)  # a busy file: as long as any call
             if health.error is not None and not health.damaged:  # busy, cannot open…: not the file's fault
                 raise store_recovery.explain(health.error, self.path, self.timeout)
             if not health.ok:

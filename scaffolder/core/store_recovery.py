@@ -263,8 +263,9 @@ def read_only_folder(path: Path) -> bool:
     return path.exists() and not os.access(path.parent, os.W_OK)
 
 
-def check_health(path: Path, quick: bool = True) -> Health:
-    """Is the file a readable portfolio? `PRAGMA quick_check` (or the full integrity_check)."""
+def check_health(path: Path, quick: bool = True, timeout: float = LOCK_TIMEOUT_S) -> Health:
+    """Is the file a readable portfolio? `PRAGMA quick_check` (or the full integrity_check),
+    waiting at most `timeout` seconds for another program's lock."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -272,7 +273,7 @@ def check_health(path: Path, quick: bool = True) -> Health:
     if size == 0:
         return Health(False, "it is empty (0 bytes)", damaged=True)
     try:
-        db = connect(path, LOCK_TIMEOUT_S, read_only_folder(path))
+        db = connect(path, timeout, read_only_folder(path))
     except sqlite3.Error as err:
         return Health(False, str(err), damaged=_primary_code(err) in (_CORRUPT, _NOTADB), error=err)
     try:

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from scaffolder.core.errors import Cancelled, UserError
+from scaffolder.core.errors import Cancelled, StoreError, UserError
 from scaffolder.core.paths import BUNDLED_KINDS
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ CHILD_MODULE = "scaffolder.gui.offline_readiness"  # this module, also when it r
 CHECK_TIMEOUT_S = 120.0  # a hundred projects take about a second
 _POLL_S = 0.05
 _STDERR_TAIL = 2000
+_USER_ERROR = 3  # the child's exit code when it stopped with a sentence for the user
+_USER_ERROR_MARK = "scaffolder-user-error: "  # the line of stderr that carries it, as JSON
 # What a report is made of: the readiness vocabulary, the store's records, paths and times.
 _UNPICKLABLE_MODULES = frozenset(
     {"scaffolder.core.readiness.model", "scaffolder.core.store", "pathlib", "datetime", CHILD_MODULE}
@@ -95,7 +97,14 @@ def check_in_child(
         from scaffolder.core.readiness.model import PortfolioReport
 
         return PortfolioReport((), BUNDLED_KINDS)
-    request = {"store": str(store.path), "projects": [p.id for p in projects]}
+    from scaffolder.core.surface import current_surface
+
+    request = {
+        "store": str(store.path),
+        "timeout": store.timeout,  # the child waits on a busy portfolio no longer than the app would
+        "surface": current_surface().value,  # and words its sentences for where they are read
+        "projects": [p.id for p in projects],
+    }
     child = subprocess.Popen(
         [sys.executable, "-m", CHILD_MODULE],
         stdin=subprocess.PIPE,
@@ -123,7 +132,7 @@ def check_in_child(
             if time.monotonic() > deadline:
                 raise UserError(
                     f"The readiness check took longer than {timeout_s:.0f} s and was stopped.",
-                    "Press Refresh to check again; if it happens again, run  scaffolder status  to see which project is slow.",
+                    "Press Refresh to check again.",
                 )
             with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=_POLL_S)
@@ -134,7 +143,10 @@ def check_in_child(
             child.stdin.close()  # type: ignore[union-attr]
         for reader in readers:
             reader.join(timeout=1)
-    said = b"".join(errors).decode("utf-8", errors="replace").strip()[-_STDERR_TAIL:]
+    said = b"".join(errors).decode("utf-8", errors="replace").strip()
+    if child.returncode == _USER_ERROR:
+        raise _user_error_from(said)
+    said = said[-_STDERR_TAIL:]
     if child.returncode != 0 or not output or not output[0]:
         raise UserError(
             f"The readiness check stopped unexpectedly (exit code {child.returncode}).",
@@ -142,6 +154,17 @@ def check_in_child(
         )
     report: PortfolioReport = _ReportUnpickler(io.BytesIO(output[0])).load()
     return report
+
+
+def _user_error_from(stderr: str) -> UserError:
+    """The child's UserError again, with its sentence (a locked portfolio stays a StoreError)."""
+    for line in reversed(stderr.splitlines()):
+        if line.startswith(_USER_ERROR_MARK):
+            said = json.loads(line[len(_USER_ERROR_MARK) :])
+            if said.get("store"):
+                return StoreError(str(said["message"]), str(said["hint"]), reason=said.get("reason", "other"))
+            return UserError(str(said["message"]), str(said["hint"]))
+    return UserError("The readiness check stopped with an error it did not say.", stderr[-_STDERR_TAIL:])
 
 
 # --- the child's side ---------------------------------------------------------------------------
@@ -172,11 +195,23 @@ def _child_main() -> int:
 
     threading.Thread(target=stop_when_the_parent_is_gone, daemon=True).start()
     from scaffolder.core.store import Store
+    from scaffolder.core.surface import Surface, speak_on
 
-    store = Store(Path(request["store"]), auto_backup=False)  # the app has opened it: it is whole
-    wanted = set(request["projects"])
-    projects = [p for p in store.projects() if p.id in wanted]
-    _ReportPickler(result, protocol=pickle.HIGHEST_PROTOCOL).dump(check_offline(store, projects))
+    speak_on(Surface(request.get("surface", Surface.CLI.value)))
+    try:
+        # The app has opened the portfolio: it is whole, and its backups are the app's to make.
+        store = Store(Path(request["store"]), timeout=float(request.get("timeout", 10.0)), auto_backup=False)
+        wanted = set(request["projects"])
+        projects = [p for p in store.projects() if p.id in wanted]
+        report = check_offline(store, projects)
+    except UserError as err:  # a sentence for the user (a locked portfolio): the parent says it
+        said = {"message": err.message, "hint": err.hint, "store": isinstance(err, StoreError)}
+        if isinstance(err, StoreError):
+            said["reason"] = err.reason
+        sys.stderr.write(_USER_ERROR_MARK + json.dumps(said) + "\n")
+        sys.stderr.flush()
+        return _USER_ERROR
+    _ReportPickler(result, protocol=pickle.HIGHEST_PROTOCOL).dump(report)
     result.close()
     return 0
 

@@ -11,6 +11,7 @@ deleted in a shell (and one that comes back) within PRESENCE_DEBOUNCE_MS, withou
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,19 @@ SLOT_SETTING = "slot.{kind}"  # which project of a kind the dashboard shows in i
 
 def summarize_projects(projects: list[Project]) -> dict[int, git.RepoSummary | None]:
     return {p.id: git.summarize(p.path) if p.exists else None for p in projects}
+
+
+def check_offline(
+    store: Store, projects: list[Project], cancel: threading.Event | None = None
+) -> PortfolioReport | None:
+    """The offline readiness of `projects`, from a child process (`offline_readiness`); None when
+    cancelled (a newer check replaced it). Any other failure is the message channel's to say."""
+    from scaffolder.gui.offline_readiness import check_in_child  # with pickle: not before the window is built
+
+    try:
+        return check_in_child(store, projects, cancel=cancel)
+    except Cancelled:
+        return None
 
 
 def nearest_existing(path: Path) -> Path | None:
@@ -110,13 +124,10 @@ class PortfolioState(QObject):
 
     def check_readiness(self) -> None:
         """The offline readiness of every project, from a child process (`offline_readiness`)."""
-        from scaffolder.gui.offline_readiness import check_in_child  # with pickle: not before the window is built
-
         if self._checking is not None:
             self._checking.cancel()  # its answer would be older than this one's
-        checking = workers.run_in_background(check_in_child, self.store, list(self.projects))
-        checking.signals.finished.connect(self._on_reports)
-        checking.signals.failed.connect(self._on_check_failed)
+        checking = workers.run_in_background(check_offline, self.store, list(self.projects))
+        checking.signals.finished.connect(self._on_reports)  # a failure takes the message channel's road
         checking.signals.done.connect(lambda: self._check_done(checking))
         self._checking = checking
 
@@ -140,11 +151,9 @@ class PortfolioState(QObject):
         if self._checking is not None:
             self._checking.cancel()
 
-    def _on_check_failed(self, err: BaseException, details: str) -> None:
-        if not isinstance(err, Cancelled):  # the dashboard keeps saying "Not checked yet"
-            log.warning("The offline readiness check failed: %s\n%s", err, details)
-
-    def _on_reports(self, portfolio: PortfolioReport) -> None:
+    def _on_reports(self, portfolio: PortfolioReport | None) -> None:
+        if portfolio is None:  # cancelled: a newer check replaced it
+            return
         self.portfolio_report = portfolio
         self.reports = {r.project_id: r for r in portfolio.reports}
         self.reports_changed.emit()
