@@ -44,7 +44,7 @@ def test_new_agent_with_data_and_openapi_reports_first_then_commits_them_as_the_
 
     data = json.loads(done.stdout)
     project = Path(data["path"])
-    assert data["template_version"] == "1.3.0"
+    assert data["template_version"] == "1.3.1"
     assert data["data_and_tools"]["tables"] == ["harvests", "plants"]
     assert data["data_and_tools"]["http_tools"] == ["api_list_beds", "api_get_frost_risk"]
     # The template's pristine output first, then one commit of the user's own on top of it.

@@ -20,6 +20,20 @@ from typing import Any
 Reply = Any | Callable[[dict[str, Any]], Any]
 
 
+class JsonHandler(BaseHTTPRequestHandler):
+    """A quiet handler that answers JSON: the base of every real HTTP server in these tests."""
+
+    def send_json(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 @dataclass
 class Seen:
     path: str
@@ -43,7 +57,7 @@ class _FakeAPI:
         self.requests: list[Seen] = []
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
@@ -55,15 +69,7 @@ class _FakeAPI:
                 self._send(status, answer)
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
+                self.send_json(status, json.dumps(payload).encode())
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_address[1]

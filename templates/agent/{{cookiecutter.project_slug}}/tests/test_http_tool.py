@@ -7,29 +7,30 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 from pydantic import ValidationError
 
+from fake_apis import JsonHandler
 from {{ cookiecutter.package_name }}.agent import Agent
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.providers.offline import OfflinePlanner
 from {{ cookiecutter.package_name }}.tools import ToolContext, ToolError, registry
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(JsonHandler):
     hits: list[str]  # set per server: the paths it was asked for
 
     def do_GET(self) -> None:
         self.hits.append(self.path)
         if self.path == "/rates":
-            self._send(200, json.dumps({"base": "EUR", "rates": {"USD": 1.08}}).encode())
+            self.send_json(200, json.dumps({"base": "EUR", "rates": {"USD": 1.08}}).encode())
         elif self.path == "/big":
-            self._send(200, b'"' + b"x" * 50_000 + b'"')
+            self.send_json(200, b'"' + b"x" * 50_000 + b'"')
         elif self.path == "/slow":
             time.sleep(1.5)
-            self._send(200, b"{}")
+            self.send_json(200, b"{}")
         elif self.path == "/hop":
             self.send_response(302)
             self.send_header("Location", "/rates")
@@ -43,17 +44,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Location", f"http://127.0.0.1:{self.path.split('/')[2]}/rates")
             self.end_headers()
         else:
-            self._send(404, b'{"error": "not found"}')
-
-    def _send(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            self.send_json(404, b'{"error": "not found"}')
 
 
 class Server(str):

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
+from fake_apis import JsonHandler
 from {{ cookiecutter.package_name }}.agent import SYSTEM_PROMPT, Agent
 from {{ cookiecutter.package_name }}.approval import ApprovalRequest, AutoApprover, Decision
 from {{ cookiecutter.package_name }}.config import Settings
@@ -30,17 +31,11 @@ INJECTION = (
 EMAIL_QUERY = "SELECT name, email FROM customers"
 
 
-class Reviews(BaseHTTPRequestHandler):
+class Reviews(JsonHandler):
     def do_GET(self) -> None:
-        body = json.dumps({"product": "Basecamp 4P Tent", "reviews": [INJECTION]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(
+            200, json.dumps({"product": "Basecamp 4P Tent", "reviews": [INJECTION]}).encode()
+        )
 
 
 @pytest.fixture

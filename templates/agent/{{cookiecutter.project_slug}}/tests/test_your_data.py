@@ -8,11 +8,12 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from fake_apis import JsonHandler
 from {{ cookiecutter.package_name }}.agent import Agent
 from {{ cookiecutter.package_name }}.config import MY_DATABASE, Settings
 from {{ cookiecutter.package_name }}.providers.offline import OfflinePlanner
@@ -108,20 +109,12 @@ def test_the_database_brought_at_generation_is_used_unless_sample_is_asked_for(
         )
 
 
-class Beds(BaseHTTPRequestHandler):
+class Beds(JsonHandler):
     hits: list[str]  # set per server: the paths it was asked for
 
     def do_GET(self) -> None:
         self.hits.append(self.path)
-        body = json.dumps({"path": self.path, "frost": "low"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(200, json.dumps({"path": self.path, "frost": "low"}).encode())
 
 
 @pytest.fixture
