@@ -135,7 +135,7 @@ def test_the_embedding_question_offers_an_offline_semantic_default() -> None:
     # Keyword-only search stays one variable away (EMBEDDING_PROVIDER=none).
     assert CONTEXT["embedding_provider"] == ["wordllama", "openai", "ollama", "sentence-transformers"]
     assert "embedding_provider" in CONTEXT["__prompts__"]
-    assert CONTEXT["_template_version"] == "1.3.0"
+    assert CONTEXT["_template_version"] == "1.3.1"
 
 
 def test_a_project_name_with_quotes_still_renders_valid_python(tmp_path: Path) -> None:
