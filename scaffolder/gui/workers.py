@@ -183,6 +183,12 @@ def start(worker: FunctionWorker, pool: QThreadPool | None = None) -> FunctionWo
     return worker
 
 
+def cancel_all() -> None:
+    """Ask every queued or running worker to stop (the app is closing; a test is over)."""
+    for worker in list(_active.values()):
+        worker.cancel()
+
+
 def active_count() -> int:
     """Workers queued or running, not yet let go of (tests use it to see that none leaks)."""
     return len(_active)

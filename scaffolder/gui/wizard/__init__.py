@@ -70,6 +70,7 @@ class NewProjectWizard(QWizard):
         self.generate_page.show_in_portfolio.connect(self.show_in_portfolio)
         self._close_when_done = False
         self.finished.connect(lambda _code: self.location_page.discard_scans())
+        self.finished.connect(lambda _code: self.generate_page.index_build.cancel())  # nothing half-built stays
         if kind:
             self.template_page.select(kind)
         self.resize(760, 600)

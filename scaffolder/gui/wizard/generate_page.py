@@ -39,6 +39,7 @@ from scaffolder.gui import theme, workers
 from scaffolder.gui.messages import error_text, log
 from scaffolder.gui.models.portfolio_model import count_text
 from scaffolder.gui.wizard.draft import WizardDraft
+from scaffolder.gui.wizard.index_build import IndexBuildLine
 from scaffolder.gui.wizard.next_steps import CommandList, project_commands
 
 SAMPLE_CORPUS = "data/sample"  # where the rag template's README ingests from
@@ -155,6 +156,8 @@ class GeneratePage(QWizardPage):
         success_layout.setContentsMargins(0, 0, 0, 0)
         success_layout.addWidget(self.success_message)
         success_layout.addLayout(documents_row)
+        self.index_build = IndexBuildLine()  # a RAG project with the user's documents: its index, built next
+        success_layout.addWidget(self.index_build)
         success_layout.addWidget(QLabel("<b>What to do next</b>"))
         success_layout.addLayout(self.success_actions)
         success_layout.addWidget(self.commands_intro)
@@ -185,6 +188,7 @@ class GeneratePage(QWizardPage):
         self._documents_next = False
         self.documents_message.setText("")
         self.documents_message.setStyleSheet("")
+        self.index_build.hide()
         self.documents = draft.documents_to_add()
         self.agent_data = draft.agent_data_to_add()
         self.progress.setValue(0)
@@ -312,6 +316,7 @@ class GeneratePage(QWizardPage):
         self.knowledge_base = kb
         assert self.result is not None
         self._show_success(self.result)
+        self.index_build.start(self.result.project.path, kb.corpus_path)  # the project answers about them
 
     @Slot(object)
     def _on_agent_data_added(self, added: AgentData) -> None:

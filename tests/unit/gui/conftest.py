@@ -63,6 +63,7 @@ def window(qtbot: QtBot, store: Store, projects_dir: Path) -> Iterator[MainWindo
     with qtbot.waitSignal(win.state.summaries_changed, timeout=10000):
         win.start()
     yield win
+    workers.cancel_all()  # what a story left running (an index build, say) stops with it
     workers.wait_for_all()
 
 

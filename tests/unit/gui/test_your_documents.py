@@ -279,3 +279,54 @@ def test_with_a_provider_set_up_the_choice_says_where_a_model_can_draft(
         choice.radios[DocumentsMode.COPIED].setChecked(True)
     assert choice.model_note.isVisible()
     assert "anthropic is set up, so a model can draft more in Review golden questions…" in choice.model_note.text()
+
+
+@pytest.mark.slow  # the project's own environment is made (pip install -e .) before its ingest runs
+def test_the_done_page_builds_the_index_and_the_project_answers_from_the_users_documents(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    chosen_folders.append(two_topic_corpus(tmp_path / "my documents"))
+    wizard = wizard_at_review(qtbot, window, "Tenancy and Bees")
+    pick(qtbot, wizard, DocumentsMode.COPIED)
+    page = wizard.generate_page
+    with qtbot.waitSignal(wizard.project_created, timeout=90000) as created:
+        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
+    project = created.args[0].project.path
+    assert page.index_build.isVisible() and "Building the index" in page.index_build.status.text()
+
+    with qtbot.waitSignal(page.index_build.ended, timeout=900000):
+        pass
+    assert page.index_build.outcome is not None, page.index_build.status.text()
+    assert "Indexed 4 documents" in page.index_build.status.text()
+    assert (project / "data/index.sqlite3").is_file() and not list((project / "data").glob(".index.sqlite3.partial*"))
+    status = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""  # the index (and the environment) are the machine's, not the repository's
+    python = project / ".venv" / "bin" / "python"
+    listed = subprocess.run(
+        [str(python), "-m", "tenancy_and_bees", "documents", "--json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert {d["source"].removeprefix("data/mine/") for d in json.loads(listed.stdout)} == CORPUS_FILES
+
+
+def test_stop_on_the_done_page_stops_the_index_build_and_leaves_nothing_half_built(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    chosen_folders.append(two_topic_corpus(tmp_path / "my documents"))
+    wizard = wizard_at_review(qtbot, window, "Tenancy and Bees")
+    pick(qtbot, wizard, DocumentsMode.COPIED)
+    page = wizard.generate_page
+    with qtbot.waitSignal(wizard.project_created, timeout=90000) as created:
+        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
+    project = created.args[0].project.path
+    assert page.index_build.stop_button.isVisible()
+    with qtbot.waitSignal(page.index_build.ended, timeout=60000):
+        qtbot.mouseClick(page.index_build.stop_button, Qt.MouseButton.LeftButton)
+    assert "not built (stopped)" in page.index_build.status.text() and page.index_build.outcome is None
+    assert not (project / "data/index.sqlite3").exists() and not list((project / "data").glob(".index.sqlite3*"))
+    assert not (project / ".venv").exists()  # a half-made environment is not kept either
+    assert not page.index_build.stop_button.isVisible()
