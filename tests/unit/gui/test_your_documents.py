@@ -17,6 +17,7 @@ from scaffolder.gui.golden_dialog import GoldenDialog
 from scaffolder.gui.main_window import MainWindow
 from scaffolder.gui.wizard import NewProjectWizard
 from scaffolder.gui.wizard.documents_choice import DocumentsMode
+from scaffolder.gui.wizard.generate_page import GeneratePage
 from tests.helpers.documents import two_topic_corpus
 
 CORPUS_FILES = {"tenancy/lease.md", "tenancy/notice.pdf", "bees/hives.rst", "bees/swarming.md"}
@@ -281,17 +282,23 @@ def test_with_a_provider_set_up_the_choice_says_where_a_model_can_draft(
     assert "anthropic is set up, so a model can draft more in Review golden questions…" in choice.model_note.text()
 
 
+def generated_with_copied_documents(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
+) -> tuple[GeneratePage, Path]:
+    """Tenancy and Bees generated in the wizard with two topics' documents copied in: its Done page."""
+    chosen_folders.append(two_topic_corpus(tmp_path / "my documents"))
+    wizard = wizard_at_review(qtbot, window, "Tenancy and Bees")
+    pick(qtbot, wizard, DocumentsMode.COPIED)
+    with qtbot.waitSignal(wizard.project_created, timeout=90000) as created:
+        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
+    return wizard.generate_page, created.args[0].project.path
+
+
 @pytest.mark.slow  # the project's own environment is made (pip install -e .) before its ingest runs
 def test_the_done_page_builds_the_index_and_the_project_answers_from_the_users_documents(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
 ) -> None:
-    chosen_folders.append(two_topic_corpus(tmp_path / "my documents"))
-    wizard = wizard_at_review(qtbot, window, "Tenancy and Bees")
-    pick(qtbot, wizard, DocumentsMode.COPIED)
-    page = wizard.generate_page
-    with qtbot.waitSignal(wizard.project_created, timeout=90000) as created:
-        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
-    project = created.args[0].project.path
+    page, project = generated_with_copied_documents(qtbot, window, tmp_path, chosen_folders)
     assert page.index_build.isVisible() and "Building the index" in page.index_build.status.text()
 
     with qtbot.waitSignal(page.index_build.ended, timeout=900000):
@@ -316,13 +323,7 @@ def test_the_done_page_builds_the_index_and_the_project_answers_from_the_users_d
 def test_stop_on_the_done_page_stops_the_index_build_and_leaves_nothing_half_built(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
 ) -> None:
-    chosen_folders.append(two_topic_corpus(tmp_path / "my documents"))
-    wizard = wizard_at_review(qtbot, window, "Tenancy and Bees")
-    pick(qtbot, wizard, DocumentsMode.COPIED)
-    page = wizard.generate_page
-    with qtbot.waitSignal(wizard.project_created, timeout=90000) as created:
-        qtbot.mouseClick(generate_button(wizard), Qt.MouseButton.LeftButton)
-    project = created.args[0].project.path
+    page, project = generated_with_copied_documents(qtbot, window, tmp_path, chosen_folders)
     assert page.index_build.stop_button.isVisible()
     with qtbot.waitSignal(page.index_build.ended, timeout=60000):
         qtbot.mouseClick(page.index_build.stop_button, Qt.MouseButton.LeftButton)
