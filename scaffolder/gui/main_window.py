@@ -348,5 +348,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if self.wizard is not None and self.wizard.generate_page.running:
             self.wizard.reject()
-            workers.wait_for_all(30000)
+        workers.cancel_all()  # whatever still runs (an index build, a check) stops with the app, children too
+        workers.wait_for_all(30000)
         super().closeEvent(event)

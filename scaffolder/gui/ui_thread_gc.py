@@ -26,12 +26,13 @@ class UiThreadGarbageCollector(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.collect_due)
-        self._was_enabled = gc.isenabled()
+        self._was_enabled = True
 
     def start(self) -> None:
         """From now on only this thread collects. What exists now (the imported modules, mostly)
         lives as long as the app: frozen, it is no longer walked by every full collection, which
         would otherwise hold the UI thread for 50-150 ms each time."""
+        self._was_enabled = gc.isenabled()  # what stop() gives back
         gc.disable()
         gc.freeze()
         self._timer.start()

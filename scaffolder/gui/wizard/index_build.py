@@ -56,10 +56,6 @@ class IndexBuildLine(QWidget):
         row.addWidget(self.stop_button)
         self.hide()
 
-    @property
-    def running(self) -> bool:
-        return self.worker is not None
-
     def start(self, project: Path, corpus: str) -> None:
         self.outcome = None
         self.status.setStyleSheet("")

@@ -331,3 +331,14 @@ def test_stop_on_the_done_page_stops_the_index_build_and_leaves_nothing_half_bui
     assert not (project / "data/index.sqlite3").exists() and not list((project / "data").glob(".index.sqlite3*"))
     assert not (project / ".venv").exists()  # a half-made environment is not kept either
     assert not page.index_build.stop_button.isVisible()
+
+
+def test_quitting_the_app_during_the_index_build_stops_it_and_its_processes(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, chosen_folders: list[Path]
+) -> None:
+    page, project = generated_with_copied_documents(qtbot, window, tmp_path, chosen_folders)
+    assert page.index_build.worker is not None
+    with qtbot.waitSignal(page.index_build.ended, timeout=60000):
+        window.close()
+    assert "not built (stopped)" in page.index_build.status.text()
+    assert not (project / ".venv").exists() and not list((project / "data").glob(".index.sqlite3*"))
