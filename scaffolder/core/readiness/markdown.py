@@ -120,13 +120,18 @@ def _parser() -> MarkdownIt:
     # one before it is full: another thread parsing a link meanwhile failed with an IndexError
     # (the engine reads several projects at a time). They are filled here, once, before any
     # thread gets a parser.
+    # markdown-it compiles each rule chain lazily on first use too, and a thread that read a
+    # half-compiled chain failed with "none of the block rules matched": one parse here compiles
+    # them all before the parser is shared.
     with _FILLING_URL_TABLES:
         mdurl.encode("")
         mdurl.decode("")
         mdurl.decode("", mdurl.DECODE_DEFAULT_CHARS + "%")
-    # Not the GFM table rule: it is tried at every line and costs a third of the parse; a
-    # paragraph whose second line is a delimiter row is recognised as a table instead.
-    return MarkdownIt("commonmark")
+        # Not the GFM table rule: it is tried at every line and costs a third of the parse; a
+        # paragraph whose second line is a delimiter row is recognised as a table instead.
+        parser = MarkdownIt("commonmark")
+        parser.parse("# a\n\n[b](c) *d*\n")
+    return parser
 
 
 class _HtmlScan(HTMLParser):
