@@ -247,11 +247,15 @@ class DashboardScroll(QScrollArea):
         self.dashboard = dashboard
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # A viewport of our own: asking Qt for the one it made would have PySide6 wrap it by
+        # resolving every widget class it has not loaded yet, with their Python enums: ~15 ms of
+        # start-up (benchmarks/bench_startup.py).
+        self.own_viewport = QWidget()
+        self.setViewport(self.own_viewport)
         self.setWidget(dashboard)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self.dashboard.reflow(self.viewport().width())
+        self.dashboard.reflow(self.own_viewport.width())
         super().resizeEvent(event)
 
 
