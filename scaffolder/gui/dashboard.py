@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -251,6 +251,9 @@ class DashboardScroll(QScrollArea):
         # resolving every widget class it has not loaded yet, with their Python enums: ~15 ms of
         # start-up (benchmarks/bench_startup.py).
         self.own_viewport = QWidget()
+        self.own_viewport.setObjectName("qt_scrollarea_viewport")  # as Qt's own, for styles
+        self.own_viewport.setAutoFillBackground(True)
+        self.own_viewport.setBackgroundRole(QPalette.ColorRole.NoRole)  # as QScrollArea sets its own
         self.setViewport(self.own_viewport)
         self.setWidget(dashboard)
 
