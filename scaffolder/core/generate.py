@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -335,7 +336,9 @@ def render_template(
                 extra_context=overrides,
                 output_dir=str(staging),
                 accept_hooks=run_hooks,
-                default_config=True,
+                # cookiecutter's defaults, but its replay file of the answers (the user's name and
+                # e-mail) goes into staging, removed with it, not into ~/.cookiecutter_replay/.
+                default_config={"replay_dir": tempfile.mkdtemp(prefix=".replay-", dir=staging)},
             )
         except UndefinedVariableInTemplate as err:  # its str() appends the whole context
             raise TemplateError(

@@ -105,6 +105,24 @@ def test_the_answers_given_are_used_and_recorded(out: Path, store: Store) -> Non
     assert store.get("Legal Search").answers["project_name"] == "Legal Search"
 
 
+def test_the_answers_are_written_only_into_the_project_not_into_the_users_home(
+    isolated_user: Path, out: Path, store: Store
+) -> None:
+    """cookiecutter keeps a replay file of every generation's answers (the user's name and e-mail)
+    in ~/.cookiecutter_replay/; a generation by the app writes nothing outside its project."""
+    home_before = tree_snapshot(isolated_user)
+
+    result = generate(resolve_template("agent"), {"project_name": "Private Desk"}, out, store=store, trust=True)
+
+    assert not (isolated_user / ".cookiecutter_replay").exists()
+    assert not (isolated_user / ".cookiecutters").exists()
+    written = {
+        path for path in set(tree_snapshot(isolated_user)) - set(home_before) if not path.startswith("scaffolder")
+    }
+    assert written == set(), f"the generation wrote {sorted(written)} in the user's home"
+    assert json.loads((result.project.path / ".cookiecutter.json").read_text(encoding="utf-8"))
+
+
 def test_progress_counts_rendered_files_then_git_steps_and_ends_at_one(tmp_path: Path, out: Path, store: Store) -> None:
     template = load_template(
         minimal_template(tmp_path / "tpl", files={f"{PROJECT_DIR}/f{i}.txt": f"{i}\n" for i in range(5)})
