@@ -109,7 +109,8 @@ def test_the_answers_are_written_only_into_the_project_not_into_the_users_home(
     isolated_user: Path, out: Path, store: Store
 ) -> None:
     """cookiecutter keeps a replay file of every generation's answers (the user's name and e-mail)
-    in ~/.cookiecutter_replay/; a generation by the app writes nothing outside its project."""
+    in ~/.cookiecutter_replay/; a generation by the app writes nothing in the user's home but in
+    the app's own data folder."""
     home_before = tree_snapshot(isolated_user)
 
     result = generate(resolve_template("agent"), {"project_name": "Private Desk"}, out, store=store, trust=True)
