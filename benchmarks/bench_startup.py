@@ -5,9 +5,10 @@ command line with no arguments) over a portfolio of three generated projects (ra
 fullstack) and reports twice: when the dashboard is first painted with its cards named, and when
 it is painted with every card filled (last commits from git, readiness levels from the offline
 checks, which run in a child process of the app's). The baseline child shows an empty
-QMainWindow and reports its first paint. Both sides run interleaved (app, bare, bare, app, ...)
-after one uncounted warm-up each, and each child reports its peak RSS (ru_maxrss) and its CPU
-time. Time is measured by the parent, from starting the process to the child's lines.
+QMainWindow and reports its first paint. The floor child (`child_floor`) shows what the dashboard
+shows with none of the app's code: what PySide6 itself costs for it. The three run interleaved
+(each first, second and third in turn) after one uncounted warm-up each, and each child reports
+its peak RSS (ru_maxrss) and its CPU time. Time is measured by the parent, from starting the process to the child's lines.
 
     python benchmarks/bench_startup.py            # 10 runs each, offscreen
     python benchmarks/bench_startup.py -n 20      # steadier medians
